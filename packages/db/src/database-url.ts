@@ -1,0 +1,35 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Repository root: data/ and prisma/ live here whichever workspace imports this module. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+export type DatabaseTarget =
+  | { provider: "sqlite"; url: string; file: string }
+  | { provider: "postgresql"; url: string; schema: string | undefined };
+
+/**
+ * Reads DATABASE_URL once for the CLI, the console and the tests alike.
+ * Unset means the embedded SQLite file data/dmvpn.db; `file:` URLs are SQLite; `postgres(ql)://` is PostgreSQL.
+ */
+export function resolveDatabase(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+  const raw = env.DATABASE_URL?.trim() || "file:./data/dmvpn.db";
+  if (raw.startsWith("postgres://") || raw.startsWith("postgresql://")) {
+    const schema = new URL(raw).searchParams.get("schema") ?? undefined;
+    return { provider: "postgresql", url: raw, schema };
+  }
+  if (raw.startsWith("file:")) {
+    const rel = raw.slice("file:".length);
+    const file = path.isAbsolute(rel) ? rel : path.resolve(repoRoot, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    return { provider: "sqlite", url: `file:${file}`, file };
+  }
+  throw new Error("DATABASE_URL must start with file:, postgres:// or postgresql://");
+}
+
+/** Schema and migrations folder for each provider (PostgreSQL's are generated from the SQLite schema). */
+export function prismaPaths(provider: DatabaseTarget["provider"]) {
+  const dir = provider === "sqlite" ? path.join(repoRoot, "prisma") : path.join(repoRoot, "prisma/postgres");
+  return { schema: path.join(dir, "schema.prisma"), migrations: path.join(dir, "migrations") };
+}

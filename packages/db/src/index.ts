@@ -1,0 +1,32 @@
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresClient } from "../generated/postgres/index.js";
+import { Prisma, PrismaClient } from "../generated/sqlite/index.js";
+import { type DatabaseTarget, resolveDatabase } from "./database-url";
+
+export { Prisma, PrismaClient };
+export type * from "../generated/sqlite/index.js";
+export { type DatabaseTarget, prismaPaths, repoRoot, resolveDatabase } from "./database-url";
+
+/** A client or an interactive transaction: services take either, so callers decide the transaction scope. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+/**
+ * Both generated clients come from one schema and differ only in the datasource provider, so the PostgreSQL
+ * client has the SQLite client's exact API; the cast states that, once, here.
+ */
+export function createPrismaClient(target: DatabaseTarget = resolveDatabase()): PrismaClient {
+  if (target.provider === "sqlite") {
+    return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
+  }
+  const adapter = new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
+  return new PostgresClient({ adapter }) as unknown as PrismaClient;
+}
+
+const holder = globalThis as unknown as { __dmvpnPrisma?: PrismaClient };
+
+/** The process-wide client (kept on globalThis so Next's module reloading does not open a new pool). */
+export function getDb(): PrismaClient {
+  holder.__dmvpnPrisma ??= createPrismaClient();
+  return holder.__dmvpnPrisma;
+}

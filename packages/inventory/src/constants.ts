@@ -1,0 +1,35 @@
+export const SITE_ROLES = ["hub", "spoke"] as const;
+export type SiteRole = (typeof SITE_ROLES)[number];
+
+export const PLATFORMS = ["vyos-1.4", "vyos-1.5", "frr-linux", "cisco-ios"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const ROUTING_PROTOCOLS = ["bgp", "static"] as const;
+export type RoutingProtocol = (typeof ROUTING_PROTOCOLS)[number];
+
+/** single: one AS, hubs reflect routes (iBGP). per-spoke: hubs share the network ASN, every spoke has its own (eBGP). */
+export const ASN_PLANS = ["single", "per-spoke"] as const;
+export type AsnPlan = (typeof ASN_PLANS)[number];
+
+export const USER_ROLES = ["admin", "operator", "viewer"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const NETWORK_DEFAULTS = {
+  nhrpHoldtime: 300,
+  phase: 3,
+  ipsecEnabled: true,
+  ikeProposal: "aes256-sha256-modp2048",
+  espProposal: "aes256-sha256",
+  routing: "bgp",
+  asnPlan: "single",
+  bgpAsn: 65000,
+  asnRangeStart: 4200000000,
+  asnRangeEnd: 4200099999,
+  tunnelMtu: 1400,
+  tcpMss: 1360,
+} as const;
+
+/** Tunnel addresses at the low end of the prefix kept for hubs, so a hub added later still gets .1, .2, … */
+export function hubReserveSize(usableHosts: number): number {
+  return Math.max(1, Math.min(10, Math.floor(usableHosts / 8)));
+}

@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { ASN_PLANS, NETWORK_DEFAULTS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "./constants";
+import { isIPv4Address, isUnusablePublicAddress, prefixProblem } from "./ip";
+
+/**
+ * Field-level rules for networks and sites. They check one value at a time; rules that relate several records
+ * (overlaps, duplicates, allocation) are in validate.ts. Field names are the same in the database, the API, the
+ * forms, YAML and CSV.
+ */
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(63, "must be at most 63 characters")
+  .regex(NAME_RE, "may contain letters, digits, '.', '_' and '-', and must start with a letter or digit");
+
+const ipv4Address = z.string().trim().refine(isIPv4Address, "must be an IPv4 address such as 203.0.113.10");
+
+const ipv4Prefix = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = prefixProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+/** 4-byte ASNs; 0, 23456 (AS_TRANS) and 4294967295 are reserved. */
+export const asnSchema = int(1, 4294967294).refine((n) => n !== 23456, "23456 is AS_TRANS and cannot be used");
+
+const proposal = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)+$/, "must be a strongSwan-style proposal such as aes256-sha256-modp2048");
+
+export const pskSchema = z
+  .string()
+  .min(16, "must be at least 16 characters")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[\x21-\x7e]+$/, "may contain printable ASCII characters without spaces only")
+  .refine((s) => !/["'\\]/.test(s), "must not contain quotes or backslashes (they break router configs)");
+
+const networkFields = {
+  name: nameSchema,
+  description: z.string().max(500, "must be at most 500 characters").default(""),
+  tunnelPrefix: ipv4Prefix.refine((p) => Number(p.split("/")[1]) <= 30, "must be /30 or larger to hold hubs and spokes"),
+  greKey: int(0, 4294967295),
+  nhrpNetworkId: int(1, 4294967295),
+  nhrpHoldtime: int(30, 65535).default(NETWORK_DEFAULTS.nhrpHoldtime),
+  nhrpAuth: z
+    .string()
+    .trim()
+    .max(8, "must be at most 8 characters (NHRP carries it in clear text)")
+    .regex(/^[\x21-\x7e]*$/, "may contain printable ASCII characters without spaces only")
+    .nullish()
+    .transform((v) => (v ? v : null)),
+  phase: z.coerce
+    .number()
+    .refine((n) => n === 2 || n === 3, "must be 2 or 3")
+    .default(NETWORK_DEFAULTS.phase),
+  ipsecEnabled: z.coerce.boolean().default(NETWORK_DEFAULTS.ipsecEnabled),
+  ikeProposal: proposal.default(NETWORK_DEFAULTS.ikeProposal),
+  espProposal: proposal.default(NETWORK_DEFAULTS.espProposal),
+  routing: z.enum(ROUTING_PROTOCOLS, { error: `must be one of ${ROUTING_PROTOCOLS.join(", ")}` }).default("bgp"),
+  asnPlan: z.enum(ASN_PLANS, { error: `must be one of ${ASN_PLANS.join(", ")}` }).default("single"),
+  bgpAsn: asnSchema.default(NETWORK_DEFAULTS.bgpAsn),
+  asnRangeStart: asnSchema.default(NETWORK_DEFAULTS.asnRangeStart),
+  asnRangeEnd: asnSchema.default(NETWORK_DEFAULTS.asnRangeEnd),
+  tunnelMtu: int(576, 9000).default(NETWORK_DEFAULTS.tunnelMtu),
+  tcpMss: int(500, 8960).default(NETWORK_DEFAULTS.tcpMss),
+};
+
+function checkNetwork(n: { tunnelMtu: number; tcpMss: number; asnRangeStart: number; asnRangeEnd: number }, ctx: z.RefinementCtx) {
+  if (n.tcpMss > n.tunnelMtu - 40) {
+    ctx.addIssue({ code: "custom", path: ["tcpMss"], message: `must be at most tunnelMtu − 40 (${n.tunnelMtu - 40})` });
+  }
+  if (n.asnRangeEnd < n.asnRangeStart) {
+    ctx.addIssue({ code: "custom", path: ["asnRangeEnd"], message: "must not be below asnRangeStart" });
+  }
+}
+
+/** A network as entered: the pre-shared key may be left out and is then generated. */
+export const networkInputSchema = z
+  .object({ ...networkFields, ipsecPsk: pskSchema.optional() })
+  .superRefine(checkNetwork);
+export type NetworkInput = z.input<typeof networkInputSchema>;
+
+/** A network as stored and rendered: every field present. */
+export const networkSchema = z.object({ ...networkFields, ipsecPsk: pskSchema }).superRefine(checkNetwork);
+export type NetworkSpec = z.output<typeof networkSchema>;
+
+const tagSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.:-]{0,31}$/, "tags are lower-case letters, digits, '_', '.', ':' and '-', at most 32 characters");
+
+const optionalNumber = (min: number, max: number, what: string) =>
+  z.preprocess(
+    (v) => (v === "" || v === undefined ? null : v),
+    z.coerce.number({ error: `must be a ${what}` }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).nullable(),
+  );
+
+const optionalText = z.preprocess((v) => (v === "" || v === undefined ? null : v), z.string().trim().max(500).nullable());
+
+export const siteInputSchema = z
+  .object({
+    name: nameSchema,
+    role: z.enum(SITE_ROLES, { error: "must be hub or spoke" }),
+    platform: z.enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(", ")}` }),
+    wanInterface: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z][A-Za-z0-9_.:/-]{0,31}$/, "must be an interface name such as eth0 or GigabitEthernet0/0"),
+    publicAddress: z.preprocess(
+      (v) => (v === "" || v === undefined || v === "dynamic" ? null : v),
+      ipv4Address.refine((a) => !isUnusablePublicAddress(a), "cannot be a loopback, multicast or reserved address").nullable(),
+    ),
+    behindNat: z.coerce.boolean().default(false),
+    lanPrefixes: z.array(ipv4Prefix).max(64, "at most 64 prefixes per site").default([]),
+    /** empty = allocate the next free address */
+    tunnelAddress: z.preprocess((v) => (v === "" || v === undefined ? null : v), ipv4Address.nullable()),
+    /** empty = the network's ASN plan decides */
+    asn: z.preprocess((v) => (v === "" || v === undefined ? null : v), asnSchema.nullable()),
+    latitude: optionalNumber(-90, 90, "latitude"),
+    longitude: optionalNumber(-180, 180, "longitude"),
+    address: optionalText,
+    tags: z.array(tagSchema).max(20, "at most 20 tags").default([]),
+    notes: z.string().max(2000, "must be at most 2000 characters").default(""),
+  })
+  .superRefine((s, ctx) => {
+    if (s.role === "hub" && !s.publicAddress) {
+      ctx.addIssue({ code: "custom", path: ["publicAddress"], message: "a hub needs a static public address (spokes resolve it)" });
+    }
+    if (s.role === "hub" && s.behindNat) {
+      ctx.addIssue({ code: "custom", path: ["behindNat"], message: "a hub cannot be behind NAT: spokes must reach its public address directly" });
+    }
+    if ((s.latitude === null) !== (s.longitude === null)) {
+      ctx.addIssue({ code: "custom", path: [s.latitude === null ? "latitude" : "longitude"], message: "give both latitude and longitude, or neither" });
+    }
+    const seen = new Set<string>();
+    s.lanPrefixes.forEach((p, i) => {
+      if (seen.has(p)) ctx.addIssue({ code: "custom", path: ["lanPrefixes", i], message: `${p} is listed twice` });
+      seen.add(p);
+    });
+  });
+export type SiteInput = z.input<typeof siteInputSchema>;
+export type SiteFields = z.output<typeof siteInputSchema>;
+
+/** A site as stored: its tunnel address is allocated and it belongs to a network (by name). */
+export type SiteSpec = Omit<SiteFields, "tunnelAddress"> & { network: string; tunnelAddress: string };
+
+/** A problem with one field of one record; `path` locates it (e.g. ["sites", 3, "lanPrefixes", 0]). */
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message }));
+}
+
+/** "sites[3].lanPrefixes[0]: overlaps …" — the one way issues are printed (CLI, import preview, API errors). */
+export function formatIssue(issue: FieldIssue): string {
+  const where = issue.path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    "",
+  );
+  return where ? `${where}: ${issue.message}` : issue.message;
+}

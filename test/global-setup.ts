@@ -1,0 +1,2 @@
+// Placeholder replaced below once the database test helpers exist.
+export default function setup() {}

@@ -1,0 +1,23 @@
+import { defineConfig } from "vitest/config";
+
+// One runner for the whole repo. Unit tests (*.test.ts) sit beside the code; integration tests
+// (*.int.test.ts) use a real database, real processes or real router software and run in their own project.
+const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**"];
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["{apps,packages}/**/*.test.ts"], exclude: [...exclude, "**/*.int.test.ts"] } },
+      {
+        test: {
+          name: "integration",
+          include: ["{apps,packages}/**/*.int.test.ts"],
+          exclude,
+          globalSetup: ["./test/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
