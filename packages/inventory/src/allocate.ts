@@ -16,7 +16,10 @@ export interface Allocation {
  * addresses), so hubs added later still get low, memorable addresses. Addresses set by hand are kept as given
  * (validateNetworkSites reports them if they are outside the prefix or taken).
  */
-export function allocate(network: Pick<NetworkSpec, "tunnelPrefix" | "asnPlan" | "bgpAsn" | "asnRangeStart" | "asnRangeEnd">, sites: AllocationRequest[]): Allocation {
+export function allocate(
+  network: Pick<NetworkSpec, "tunnelPrefix" | "asnPlan" | "bgpAsn" | "asnRangeStart" | "asnRangeEnd">,
+  sites: AllocationRequest[],
+): Allocation {
   const { first, last, size } = hostRange(network.tunnelPrefix);
   const lo = Number(first);
   const hi = Number(last);
@@ -34,8 +37,12 @@ export function allocate(network: Pick<NetworkSpec, "tunnelPrefix" | "asnPlan" |
     let n = cursors[s.role];
     while (n <= hi && usedAddresses.has(n)) n++;
     if (n > hi) {
-      const pool = s.role === "hub" ? network.tunnelPrefix : `${network.tunnelPrefix} above the ${spokeStart - lo} hub addresses`;
-      issues.push({ path: ["sites", i, "tunnelAddress"], message: `no free tunnel address left in ${pool} (pool exhausted)` });
+      const pool =
+        s.role === "hub" ? network.tunnelPrefix : `${network.tunnelPrefix} above the ${spokeStart - lo} hub addresses`;
+      issues.push({
+        path: ["sites", i, "tunnelAddress"],
+        message: `no free tunnel address left in ${pool} (pool exhausted)`,
+      });
       return null;
     }
     usedAddresses.add(n);
@@ -49,7 +56,10 @@ export function allocate(network: Pick<NetworkSpec, "tunnelPrefix" | "asnPlan" |
     if (network.asnPlan === "single" || s.role === "hub") return null;
     while (asnCursor <= network.asnRangeEnd && usedAsns.has(asnCursor)) asnCursor++;
     if (asnCursor > network.asnRangeEnd) {
-      issues.push({ path: ["sites", i, "asn"], message: `no free ASN left in ${network.asnRangeStart}–${network.asnRangeEnd} (pool exhausted)` });
+      issues.push({
+        path: ["sites", i, "asn"],
+        message: `no free ASN left in ${network.asnRangeStart}–${network.asnRangeEnd} (pool exhausted)`,
+      });
       return null;
     }
     usedAsns.add(asnCursor);

@@ -51,7 +51,10 @@ export const pskSchema = z
 const networkFields = {
   name: nameSchema,
   description: z.string().max(500, "must be at most 500 characters").default(""),
-  tunnelPrefix: ipv4Prefix.refine((p) => Number(p.split("/")[1]) <= 30, "must be /30 or larger to hold hubs and spokes"),
+  tunnelPrefix: ipv4Prefix.refine(
+    (p) => Number(p.split("/")[1]) <= 30,
+    "must be /30 or larger to hold hubs and spokes",
+  ),
   greKey: int(0, 4294967295),
   nhrpNetworkId: int(1, 4294967295),
   nhrpHoldtime: int(30, 65535).default(NETWORK_DEFAULTS.nhrpHoldtime),
@@ -78,7 +81,10 @@ const networkFields = {
   tcpMss: int(500, 8960).default(NETWORK_DEFAULTS.tcpMss),
 };
 
-function checkNetwork(n: { tunnelMtu: number; tcpMss: number; asnRangeStart: number; asnRangeEnd: number }, ctx: z.RefinementCtx) {
+function checkNetwork(
+  n: { tunnelMtu: number; tcpMss: number; asnRangeStart: number; asnRangeEnd: number },
+  ctx: z.RefinementCtx,
+) {
   if (n.tcpMss > n.tunnelMtu - 40) {
     ctx.addIssue({ code: "custom", path: ["tcpMss"], message: `must be at most tunnelMtu − 40 (${n.tunnelMtu - 40})` });
   }
@@ -101,15 +107,25 @@ const tagSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9_.:-]{0,31}$/, "tags are lower-case letters, digits, '_', '.', ':' and '-', at most 32 characters");
+  .regex(
+    /^[a-z0-9][a-z0-9_.:-]{0,31}$/,
+    "tags are lower-case letters, digits, '_', '.', ':' and '-', at most 32 characters",
+  );
 
 const optionalNumber = (min: number, max: number, what: string) =>
   z.preprocess(
     (v) => (v === "" || v === undefined ? null : v),
-    z.coerce.number({ error: `must be a ${what}` }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).nullable(),
+    z.coerce
+      .number({ error: `must be a ${what}` })
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .nullable(),
   );
 
-const optionalText = z.preprocess((v) => (v === "" || v === undefined ? null : v), z.string().trim().max(500).nullable());
+const optionalText = z.preprocess(
+  (v) => (v === "" || v === undefined ? null : v),
+  z.string().trim().max(500).nullable(),
+);
 
 export const siteInputSchema = z
   .object({
@@ -122,7 +138,9 @@ export const siteInputSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9_.:/-]{0,31}$/, "must be an interface name such as eth0 or GigabitEthernet0/0"),
     publicAddress: z.preprocess(
       (v) => (v === "" || v === undefined || v === "dynamic" ? null : v),
-      ipv4Address.refine((a) => !isUnusablePublicAddress(a), "cannot be a loopback, multicast or reserved address").nullable(),
+      ipv4Address
+        .refine((a) => !isUnusablePublicAddress(a), "cannot be a loopback, multicast or reserved address")
+        .nullable(),
     ),
     behindNat: z.coerce.boolean().default(false),
     lanPrefixes: z.array(ipv4Prefix).max(64, "at most 64 prefixes per site").default([]),
@@ -138,13 +156,25 @@ export const siteInputSchema = z
   })
   .superRefine((s, ctx) => {
     if (s.role === "hub" && !s.publicAddress) {
-      ctx.addIssue({ code: "custom", path: ["publicAddress"], message: "a hub needs a static public address (spokes resolve it)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["publicAddress"],
+        message: "a hub needs a static public address (spokes resolve it)",
+      });
     }
     if (s.role === "hub" && s.behindNat) {
-      ctx.addIssue({ code: "custom", path: ["behindNat"], message: "a hub cannot be behind NAT: spokes must reach its public address directly" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["behindNat"],
+        message: "a hub cannot be behind NAT: spokes must reach its public address directly",
+      });
     }
     if ((s.latitude === null) !== (s.longitude === null)) {
-      ctx.addIssue({ code: "custom", path: [s.latitude === null ? "latitude" : "longitude"], message: "give both latitude and longitude, or neither" });
+      ctx.addIssue({
+        code: "custom",
+        path: [s.latitude === null ? "latitude" : "longitude"],
+        message: "give both latitude and longitude, or neither",
+      });
     }
     const seen = new Set<string>();
     s.lanPrefixes.forEach((p, i) => {
@@ -165,7 +195,10 @@ export interface FieldIssue {
 }
 
 export function zodIssues(error: z.ZodError, prefix: (string | number)[] = []): FieldIssue[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message }));
+  return error.issues.map((i) => ({
+    path: [...prefix, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+    message: i.message,
+  }));
 }
 
 /** "sites[3].lanPrefixes[0]: overlaps …" — the one way issues are printed (CLI, import preview, API errors). */

@@ -16,22 +16,37 @@ export function validateNetworkSites(network: NetworkSpec, sites: Checked[]): Fi
   const byAsn = new Map<number, number>();
   sites.forEach((s, i) => {
     if (!isHostAddressOf(network.tunnelPrefix, s.tunnelAddress)) {
-      issues.push({ path: at(i, "tunnelAddress"), message: `${s.tunnelAddress} is not a host address of the tunnel prefix ${network.tunnelPrefix}` });
+      issues.push({
+        path: at(i, "tunnelAddress"),
+        message: `${s.tunnelAddress} is not a host address of the tunnel prefix ${network.tunnelPrefix}`,
+      });
     }
     const tunnelOwner = byTunnel.get(s.tunnelAddress);
     if (tunnelOwner !== undefined) {
-      issues.push({ path: at(i, "tunnelAddress"), message: `${s.tunnelAddress} is already taken by ${sites[tunnelOwner]?.name}` });
+      issues.push({
+        path: at(i, "tunnelAddress"),
+        message: `${s.tunnelAddress} is already taken by ${sites[tunnelOwner]?.name}`,
+      });
       issues.push({ path: at(tunnelOwner, "tunnelAddress"), message: `${s.tunnelAddress} is also given to ${s.name}` });
     } else byTunnel.set(s.tunnelAddress, i);
 
     if (s.publicAddress) {
       const publicOwner = byPublic.get(s.publicAddress);
       if (publicOwner !== undefined) {
-        issues.push({ path: at(i, "publicAddress"), message: `${s.publicAddress} is already the public address of ${sites[publicOwner]?.name}` });
-        issues.push({ path: at(publicOwner, "publicAddress"), message: `${s.publicAddress} is also given to ${s.name}` });
+        issues.push({
+          path: at(i, "publicAddress"),
+          message: `${s.publicAddress} is already the public address of ${sites[publicOwner]?.name}`,
+        });
+        issues.push({
+          path: at(publicOwner, "publicAddress"),
+          message: `${s.publicAddress} is also given to ${s.name}`,
+        });
       } else byPublic.set(s.publicAddress, i);
       if (isHostAddressOf(network.tunnelPrefix, s.publicAddress) || s.publicAddress === s.tunnelAddress) {
-        issues.push({ path: at(i, "publicAddress"), message: `must not lie inside the tunnel prefix ${network.tunnelPrefix}` });
+        issues.push({
+          path: at(i, "publicAddress"),
+          message: `must not lie inside the tunnel prefix ${network.tunnelPrefix}`,
+        });
       }
     }
 
@@ -39,7 +54,10 @@ export function validateNetworkSites(network: NetworkSpec, sites: Checked[]): Fi
 
     s.lanPrefixes.forEach((p, j) => {
       if (prefixesOverlap(p, network.tunnelPrefix)) {
-        issues.push({ path: at(i, "lanPrefixes", j), message: `${p} overlaps the tunnel prefix ${network.tunnelPrefix}` });
+        issues.push({
+          path: at(i, "lanPrefixes", j),
+          message: `${p} overlaps the tunnel prefix ${network.tunnelPrefix}`,
+        });
       }
     });
   });
@@ -47,13 +65,27 @@ export function validateNetworkSites(network: NetworkSpec, sites: Checked[]): Fi
   return issues;
 }
 
-function asnIssues(network: NetworkSpec, s: Checked, i: number, byAsn: Map<number, number>, sites: Checked[]): FieldIssue[] {
+function asnIssues(
+  network: NetworkSpec,
+  s: Checked,
+  i: number,
+  byAsn: Map<number, number>,
+  sites: Checked[],
+): FieldIssue[] {
   if (network.routing !== "bgp" || s.asn === null) return [];
   const path = ["sites", i, "asn"];
   if (network.asnPlan === "single" || s.role === "hub") {
-    return s.asn === network.bgpAsn ? [] : [{ path, message: `must be the network's ASN ${network.bgpAsn} (or empty) for ${network.asnPlan === "single" ? "a single-AS network" : "a hub"}` }];
+    return s.asn === network.bgpAsn
+      ? []
+      : [
+          {
+            path,
+            message: `must be the network's ASN ${network.bgpAsn} (or empty) for ${network.asnPlan === "single" ? "a single-AS network" : "a hub"}`,
+          },
+        ];
   }
-  if (s.asn === network.bgpAsn) return [{ path, message: `a spoke's ASN must differ from the hubs' ASN ${network.bgpAsn} in the per-spoke plan` }];
+  if (s.asn === network.bgpAsn)
+    return [{ path, message: `a spoke's ASN must differ from the hubs' ASN ${network.bgpAsn} in the per-spoke plan` }];
   const owner = byAsn.get(s.asn);
   if (owner !== undefined) return [{ path, message: `ASN ${s.asn} is already used by ${sites[owner]?.name}` }];
   byAsn.set(s.asn, i);
@@ -72,12 +104,19 @@ function lanOverlapIssues(sites: Checked[]): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const open: typeof ranges = [];
   for (const r of ranges) {
-    for (let k = open.length - 1; k >= 0; k--) if ((open[k] as (typeof ranges)[number]).end < r.start) open.splice(k, 1);
+    for (let k = open.length - 1; k >= 0; k--)
+      if ((open[k] as (typeof ranges)[number]).end < r.start) open.splice(k, 1);
     for (const o of open) {
       const other = sites[o.site]?.name ?? "?";
       const mine = sites[r.site]?.name ?? "?";
-      issues.push({ path: ["sites", r.site, "lanPrefixes", r.index], message: `${r.prefix} overlaps ${o.prefix} of ${other}` });
-      issues.push({ path: ["sites", o.site, "lanPrefixes", o.index], message: `${o.prefix} overlaps ${r.prefix} of ${mine}` });
+      issues.push({
+        path: ["sites", r.site, "lanPrefixes", r.index],
+        message: `${r.prefix} overlaps ${o.prefix} of ${other}`,
+      });
+      issues.push({
+        path: ["sites", o.site, "lanPrefixes", o.index],
+        message: `${o.prefix} overlaps ${r.prefix} of ${mine}`,
+      });
     }
     open.push(r);
   }
@@ -85,7 +124,10 @@ function lanOverlapIssues(sites: Checked[]): FieldIssue[] {
 }
 
 /** Checks that only matter once configs are rendered for a network. */
-export function renderReadinessIssues(network: Pick<NetworkSpec, "name">, sites: Pick<SiteSpec, "role">[]): FieldIssue[] {
+export function renderReadinessIssues(
+  network: Pick<NetworkSpec, "name">,
+  sites: Pick<SiteSpec, "role">[],
+): FieldIssue[] {
   if (!sites.some((s) => s.role === "hub")) {
     return [{ path: ["networks", network.name], message: "has no hub: add at least one hub before rendering configs" }];
   }
