@@ -1,0 +1,11 @@
+export { readHeader } from "./header";
+export { BGP_SPOKE_PEER_GROUP, FILE_NAMES, IPSEC_NAMES, TUNNEL_INTERFACE } from "./naming";
+export { PLATFORM_TARGET, renderNetwork, renderSiteConfig } from "./render";
+export {
+  RENDER_TARGETS,
+  RenderError,
+  type RenderedConfig,
+  type RenderedFile,
+  type RenderInput,
+  type RenderTarget,
+} from "./types";

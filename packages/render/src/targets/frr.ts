@@ -1,0 +1,194 @@
+import {
+  BGP_SPOKE_PEER_GROUP,
+  DPD_INTERVAL_SECONDS,
+  ESP_LIFETIME_SECONDS,
+  FILE_NAMES,
+  IKE_LIFETIME_SECONDS,
+  IPSEC_NAMES,
+  NHRP_NFLOG_GROUP,
+  TUNNEL_INTERFACE,
+} from "../naming";
+import { type SitePlan, STATIC_TUNNEL_ROUTE_DISTANCE, type StaticRoute } from "../plan";
+import { RenderError, type RenderedFile } from "../types";
+
+/** Plain Linux: iproute2 GRE, FRR 8.4 (nhrpd, bgpd, staticd), strongSwan swanctl, iptables. */
+const GRE = TUNNEL_INTERFACE.frr;
+
+export function renderFrr(plan: SitePlan): RenderedFile[] {
+  if (plan.network.nhrpAuth) {
+    throw new RenderError(plan.site.name, [
+      {
+        path: ["network", "nhrpAuth"],
+        message: "FRR 8.4 has no `ip nhrp authentication` (added in 10.2); clear it or use another platform",
+      },
+    ]);
+  }
+  if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(plan.site.wanInterface)) {
+    throw new RenderError(plan.site.name, [
+      { path: ["site", "wanInterface"], message: `${plan.site.wanInterface} is not a Linux interface name` },
+    ]);
+  }
+  const files: RenderedFile[] = [
+    { name: FILE_NAMES.greScript, content: greScript(plan) },
+    { name: FILE_NAMES.frrConf, content: frrConf(plan) },
+  ];
+  if (plan.ike && plan.esp) files.push({ name: FILE_NAMES.swanctl, content: swanctlConf(plan) });
+  files.push({ name: FILE_NAMES.iptables, content: iptablesScript(plan) });
+  return files;
+}
+
+function greScript(plan: SitePlan): string {
+  const { network, site } = plan;
+  // No `remote`: a multipoint tunnel. `change` keeps an existing tunnel's neighbours while fixing its key.
+  const spec = `mode gre key ${network.greKey} ttl 64 dev ${site.wanInterface}`;
+  return [
+    "set -eu",
+    `if ip link show ${GRE} >/dev/null 2>&1; then`,
+    `  ip tunnel change ${GRE} ${spec}`,
+    "else",
+    `  ip tunnel add ${GRE} ${spec}`,
+    "fi",
+    `ip addr flush dev ${GRE}`,
+    `ip addr add ${plan.tunnelAddress}/32 dev ${GRE}`,
+    `ip link set ${GRE} mtu ${network.tunnelMtu} up`,
+    "",
+  ].join("\n");
+}
+
+function frrConf(plan: SitePlan): string {
+  const { network } = plan;
+  const out: string[] = [
+    "frr defaults traditional",
+    `hostname ${plan.site.name}`,
+    "service integrated-vtysh-config",
+    "!",
+  ];
+  if (plan.isHub && network.phase === 3) out.push(`nhrp nflog-group ${NHRP_NFLOG_GROUP}`, "!");
+  out.push(
+    `interface ${GRE}`,
+    ` description DMVPN ${network.name}`,
+    ` ip nhrp network-id ${network.nhrpNetworkId}`,
+    ` ip nhrp holdtime ${network.nhrpHoldtime}`,
+  );
+  if (plan.isHub) for (const hub of plan.peerHubs) out.push(` ip nhrp map ${hub.tunnelAddress} ${hub.publicAddress}`);
+  else for (const hub of plan.peerHubs) out.push(` ip nhrp nhs dynamic nbma ${hub.publicAddress}`);
+  out.push(" ip nhrp registration no-unique");
+  if (network.phase === 3) out.push(plan.isHub ? " ip nhrp redirect" : " ip nhrp shortcut");
+  if (plan.ike) out.push(` tunnel protection vici profile ${IPSEC_NAMES.swanctlChild}`);
+  out.push(` tunnel source ${plan.site.wanInterface}`, " no link-detect", "exit", "!");
+
+  const bgp = plan.bgp;
+  if (bgp) {
+    out.push(
+      `router bgp ${bgp.asn}`,
+      ` bgp router-id ${bgp.routerId}`,
+      " no bgp ebgp-requires-policy",
+      " no bgp default ipv4-unicast",
+    );
+    if (bgp.spokes) {
+      out.push(
+        ` neighbor ${BGP_SPOKE_PEER_GROUP} peer-group`,
+        ` neighbor ${BGP_SPOKE_PEER_GROUP} remote-as ${bgp.spokes.remoteAs}`,
+      );
+      // Tunnel addresses are /32, so no peer is directly connected.
+      out.push(
+        ` neighbor ${BGP_SPOKE_PEER_GROUP} disable-connected-check`,
+        ` bgp listen range ${bgp.spokes.listenRange} peer-group ${BGP_SPOKE_PEER_GROUP}`,
+      );
+    }
+    for (const n of bgp.neighbors) {
+      out.push(
+        ` neighbor ${n.address} remote-as ${n.remoteAs}`,
+        ` neighbor ${n.address} description ${n.description}`,
+        ` neighbor ${n.address} disable-connected-check`,
+      );
+    }
+    out.push(" !", " address-family ipv4 unicast");
+    for (const p of bgp.networks) out.push(`  network ${p}`);
+    for (const p of bgp.aggregates) out.push(`  aggregate-address ${p} summary-only`);
+    if (bgp.spokes) {
+      out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} activate`);
+      if (bgp.spokes.routeReflectorClient) out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} route-reflector-client`);
+      if (bgp.spokes.keepNextHop) out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} attribute-unchanged next-hop`);
+    }
+    for (const n of bgp.neighbors) out.push(`  neighbor ${n.address} activate`);
+    out.push(" exit-address-family", "exit", "!");
+  }
+
+  const routes: StaticRoute[] = plan.isHub
+    ? []
+    : plan.peerHubs.map((h) => ({
+        prefix: network.tunnelPrefix,
+        via: h.tunnelAddress,
+        distance: STATIC_TUNNEL_ROUTE_DISTANCE,
+      }));
+  routes.push(...plan.staticRoutes);
+  for (const r of routes) out.push(`ip route ${r.prefix} ${r.via}${r.distance === undefined ? "" : ` ${r.distance}`}`);
+  if (routes.length > 0) out.push("!");
+  out.push("end", "");
+  return out.join("\n");
+}
+
+function swanctlConf(plan: SitePlan): string {
+  const { ike, esp, network } = plan;
+  if (!ike || !esp) return "";
+  const c = IPSEC_NAMES;
+  return [
+    "connections {",
+    `  ${c.swanctlConnection} {`,
+    "    version = 2",
+    "    remote_addrs = %any",
+    `    proposals = ${ike.text}`,
+    `    rekey_time = ${IKE_LIFETIME_SECONDS}s`,
+    `    dpd_delay = ${DPD_INTERVAL_SECONDS}s`,
+    "    local {",
+    "      auth = psk",
+    "    }",
+    "    remote {",
+    "      auth = psk",
+    "    }",
+    "    children {",
+    `      ${c.swanctlChild} {`,
+    "        mode = transport",
+    "        local_ts = dynamic[gre]",
+    "        remote_ts = dynamic[gre]",
+    `        esp_proposals = ${esp.text}`,
+    `        rekey_time = ${ESP_LIFETIME_SECONDS}s`,
+    // nhrpd initiates the child by name when it needs a peer; nothing starts on load.
+    "        start_action = none",
+    "        dpd_action = clear",
+    "        close_action = none",
+    "      }",
+    "    }",
+    "  }",
+    "}",
+    "secrets {",
+    `  ${c.swanctlSecret} {`,
+    `    secret = "${network.ipsecPsk}"`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+function iptablesScript(plan: SitePlan): string {
+  const lines = [
+    "set -eu",
+    "# Append a rule only if it is not there yet, so the script can run again.",
+    'ensure() { table="$1"; chain="$2"; shift 2; iptables -t "$table" -C "$chain" "$@" 2>/dev/null || iptables -t "$table" -A "$chain" "$@"; }',
+  ];
+  const mss = `-p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss ${plan.network.tcpMss}`;
+  lines.push(
+    `ensure mangle FORWARD -o ${GRE} ${mss}`,
+    `ensure mangle FORWARD -i ${GRE} ${mss}`,
+    `ensure mangle OUTPUT -o ${GRE} ${mss}`,
+  );
+  if (plan.isHub && plan.network.phase === 3) {
+    // nhrpd learns about spoke-to-spoke traffic through this NFLOG group and answers with redirects.
+    lines.push(
+      `ensure filter FORWARD -i ${GRE} -o ${GRE} -m hashlimit --hashlimit-upto 4/minute --hashlimit-burst 1 --hashlimit-mode srcip,dstip --hashlimit-srcmask 24 --hashlimit-dstmask 24 --hashlimit-name loglimit-0 -j NFLOG --nflog-group ${NHRP_NFLOG_GROUP} --nflog-range 128`,
+    );
+  }
+  lines.push("");
+  return lines.join("\n");
+}
