@@ -21,22 +21,24 @@ export function parseSwanctlPretty(text: string): Section[] {
       else list.push(line);
       continue;
     }
-    let m: RegExpMatchArray | null;
-    if ((m = line.match(/^(.+?)\s*\{$/))) {
+    const open = line.match(/^(.+?)\s*\{$/);
+    const listStart = line.match(/^(\S+)\s*\[$/);
+    const value = line.match(/^(\S+)\s*=\s*(.*)$/);
+    if (open) {
       const section = newSection();
       const parent = stack.at(-1);
-      if (parent) parent.sections.set(m[1]!, section);
+      if (parent) parent.sections.set(open[1]!, section);
       else events.push(section);
       stack.push(section);
     } else if (line === "}") {
       if (!stack.pop()) throw new CollectorError("swanctl output has an unbalanced '}'");
-    } else if ((m = line.match(/^(\S+)\s*\[$/))) {
+    } else if (listStart) {
       const current = stack.at(-1);
       if (!current) throw new CollectorError("swanctl output has a list outside a section");
       list = [];
-      current.lists.set(m[1]!, list);
-    } else if ((m = line.match(/^(\S+)\s*=\s*(.*)$/))) {
-      stack.at(-1)?.values.set(m[1]!, m[2]!);
+      current.lists.set(listStart[1]!, list);
+    } else if (value) {
+      stack.at(-1)?.values.set(value[1]!, value[2]!);
     }
   }
   if (stack.length) throw new CollectorError("swanctl output ended inside a section");
