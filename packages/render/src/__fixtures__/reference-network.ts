@@ -24,7 +24,10 @@ export function referenceNetwork(overrides: Partial<NetworkInput> = {}): Network
   });
 }
 
-type SiteRow = Omit<SiteInput, "tunnelAddress" | "asn"> & { tunnelAddress: string; asn?: number };
+type SiteRow = Pick<
+  SiteInput,
+  "name" | "role" | "platform" | "wanInterface" | "publicAddress" | "behindNat" | "lanPrefixes"
+>;
 
 const ROWS: SiteRow[] = [
   {
@@ -97,8 +100,7 @@ const TUNNEL_ADDRESSES = [
 
 export function referenceSites(network: NetworkSpec): SiteSpec[] {
   return ROWS.map((row, i) => {
-    const { tunnelAddress: _t, asn: _a, ...fields } = row;
-    const parsed = siteInputSchema.parse({ ...fields, tunnelAddress: null, asn: null });
+    const parsed = siteInputSchema.parse({ ...row, tunnelAddress: null, asn: null });
     const asn = network.asnPlan === "per-spoke" && row.role === "spoke" ? 4200000000 + i : null;
     return { ...parsed, network: network.name, tunnelAddress: TUNNEL_ADDRESSES[i] as string, asn };
   });

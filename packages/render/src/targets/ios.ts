@@ -105,6 +105,8 @@ export function renderIos(plan: SitePlan): RenderedFile[] {
       out.push(` ip nhrp map ${hub.tunnelAddress} ${hub.publicAddress}`, ` ip nhrp map multicast ${hub.publicAddress}`);
   } else {
     for (const hub of plan.peerHubs) out.push(` ip nhrp nhs ${hub.tunnelAddress} nbma ${hub.publicAddress} multicast`);
+    // A spoke whose WAN address changes must be able to re-register before the old entry expires.
+    out.push(" ip nhrp registration no-unique");
   }
   if (network.phase === 3) out.push(plan.isHub ? " ip nhrp redirect" : " ip nhrp shortcut");
   out.push(` tunnel source ${site.wanInterface}`, " tunnel mode gre multipoint", ` tunnel key ${network.greKey}`);
