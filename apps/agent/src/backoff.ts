@@ -1,0 +1,14 @@
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  factor?: number;
+}
+
+/**
+ * Exponential backoff with "equal jitter": half the step is fixed, half random, so a fleet reconnecting after a
+ * console restart spreads out but no agent retries in a tight loop.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+  const step = Math.min(options.maxMs, options.initialMs * (options.factor ?? 2) ** Math.max(0, attempt));
+  return Math.round(step / 2 + random() * (step / 2));
+}
