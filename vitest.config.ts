@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**"];
 
 export default defineConfig({
+  // Workspace packages that ship a compiled dist/ expose their source under the "source" condition.
+  resolve: { conditions: ["source"] },
+  ssr: { resolve: { conditions: ["source"] } },
   test: {
     projects: [
       { test: { name: "unit", include: ["{apps,packages}/**/*.test.ts"], exclude: [...exclude, "**/*.int.test.ts"] } },

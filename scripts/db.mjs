@@ -5,7 +5,7 @@
 //   node scripts/db.mjs new-migration N   write migration N for both providers from the schema change
 import { execFileSync } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,6 +37,7 @@ function generate() {
   writeFileSync(pgSchema, derivePostgresSchema(readFileSync(sqliteSchema, "utf8")));
   prisma(["generate", "--schema", sqliteSchema]);
   prisma(["generate", "--schema", pgSchema], { DATABASE_URL: "postgresql://unused@localhost/unused" });
+  execFileSync(process.execPath, ["build.mjs"], { cwd: path.join(root, "packages/db"), stdio: "inherit" });
 }
 
 function migrate() {
@@ -65,7 +66,9 @@ async function migratePostgres(url) {
     );
     const applied = new Map(done.rows.map((r) => [r.migration_name, r.checksum]));
     const dir = path.join(root, "prisma/postgres/migrations");
-    const names = readdirSync(dir).filter((d) => /^\d/.test(d)).sort();
+    const names = readdirSync(dir)
+      .filter((d) => /^\d/.test(d))
+      .sort();
     let count = 0;
     for (const name of names) {
       const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
@@ -105,7 +108,11 @@ async function newMigration(name) {
   const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
   let previous = null;
   try {
-    previous = execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    previous = execFileSync("git", ["show", `${process.env.MIGRATION_BASE ?? "HEAD"}:prisma/schema.prisma`], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch {}
   const tmp = mkdtempSync(path.join(os.tmpdir(), "dmvpn-migrate-"));
   try {
@@ -118,7 +125,14 @@ async function newMigration(name) {
         writeFileSync(before, provider === "sqlite" ? previous : derivePostgresSchema(previous));
         from = ["--from-schema-datamodel", before];
       }
-      const sql = prismaOut(["migrate", "diff", ...from, "--to-schema-datamodel", path.join(dir, "schema.prisma"), "--script"]);
+      const sql = prismaOut([
+        "migrate",
+        "diff",
+        ...from,
+        "--to-schema-datamodel",
+        path.join(dir, "schema.prisma"),
+        "--script",
+      ]);
       if (/^-- This is an empty migration/m.test(sql) || !sql.trim()) {
         console.log(`${provider}: no schema change`);
         continue;

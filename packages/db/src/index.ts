@@ -1,15 +1,22 @@
+import { createRequire } from "node:module";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PostgresClient } from "../generated/postgres/index.js";
-import { Prisma, PrismaClient } from "../generated/sqlite/index.js";
+import type * as SqliteClient from "../generated/sqlite/index.js";
 import { type DatabaseTarget, resolveDatabase } from "./database-url";
 
-export { Prisma, PrismaClient };
+// The generated clients load Wasm from their own folder, so they are required at run time from where they
+// were generated, never bundled (this package is compiled to dist/ and kept external to Next.js).
+const require = createRequire(import.meta.url);
+const sqliteClient: typeof SqliteClient = require("../generated/sqlite/index.js");
+const postgresClient: typeof SqliteClient = require("../generated/postgres/index.js");
+
+export const PrismaClient = sqliteClient.PrismaClient;
+export type PrismaClient = SqliteClient.PrismaClient;
 export type * from "../generated/sqlite/index.js";
 export { type DatabaseTarget, prismaPaths, repoRoot, resolveDatabase } from "./database-url";
 
 /** A client or an interactive transaction: services take either, so callers decide the transaction scope. */
-export type Db = PrismaClient | Prisma.TransactionClient;
+export type Db = PrismaClient | SqliteClient.Prisma.TransactionClient;
 
 /**
  * Both generated clients come from one schema and differ only in the datasource provider, so the PostgreSQL
@@ -20,7 +27,7 @@ export function createPrismaClient(target: DatabaseTarget = resolveDatabase()): 
     return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
   }
   const adapter = new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
-  return new PostgresClient({ adapter }) as unknown as PrismaClient;
+  return new postgresClient.PrismaClient({ adapter });
 }
 
 const holder = globalThis as unknown as { __dmvpnPrisma?: PrismaClient };

@@ -1,0 +1,41 @@
+// The console process: Next.js pages and API plus, in one HTTP server, what Next cannot host (the database
+// client outside the bundle; later the agents' WebSocket gateway). `npm start` runs the compiled dist/server.js.
+import { createServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createPrismaClient, resolveDatabase } from "@dmvpn/db";
+import next from "next";
+import { readEnv } from "./src/env";
+import { setRuntime } from "./src/server/runtime";
+
+const env = readEnv();
+const dev = env.NODE_ENV === "development";
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+async function main() {
+  const target = resolveDatabase();
+  const db = createPrismaClient(target);
+  await db.$connect();
+  setRuntime({ db });
+
+  const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => void handle(req, res));
+  server.listen(env.PORT, env.HOST, () => {
+    const where = target.provider === "sqlite" ? target.file : "PostgreSQL";
+    console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where})`);
+  });
+
+  const shutdown = () => {
+    server.close();
+    void db.$disconnect().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

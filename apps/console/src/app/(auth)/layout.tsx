@@ -1,0 +1,12 @@
+export default function AuthLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <main className="flex min-h-screen items-center justify-center p-6">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 text-center">
+          <div className="text-base font-semibold tracking-tight">DMVPN Console</div>
+        </div>
+        {children}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,191 @@
+import type React from "react";
+
+/** Small, dense building blocks shared by every page. */
+
+export function cx(...parts: (string | false | null | undefined)[]) {
+  return parts.filter(Boolean).join(" ");
+}
+
+export function Button({
+  variant = "primary",
+  className,
+  ...props
+}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: "primary" | "secondary" | "danger" | "ghost" }) {
+  const styles = {
+    primary: "bg-sky-700 text-white hover:bg-sky-600 disabled:bg-sky-900/50",
+    secondary:
+      "border border-zinc-300 bg-white hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800",
+    danger: "bg-red-700 text-white hover:bg-red-600",
+    ghost: "hover:bg-zinc-200 dark:hover:bg-zinc-800",
+  }[variant];
+  return (
+    <button
+      type="button"
+      className={cx(
+        "inline-flex items-center gap-1.5 rounded px-3 py-1.5 text-[13px] font-medium disabled:cursor-not-allowed disabled:opacity-60",
+        styles,
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
+const control =
+  "w-full rounded border border-zinc-300 bg-white px-2 py-1.5 text-[13px] outline-none focus:border-sky-600 focus:ring-1 focus:ring-sky-600 dark:border-zinc-700 dark:bg-zinc-900";
+
+export function Input({
+  className,
+  invalid,
+  ...props
+}: React.InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }) {
+  return (
+    <input
+      className={cx(control, invalid && "border-red-500 dark:border-red-500", className)}
+      aria-invalid={invalid || undefined}
+      {...props}
+    />
+  );
+}
+
+export function Select({
+  className,
+  invalid,
+  ...props
+}: React.SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }) {
+  return (
+    <select
+      className={cx(control, invalid && "border-red-500", className)}
+      aria-invalid={invalid || undefined}
+      {...props}
+    />
+  );
+}
+
+export function Textarea({
+  className,
+  invalid,
+  ...props
+}: React.TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }) {
+  return (
+    <textarea
+      className={cx(control, "font-mono", invalid && "border-red-500", className)}
+      aria-invalid={invalid || undefined}
+      {...props}
+    />
+  );
+}
+
+/** A labelled form control with its server-side error underneath. */
+export function Field({
+  label,
+  htmlFor,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  error?: string;
+  hint?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={htmlFor} className="block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p className="text-xs text-red-600 dark:text-red-400" role="alert" data-field-error={htmlFor}>
+          {error}
+        </p>
+      ) : hint ? (
+        <p className="text-xs text-zinc-500">{hint}</p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Card({
+  title,
+  actions,
+  children,
+  className,
+}: {
+  title?: React.ReactNode;
+  actions?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
+  return (
+    <section
+      className={cx("rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}
+    >
+      {title ? (
+        <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
+          <h2 className="text-sm font-semibold">{title}</h2>
+          <div className="flex gap-2">{actions}</div>
+        </header>
+      ) : null}
+      <div className="p-4">{children}</div>
+    </section>
+  );
+}
+
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+}: {
+  title: React.ReactNode;
+  subtitle?: React.ReactNode;
+  actions?: React.ReactNode;
+}) {
+  return (
+    <div className="mb-4 flex items-end justify-between gap-4">
+      <div>
+        <h1 className="text-lg font-semibold">{title}</h1>
+        {subtitle ? <p className="text-zinc-500">{subtitle}</p> : null}
+      </div>
+      <div className="flex gap-2">{actions}</div>
+    </div>
+  );
+}
+
+export function Badge({
+  tone = "neutral",
+  children,
+}: {
+  tone?: "neutral" | "blue" | "green" | "amber" | "red" | "violet";
+  children: React.ReactNode;
+}) {
+  const styles = {
+    neutral: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+    blue: "bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-300",
+    green: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+    amber: "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
+    red: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+    violet: "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300",
+  }[tone];
+  return (
+    <span className={cx("inline-flex items-center rounded px-1.5 py-0.5 text-[11px] font-medium", styles)}>
+      {children}
+    </span>
+  );
+}
+
+export function ErrorBanner({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <div
+      role="alert"
+      className="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+    >
+      {message}
+    </div>
+  );
+}
+
+export const tableClass =
+  "w-full border-collapse text-left [&_td]:border-t [&_td]:border-zinc-200 [&_td]:px-3 [&_td]:py-1.5 dark:[&_td]:border-zinc-800 [&_th]:px-3 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:text-zinc-500";

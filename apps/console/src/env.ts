@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Environment checked once at start-up; every other module reads settings from here. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().optional(),
+  /** Public URL agents and install commands use, e.g. https://dmvpn.example.net (defaults to http://localhost:PORT) */
+  PUBLIC_URL: z.url().optional(),
+  /** Set when the console is served over TLS (directly or behind a proxy): cookies get the Secure flag. */
+  SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
+});
+
+export type ConsoleEnv = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): ConsoleEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`invalid environment:\n${lines}`);
+  }
+  return parsed.data;
+}

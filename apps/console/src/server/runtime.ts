@@ -1,0 +1,23 @@
+import type { PrismaClient } from "@dmvpn/db";
+
+/**
+ * Process-wide singletons owned by server.ts (the custom server): the database client and, later, the agent
+ * gateway and event bus. Next.js bundles route code, but Prisma's generated client must load from where it was
+ * generated, so server.ts creates it outside the bundle and hands it over here. Import types only from @dmvpn/db
+ * in Next code.
+ */
+export interface ConsoleRuntime {
+  db: PrismaClient;
+}
+
+const holder = globalThis as unknown as { __dmvpnRuntime?: ConsoleRuntime };
+
+export function setRuntime(runtime: ConsoleRuntime): void {
+  holder.__dmvpnRuntime = runtime;
+}
+
+export function getRuntime(): ConsoleRuntime {
+  const runtime = holder.__dmvpnRuntime;
+  if (!runtime) throw new Error("console runtime not initialised: start the console through server.ts (npm start)");
+  return runtime;
+}

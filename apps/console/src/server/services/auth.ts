@@ -1,0 +1,185 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { Db, PrismaClient } from "@dmvpn/db";
+import { USER_ROLES, type UserRole } from "@dmvpn/inventory";
+import { hash, verify } from "@node-rs/argon2";
+import { z } from "zod";
+import { DomainError, invalidInput } from "../errors";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+
+export const SESSION_COOKIE = "dmvpn_session";
+const SESSION_DAYS = 7;
+/** Sliding expiry: a session in use is extended at most once an hour. */
+const EXTEND_AFTER_MS = 60 * 60 * 1000;
+
+export const passwordSchema = z
+  .string()
+  .min(12, "must be at least 12 characters")
+  .max(200, "must be at most 200 characters");
+
+export const newUserSchema = z.object({
+  email: z.email("must be an email address").trim().toLowerCase(),
+  name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
+  password: passwordSchema,
+  role: z.enum(USER_ROLES, { error: "must be admin, operator or viewer" }),
+});
+export type NewUser = z.input<typeof newUserSchema>;
+
+// argon2id with OWASP's minimum memory/time cost; verify() reads the parameters from the stored hash.
+const ARGON2 = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export const hashPassword = (password: string) => hash(password, ARGON2);
+
+/** A hash to verify against when the user does not exist, so a sign-in takes as long either way. */
+let dummyHash: Promise<string> | undefined;
+
+const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export async function hasUsers(db: Db): Promise<boolean> {
+  return (await db.user.count()) > 0;
+}
+
+/** The first-run "create admin" step: only possible while there is no user at all. */
+export async function createFirstAdmin(db: PrismaClient, input: Omit<NewUser, "role">) {
+  const parsed = newUserSchema.safeParse({ ...input, role: "admin" });
+  if (!parsed.success)
+    throw invalidInput(parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+  const passwordHash = await hashPassword(parsed.data.password);
+  return db.$transaction(async (tx) => {
+    if ((await tx.user.count()) > 0)
+      throw new DomainError("FORBIDDEN", "the console already has users: sign in instead");
+    const user = await tx.user.create({
+      data: { email: parsed.data.email, name: parsed.data.name, role: "admin", passwordHash },
+    });
+    await recordAudit(
+      tx,
+      { type: "user", id: user.id, name: user.name, role: "admin" },
+      {
+        action: "user.create-first-admin",
+        entityType: "user",
+        entityId: user.id,
+        entityName: user.email,
+        after: { email: user.email, name: user.name, role: user.role },
+      },
+    );
+    return user;
+  });
+}
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+}
+
+export async function signIn(db: Db, email: string, password: string, userAgent: string | null) {
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+  const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
+  if (!user || !ok || user.disabled) {
+    // One message for every case: do not tell an attacker which emails exist.
+    throw new DomainError("UNAUTHORIZED", "email or password is wrong, or the account is disabled");
+  }
+  const token = randomBytes(32).toString("base64url");
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  await db.session.create({
+    data: { id: tokenHash(token), userId: user.id, expiresAt, userAgent: userAgent?.slice(0, 200) ?? null },
+  });
+  await recordAudit(
+    db,
+    { type: "user", id: user.id, name: user.name, role: user.role as UserRole },
+    {
+      action: "session.sign-in",
+      entityType: "user",
+      entityId: user.id,
+      entityName: user.email,
+    },
+  );
+  return { token, expiresAt };
+}
+
+export async function getSessionUser(db: Db, token: string | undefined): Promise<SessionUser | null> {
+  if (!token) return null;
+  const id = tokenHash(token);
+  const session = await db.session.findUnique({ where: { id }, include: { user: true } });
+  if (!session || session.expiresAt <= new Date() || session.user.disabled) return null;
+  if (Date.now() - session.lastSeenAt.getTime() > EXTEND_AFTER_MS) {
+    await db.session.update({
+      where: { id },
+      data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + SESSION_DAYS * 86400_000) },
+    });
+  }
+  const { user } = session;
+  return { id: user.id, email: user.email, name: user.name, role: user.role as UserRole };
+}
+
+export async function signOut(db: Db, token: string | undefined): Promise<void> {
+  if (token) await db.session.deleteMany({ where: { id: tokenHash(token) } });
+}
+
+export async function listUsers(db: Db) {
+  return db.user.findMany({
+    orderBy: { email: "asc" },
+    select: { id: true, email: true, name: true, role: true, disabled: true, createdAt: true },
+  });
+}
+
+export async function createUser(db: PrismaClient, actor: Actor, input: NewUser) {
+  const parsed = newUserSchema.safeParse(input);
+  if (!parsed.success)
+    throw invalidInput(parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+  const passwordHash = await hashPassword(parsed.data.password);
+  return db.$transaction(async (tx) => {
+    if (await tx.user.findUnique({ where: { email: parsed.data.email } })) {
+      throw invalidInput([{ path: ["email"], message: `${parsed.data.email} already has an account` }]);
+    }
+    const { password: _password, ...rest } = parsed.data;
+    const user = await tx.user.create({ data: { ...rest, passwordHash } });
+    await recordAudit(tx, actor, {
+      action: "user.create",
+      entityType: "user",
+      entityId: user.id,
+      entityName: user.email,
+      after: rest,
+    });
+    return { id: user.id, email: user.email, name: user.name, role: user.role };
+  });
+}
+
+export const userUpdateSchema = z.object({
+  id: z.string().min(1),
+  role: z.enum(USER_ROLES, { error: "must be admin, operator or viewer" }).optional(),
+  disabled: z.boolean().optional(),
+});
+
+export async function updateUser(db: PrismaClient, actor: Actor, input: z.infer<typeof userUpdateSchema>) {
+  return db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({ where: { id: input.id } });
+    if (!before) throw new DomainError("NOT_FOUND", "user not found");
+    const after = await tx.user.update({
+      where: { id: input.id },
+      data: {
+        ...(input.role ? { role: input.role } : {}),
+        ...(input.disabled !== undefined ? { disabled: input.disabled } : {}),
+      },
+    });
+    // The console must keep one working admin, or nobody could manage users again.
+    const admins = await tx.user.count({ where: { role: "admin", disabled: false } });
+    if (admins === 0) {
+      throw invalidInput([
+        { path: [input.role ? "role" : "disabled"], message: "the last active admin cannot be demoted or disabled" },
+      ]);
+    }
+    if (after.disabled) await tx.session.deleteMany({ where: { userId: after.id } });
+    const pick = (u: typeof before) => ({ role: u.role, disabled: u.disabled });
+    await recordAudit(tx, actor, {
+      action: "user.update",
+      entityType: "user",
+      entityId: after.id,
+      entityName: after.email,
+      before: pick(before),
+      after: pick(after),
+    });
+    return { id: after.id, role: after.role, disabled: after.disabled };
+  });
+}

@@ -1,0 +1,130 @@
+import type { Db, PrismaClient } from "@dmvpn/db";
+import {
+  type FieldIssue,
+  formatIssue,
+  type Inventory,
+  planInventory,
+  readInventoryYaml,
+  readSitesCsv,
+  toInventoryYaml,
+} from "@dmvpn/inventory";
+import { z } from "zod";
+import { invalidInput } from "../errors";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { loadInventory, networkData, writeSite } from "./inventory-store";
+
+export const importInputSchema = z.object({
+  format: z.enum(["yaml", "csv"]),
+  text: z.string().max(20 * 1024 * 1024, "the file is larger than 20 MiB"),
+});
+export type ImportInput = z.infer<typeof importInputSchema>;
+
+export interface ImportChange {
+  kind: "create" | "update" | "unchanged";
+  entity: "network" | "site";
+  name: string;
+}
+
+export interface ImportPreview {
+  issues: { where: string; message: string; text: string }[];
+  changes: ImportChange[];
+  counts: Record<ImportChange["kind"], number>;
+}
+
+async function plan(db: Db, input: ImportInput) {
+  const raw = input.format === "yaml" ? readInventoryYaml(input.text) : { networks: [], ...readSitesCsv(input.text) };
+  const existing = await loadInventory(db);
+  if (raw.issues.length) return { existing, planned: null, issues: raw.issues, raw };
+  const planned = planInventory(raw, existing);
+  return { existing, planned, issues: planned.issues, raw };
+}
+
+function describe(issue: FieldIssue) {
+  const text = formatIssue(issue);
+  const [where = "", ...rest] = text.split(": ");
+  return { where: rest.length ? where : "", message: rest.length ? rest.join(": ") : text, text };
+}
+
+function changesOf(
+  existing: Inventory,
+  planned: Inventory,
+  raw: { networks: { fields: Record<string, unknown> }[]; sites: { fields: Record<string, unknown> }[] },
+): ImportChange[] {
+  const named = (list: { fields: Record<string, unknown> }[]) => new Set(list.map((r) => String(r.fields.name)));
+  const touchedNetworks = named(raw.networks);
+  const touchedSites = named(raw.sites);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return [
+    ...planned.networks
+      .filter((n) => touchedNetworks.has(n.name))
+      .map((n): ImportChange => {
+        const before = existing.networks.find((e) => e.name === n.name);
+        return { entity: "network", name: n.name, kind: !before ? "create" : same(before, n) ? "unchanged" : "update" };
+      }),
+    ...planned.sites
+      .filter((s) => touchedSites.has(s.name))
+      .map((s): ImportChange => {
+        const before = existing.sites.find((e) => e.name === s.name);
+        return { entity: "site", name: s.name, kind: !before ? "create" : same(before, s) ? "unchanged" : "update" };
+      }),
+  ];
+}
+
+/** The dry run: every error by row/record, and what an import would create or change. Writes nothing. */
+export async function previewImport(db: Db, input: ImportInput): Promise<ImportPreview> {
+  const { existing, planned, issues, raw } = await plan(db, input);
+  const changes = planned && !issues.length ? changesOf(existing, planned.inventory, raw) : [];
+  const counts = { create: 0, update: 0, unchanged: 0 };
+  for (const c of changes) counts[c.kind]++;
+  return { issues: issues.map(describe), changes, counts };
+}
+
+/** Applies an import in one transaction, or nothing at all if any record has a problem. */
+export async function applyImport(db: PrismaClient, actor: Actor, input: ImportInput) {
+  return db.$transaction(
+    async (tx) => {
+      const { existing, planned, issues, raw } = await plan(tx, input);
+      if (issues.length || !planned) throw invalidInput(issues);
+      const changes = changesOf(existing, planned.inventory, raw);
+      const ids = new Map(existing.ids);
+      for (const change of changes.filter((c) => c.entity === "network" && c.kind !== "unchanged")) {
+        const spec = planned.inventory.networks.find((n) => n.name === change.name);
+        if (!spec) continue;
+        const row = await tx.network.upsert({
+          where: { name: spec.name },
+          create: networkData(spec),
+          update: networkData(spec),
+        });
+        ids.set(spec.name, row.id);
+      }
+      for (const change of changes.filter((c) => c.entity === "site" && c.kind !== "unchanged")) {
+        const spec = planned.inventory.sites.find((s) => s.name === change.name);
+        const networkId = spec && ids.get(spec.network);
+        if (spec && networkId) await writeSite(tx, spec, networkId);
+      }
+      const counts = { create: 0, update: 0, unchanged: 0 };
+      for (const c of changes) counts[c.kind]++;
+      await recordAudit(tx, actor, {
+        action: "inventory.import",
+        entityType: "inventory",
+        after: { format: input.format, ...counts, changes: changes.filter((c) => c.kind !== "unchanged") },
+      });
+      return { counts, changes };
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
+}
+
+/** The YAML export: the same format import and the `dmvpn` command line read. */
+export async function exportInventory(db: Db, actor: Actor, options: { includeSecrets: boolean; networkId?: string }) {
+  const inventory = await loadInventory(db, options.networkId ? [options.networkId] : undefined);
+  if (options.includeSecrets) {
+    await recordAudit(db, actor, {
+      action: "inventory.export-with-secrets",
+      entityType: "inventory",
+      networkId: options.networkId ?? null,
+    });
+  }
+  return toInventoryYaml(inventory, { includeSecrets: options.includeSecrets });
+}

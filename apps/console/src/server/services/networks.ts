@@ -1,0 +1,159 @@
+import type { Db, PrismaClient } from "@dmvpn/db";
+import {
+  type FieldIssue,
+  generatePsk,
+  type NetworkInput,
+  networkInputSchema,
+  validateNetworkSites,
+  zodIssues,
+} from "@dmvpn/inventory";
+import { invalidInput, notFound } from "../errors";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { loadInventory, networkData, toNetworkSpec } from "./inventory-store";
+
+export async function listNetworks(db: Db) {
+  const rows = await db.network.findMany({
+    orderBy: { name: "asc" },
+    include: { _count: { select: { sites: true } } },
+  });
+  const hubs = await db.site.groupBy({ by: ["networkId"], where: { role: "hub" }, _count: { _all: true } });
+  const hubCount = new Map(hubs.map((h) => [h.networkId, h._count._all]));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    tunnelPrefix: r.tunnelPrefix,
+    phase: r.phase,
+    routing: r.routing,
+    isDemo: r.isDemo,
+    siteCount: r._count.sites,
+    hubCount: hubCount.get(r.id) ?? 0,
+    updatedAt: r.updatedAt,
+  }));
+}
+
+/** A network with every setting; the pre-shared key only when the caller asks for it (admins, audited). */
+export async function getNetwork(db: Db, id: string, options: { withSecret?: boolean } = {}) {
+  const row = await db.network.findUnique({ where: { id } });
+  if (!row) throw notFound("network");
+  const { ipsecPsk, ...spec } = toNetworkSpec(row);
+  return { id: row.id, isDemo: row.isDemo, ...spec, ...(options.withSecret ? { ipsecPsk } : {}) };
+}
+
+function parseNetwork(input: unknown) {
+  const parsed = networkInputSchema.safeParse(input);
+  if (!parsed.success) throw invalidInput(zodIssues(parsed.error));
+  return parsed.data;
+}
+
+export async function createNetwork(db: PrismaClient, actor: Actor, input: NetworkInput) {
+  const data = parseNetwork(input);
+  const spec = { ...data, ipsecPsk: data.ipsecPsk ?? generatePsk() };
+  return db.$transaction(async (tx) => {
+    if (await tx.network.findUnique({ where: { name: spec.name } })) {
+      throw invalidInput([{ path: ["name"], message: `a network named ${spec.name} already exists` }]);
+    }
+    const row = await tx.network.create({ data: networkData(spec) });
+    await recordAudit(tx, actor, {
+      action: "network.create",
+      entityType: "network",
+      entityId: row.id,
+      entityName: row.name,
+      networkId: row.id,
+      after: spec,
+    });
+    return { id: row.id, name: row.name };
+  });
+}
+
+/**
+ * Updates every setting. A change that would invalidate stored sites (a tunnel prefix that no longer holds
+ * their addresses, a plan their ASNs no longer fit) is refused with the sites named.
+ */
+export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, input: NetworkInput) {
+  const data = parseNetwork(input);
+  return db.$transaction(async (tx) => {
+    const before = await tx.network.findUnique({ where: { id } });
+    if (!before) throw notFound("network");
+    const clash = await tx.network.findUnique({ where: { name: data.name } });
+    if (clash && clash.id !== id)
+      throw invalidInput([{ path: ["name"], message: `a network named ${data.name} already exists` }]);
+    const spec = { ...data, ipsecPsk: data.ipsecPsk ?? before.ipsecPsk };
+    const { sites } = await loadInventory(tx, [id]);
+    const siteIssues = validateNetworkSites(spec, sites);
+    if (siteIssues.length)
+      throw invalidInput(
+        networkLevelIssues(
+          siteIssues,
+          sites.map((s) => s.name),
+        ),
+      );
+    const row = await tx.network.update({ where: { id }, data: networkData(spec) });
+    await recordAudit(tx, actor, {
+      action: "network.update",
+      entityType: "network",
+      entityId: id,
+      entityName: row.name,
+      networkId: id,
+      before: toNetworkSpec(before),
+      after: spec,
+    });
+    return { id: row.id, name: row.name };
+  });
+}
+
+/** Site problems caused by a network edit, told against the network field that caused them. */
+function networkLevelIssues(issues: FieldIssue[], names: string[]): FieldIssue[] {
+  const byField = new Map<string, Set<string>>();
+  for (const i of issues) {
+    const field =
+      i.path[2] === "asn"
+        ? "asnPlan"
+        : i.path[2] === "lanPrefixes" || i.path[2] === "tunnelAddress"
+          ? "tunnelPrefix"
+          : String(i.path[2]);
+    const set = byField.get(field) ?? new Set();
+    set.add(names[i.path[1] as number] ?? "?");
+    byField.set(field, set);
+  }
+  return [...byField].map(([field, sites]) => {
+    const list = [...sites];
+    const shown = list.slice(0, 5).join(", ") + (list.length > 5 ? ` and ${list.length - 5} more` : "");
+    return {
+      path: [field],
+      message: `does not fit ${list.length} existing site(s): ${shown}; change those sites first`,
+    };
+  });
+}
+
+export async function deleteNetwork(db: PrismaClient, actor: Actor, id: string) {
+  return db.$transaction(async (tx) => {
+    const row = await tx.network.findUnique({ where: { id }, include: { _count: { select: { sites: true } } } });
+    if (!row) throw notFound("network");
+    await tx.network.delete({ where: { id } });
+    await recordAudit(tx, actor, {
+      action: "network.delete",
+      entityType: "network",
+      entityId: id,
+      entityName: row.name,
+      networkId: id,
+      before: { ...toNetworkSpec(row), sites: row._count.sites },
+    });
+    return { id };
+  });
+}
+
+/** Reading the pre-shared key back is an admin's explicit act and leaves a trace. */
+export async function revealNetworkPsk(db: Db, actor: Actor, id: string) {
+  const row = await db.network.findUnique({ where: { id } });
+  if (!row) throw notFound("network");
+  await recordAudit(db, actor, {
+    action: "network.reveal-psk",
+    entityType: "network",
+    entityId: id,
+    entityName: row.name,
+    networkId: id,
+  });
+  return { ipsecPsk: row.ipsecPsk };
+}
