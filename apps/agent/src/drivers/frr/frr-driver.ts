@@ -1,0 +1,139 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ConfigFile, ShowCommandId, SiteStatus } from "@dmvpn/protocol";
+import { type CollectOptions, collectRouterStatus, showCommandArgv } from "../../collectors/collect";
+import { parsePingOutput } from "../../collectors/ping";
+import { ApplyError, type PingOutcome, type RouterDriver, type SavedConfig } from "../driver";
+import { type CommandRunner, inNetns, runCommand } from "../exec";
+
+export interface FrrDriverOptions {
+  netns?: string;
+  vtyshArgs?: string[];
+  tunnelInterface?: string;
+  /** where applied files are kept (for rollback and for running the scripts) */
+  stateDir: string;
+  /** strongSwan drop-in the swanctl.conf file is written to */
+  swanctlConfPath?: string;
+  frrReload?: string;
+  run?: CommandRunner;
+}
+
+const KNOWN_FILES = ["gre.sh", "iptables.sh", "swanctl.conf", "frr.conf"] as const;
+
+/**
+ * Plain Linux with iproute2 + FRR (+ strongSwan). frr.conf goes through FRR's own `frr-reload.py`: it diffs against
+ * the running config and removes stale lines, which `vtysh -f` (additive only) cannot do; `vtysh --dryrun -f` checks
+ * the file first so a syntax error fails before anything changes.
+ */
+export class FrrDriver implements RouterDriver {
+  readonly platform = "frr-linux" as const;
+  private readonly run: CommandRunner;
+  private readonly collect: CollectOptions;
+  private readonly dir: string;
+
+  constructor(private readonly o: FrrDriverOptions) {
+    this.run = o.run ?? runCommand;
+    this.dir = join(o.stateDir, "frr-files");
+    this.collect = {
+      run: this.run,
+      vtysh: inNetns(o.netns, ["vtysh", ...(o.vtyshArgs ?? [])]),
+      wrap: (argv) => inNetns(o.netns, argv),
+      tunnelInterface: o.tunnelInterface ?? "gre1",
+      nhrp: "frr",
+    };
+  }
+
+  private get pathspace(): string | undefined {
+    const args = this.o.vtyshArgs ?? [];
+    const i = args.indexOf("-N");
+    return i >= 0 ? args[i + 1] : undefined;
+  }
+
+  async readRunningConfig(): Promise<SavedConfig> {
+    const files: ConfigFile[] = [];
+    for (const name of KNOWN_FILES) {
+      if (name === "frr.conf") continue;
+      const content = await readFile(join(this.dir, name), "utf8").catch(() => null);
+      if (content !== null) files.push({ name, content });
+    }
+    const r = await this.run([...this.collect.vtysh, "-c", "show running-config"]);
+    if (r.exitCode !== 0) throw new Error(`cannot read the running FRR config: ${(r.stderr || r.stdout).trim()}`);
+    files.push({ name: "frr.conf", content: stripRunningHeader(r.stdout) });
+    return { files };
+  }
+
+  async applyConfig(files: ConfigFile[]): Promise<void> {
+    const unknown = files.filter((f) => !(KNOWN_FILES as readonly string[]).includes(f.name));
+    if (unknown.length)
+      throw new ApplyError(`unknown file(s) for the frr target: ${unknown.map((f) => f.name).join(", ")}`);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const byName = new Map(files.map((f) => [f.name, f.content]));
+    const frrConf = byName.get("frr.conf");
+    const frrPath = join(this.dir, "frr.conf.candidate");
+    if (frrConf !== undefined) {
+      await writeFile(frrPath, frrConf, { mode: 0o600 });
+      await this.check([...this.collect.vtysh, "--dryrun", "-f", frrPath], "frr.conf");
+    }
+    for (const name of ["gre.sh", "iptables.sh"] as const) {
+      const script = byName.get(name);
+      if (script === undefined) continue;
+      const path = join(this.dir, name);
+      await writeFile(path, script, { mode: 0o700 });
+      await this.check(inNetns(this.o.netns, ["sh", "-e", path]), name);
+    }
+    const swanctl = byName.get("swanctl.conf");
+    if (swanctl !== undefined) {
+      const path = this.o.swanctlConfPath ?? "/etc/swanctl/conf.d/dmvpn-agent.conf";
+      await writeFile(path, swanctl, { mode: 0o600 });
+      await writeFile(join(this.dir, "swanctl.conf"), swanctl, { mode: 0o600 });
+      await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf");
+    }
+    if (frrConf !== undefined) {
+      const reload = [
+        this.o.frrReload ?? "/usr/lib/frr/frr-reload.py",
+        "--reload",
+        "--stdout",
+        ...(this.pathspace ? ["--pathspace", this.pathspace] : []),
+        frrPath,
+      ];
+      await this.check(inNetns(this.o.netns, reload), "frr.conf");
+    }
+  }
+
+  async rollback(saved: SavedConfig): Promise<void> {
+    await this.applyConfig(saved.files);
+  }
+
+  collectStatus(): Promise<SiteStatus> {
+    return collectRouterStatus(this.collect);
+  }
+
+  async ping(target: string, source: string | undefined, count: number): Promise<PingOutcome> {
+    const argv = ["ping", "-n", "-c", String(count), "-W", "2", ...(source ? ["-I", source] : []), target];
+    const r = await this.run(inNetns(this.o.netns, argv), { timeoutMs: (count + 5) * 3000 });
+    return parsePingOutput(r.stdout + r.stderr, count);
+  }
+
+  async show(commandId: ShowCommandId): Promise<{ ok: boolean; output: string }> {
+    const r = await this.run(showCommandArgv(this.collect, commandId));
+    const output = r.stdout + r.stderr;
+    return { ok: r.exitCode === 0 || /% No entries/.test(output), output };
+  }
+
+  private async check(argv: string[], what: string): Promise<void> {
+    const r = await this.run(argv, { timeoutMs: 120_000 });
+    if (r.exitCode !== 0) {
+      throw new ApplyError(
+        `${what}: ${argv[0]} exited ${r.exitCode}: ${(r.stderr + r.stdout).trim().slice(0, 10_000)}`,
+      );
+    }
+  }
+}
+
+/** `show running-config` starts with "Building configuration..." / "Current configuration:" which are not config. */
+export function stripRunningHeader(text: string): string {
+  return text
+    .split("\n")
+    .filter((l) => !/^(Building configuration\.\.\.|Current configuration:)\s*$/.test(l))
+    .join("\n");
+}

@@ -1,0 +1,18 @@
+import type { AgentConfig } from "../config";
+import type { RouterDriver } from "./driver";
+import { FrrDriver } from "./frr/frr-driver";
+import { SimFabric } from "./sim/fabric";
+import { SimDriver } from "./sim/sim-driver";
+import { VyosDriver } from "./vyos/vyos-driver";
+
+export function createDriver(config: AgentConfig, stateDir: string): RouterDriver {
+  const o = config.driverOptions;
+  switch (config.driver) {
+    case "sim":
+      return new SimDriver(new SimFabric(), config.siteId, o.nbmaAddress);
+    case "frr":
+      return new FrrDriver({ netns: o.netns, vtyshArgs: o.vtyshArgs, tunnelInterface: o.tunnelInterface, stateDir });
+    case "vyos":
+      return new VyosDriver({ version: o.vyosVersion ?? "1.5", tunnelInterface: o.tunnelInterface, stateDir });
+  }
+}

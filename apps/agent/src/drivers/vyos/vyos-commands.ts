@@ -1,0 +1,62 @@
+import type { ConfigFile } from "@dmvpn/protocol";
+import { ApplyError } from "../driver";
+
+export const SCRIPT_TEMPLATE = "source /opt/vyatta/etc/functions/script-template";
+
+/**
+ * Config lines are executed by vbash, so each must be a plain `set`/`delete` of words and single-quoted values:
+ * no shell metacharacters outside quotes, no quotes inside values.
+ */
+const TOKEN = String.raw`(?:[A-Za-z0-9_./:@+,=-]+|'[^'\n]*')`;
+const LINE = new RegExp(`^(?:set|delete) ${TOKEN}(?: ${TOKEN})*$`);
+
+export function configLines(files: ConfigFile[]): string[] {
+  const lines: string[] = [];
+  for (const f of files) {
+    f.content.split("\n").forEach((raw, i) => {
+      const line = raw.trim();
+      if (!line || line.startsWith("#")) return;
+      if (!LINE.test(line)) throw new ApplyError(`${f.name} line ${i + 1}: not a plain set/delete command`);
+      lines.push(line);
+    });
+  }
+  if (!lines.length) throw new ApplyError("no set commands in the deployment");
+  return lines;
+}
+
+/** VyOS reverts by itself if the agent dies; one extra minute so the agent's own rollback normally comes first. */
+export function commitConfirmMinutes(windowSeconds: number): number {
+  return Math.ceil(windowSeconds / 60) + 1;
+}
+
+export function applyScript(lines: string[], windowSeconds: number): string {
+  return [
+    SCRIPT_TEMPLATE,
+    "configure",
+    ...lines,
+    `commit-confirm ${commitConfirmMinutes(windowSeconds)}`,
+    "exit",
+    "",
+  ].join("\n");
+}
+
+export function confirmScript(): string {
+  return [SCRIPT_TEMPLATE, "configure", "confirm", "save", "exit", ""].join("\n");
+}
+
+export function saveRunningScript(path: string): string {
+  return [SCRIPT_TEMPLATE, "configure", `save ${path}`, "exit", ""].join("\n");
+}
+
+/** Cancel a pending commit-confirm, then load the saved config and make it permanent. */
+export function rollbackScript(path: string): string {
+  return [SCRIPT_TEMPLATE, "configure", "confirm", `load ${path}`, "commit", "save", "exit", ""].join("\n");
+}
+
+const FAILURE =
+  /(Commit failed|Set failed|Delete failed|Invalid command|is not valid|Configuration path: .* is not valid|Load failed)/;
+
+export function vyosFailure(output: string): string | null {
+  const m = output.match(FAILURE);
+  return m ? output.trim().slice(0, 10_000) : null;
+}
