@@ -54,7 +54,7 @@ function changesOf(
   const named = (list: { fields: Record<string, unknown> }[]) => new Set(list.map((r) => String(r.fields.name)));
   const touchedNetworks = named(raw.networks);
   const touchedSites = named(raw.sites);
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
   return [
     ...planned.networks
       .filter((n) => touchedNetworks.has(n.name))
@@ -69,6 +69,15 @@ function changesOf(
         return { entity: "site", name: s.name, kind: !before ? "create" : same(before, s) ? "unchanged" : "update" };
       }),
   ];
+}
+
+/** JSON with sorted keys: records compare equal whatever order their fields were read in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 /** The dry run: every error by row/record, and what an import would create or change. Writes nothing. */

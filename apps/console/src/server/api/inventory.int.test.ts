@@ -1,0 +1,249 @@
+import type { PrismaClient } from "@dmvpn/db";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { createTestDb } from "../../../../../test/db";
+import { signedInAdmin } from "../../../test/caller";
+import type { createCaller } from "./root";
+
+let db: PrismaClient;
+let cleanup: () => Promise<void>;
+let api: ReturnType<typeof createCaller>;
+let networkId: string;
+
+const NETWORK = { name: "corp", tunnelPrefix: "10.255.0.0/24", greKey: 42, nhrpNetworkId: 1 };
+const hub = (n: number) => ({
+  name: `hub${n}`,
+  role: "hub",
+  platform: "vyos-1.5",
+  wanInterface: "eth0",
+  publicAddress: `203.0.113.${n}`,
+});
+const spoke = (n: number, extra: Record<string, unknown> = {}) => ({
+  name: `branch${n}`,
+  role: "spoke",
+  platform: "frr-linux",
+  wanInterface: "eth0",
+  lanPrefixes: [`10.${n}.0.0/24`],
+  ...extra,
+});
+
+beforeEach(async () => {
+  ({ db, cleanup } = await createTestDb());
+  api = await (await signedInAdmin(db)).api();
+  networkId = (await api.networks.create(NETWORK)).id;
+});
+afterEach(() => cleanup());
+
+describe("networks", () => {
+  it("stores every setting with defaults and a generated key, readable only on request", async () => {
+    const network = await api.networks.get({ id: networkId });
+    expect(network).toMatchObject({
+      phase: 3,
+      nhrpHoldtime: 300,
+      tunnelMtu: 1400,
+      tcpMss: 1360,
+      routing: "bgp",
+      bgpAsn: 65000,
+    });
+    expect(network).not.toHaveProperty("ipsecPsk");
+    const { ipsecPsk } = await api.networks.revealPsk({ id: networkId });
+    expect(ipsecPsk).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const audit = await api.audit.list({ action: "network" });
+    expect(audit.rows.map((r) => r.action)).toEqual(["network.reveal-psk", "network.create"]);
+    expect(JSON.stringify(audit.rows)).not.toContain(ipsecPsk);
+  });
+
+  it("names the field in errors and keeps names unique", async () => {
+    await expect(
+      api.networks.create({ ...NETWORK, tunnelPrefix: "10.255.0.1/24", nhrpAuth: "toolongsecret" }),
+    ).rejects.toMatchObject({
+      cause: {
+        issues: expect.arrayContaining([
+          { path: ["tunnelPrefix"], message: "has host bits set; did you mean 10.255.0.0/24?" },
+          { path: ["nhrpAuth"], message: "must be at most 8 characters (NHRP carries it in clear text)" },
+        ]),
+      },
+    });
+    await expect(api.networks.create(NETWORK)).rejects.toThrow("name: a network named corp already exists");
+  });
+
+  it("refuses a new tunnel prefix that would strand existing sites", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    await expect(
+      api.networks.update({ id: networkId, network: { ...NETWORK, tunnelPrefix: "10.254.0.0/24" } }),
+    ).rejects.toThrow("tunnelPrefix: does not fit 1 existing site(s): hub1; change those sites first");
+    expect((await api.networks.get({ id: networkId })).tunnelPrefix).toBe("10.255.0.0/24");
+  });
+});
+
+describe("sites", () => {
+  it("allocates tunnel addresses, hubs low, and accepts a free address set by hand", async () => {
+    const created = [
+      await api.sites.create({ networkId, site: hub(1) }),
+      await api.sites.create({ networkId, site: spoke(1) }),
+      await api.sites.create({ networkId, site: hub(2) }),
+      await api.sites.create({ networkId, site: spoke(2, { tunnelAddress: "10.255.0.200" }) }),
+      await api.sites.create({ networkId, site: spoke(3) }),
+    ];
+    expect(created.map((c) => c.tunnelAddress)).toEqual([
+      "10.255.0.1",
+      "10.255.0.11",
+      "10.255.0.2",
+      "10.255.0.200",
+      "10.255.0.12",
+    ]);
+  });
+
+  it("refuses conflicts with messages that name the field, and writes nothing", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    await api.sites.create({ networkId, site: spoke(1) });
+    const before = await db.site.count();
+    const attempt = api.sites.create({
+      networkId,
+      site: spoke(2, {
+        tunnelAddress: "10.255.0.11",
+        lanPrefixes: ["10.1.0.0/16", "10.255.0.0/25"],
+        publicAddress: "203.0.113.1",
+      }),
+    });
+    await expect(attempt).rejects.toMatchObject({
+      cause: {
+        issues: expect.arrayContaining([
+          { path: ["tunnelAddress"], message: "10.255.0.11 is already taken by branch1" },
+          { path: ["publicAddress"], message: "203.0.113.1 is already the public address of hub1" },
+          { path: ["lanPrefixes", 0], message: "10.1.0.0/16 overlaps 10.1.0.0/24 of branch1" },
+          { path: ["lanPrefixes", 1], message: "10.255.0.0/25 overlaps the tunnel prefix 10.255.0.0/24" },
+        ]),
+      },
+    });
+    await expect(api.sites.create({ networkId, site: { ...hub(3), publicAddress: "" } })).rejects.toThrow(
+      /publicAddress: a hub needs a static public address/,
+    );
+    await expect(api.sites.create({ networkId, site: spoke(9, { tunnelAddress: "10.9.9.9" }) })).rejects.toThrow(
+      /not a host address of the tunnel prefix/,
+    );
+    await expect(api.sites.create({ networkId, site: hub(1) })).rejects.toThrow(/already/);
+    expect(await db.site.count()).toBe(before);
+  });
+
+  it("reports pool exhaustion", async () => {
+    const small = await api.networks.create({ ...NETWORK, name: "small", tunnelPrefix: "10.254.0.0/29" });
+    for (let i = 1; i <= 5; i++) await api.sites.create({ networkId: small.id, site: spoke(i + 20) });
+    await expect(api.sites.create({ networkId: small.id, site: spoke(30) })).rejects.toThrow(
+      /tunnelAddress: no free tunnel address left .*pool exhausted/,
+    );
+  });
+
+  it("edits keep the allocated address, rename cleanly and are audited with before/after", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    const s = await api.sites.create({ networkId, site: spoke(1) });
+    await api.sites.update({ id: s.id, networkId, site: spoke(1, { name: "paris", tags: ["emea"] }) });
+    const after = await api.sites.get({ id: s.id });
+    expect(after).toMatchObject({ name: "paris", tunnelAddress: "10.255.0.11", tags: ["emea"] });
+    const event = (await api.audit.list({ action: "site.update" })).rows[0];
+    expect(event).toMatchObject({ entityName: "paris", before: { name: "branch1" }, after: { name: "paris" } });
+  });
+
+  it("searches, filters, sorts numerically and pages on the server", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    for (let i = 1; i <= 12; i++)
+      await api.sites.create({
+        networkId,
+        site: spoke(i, { tags: i % 2 ? ["odd"] : [], platform: i > 10 ? "cisco-ios" : "frr-linux" }),
+      });
+    const page = await api.sites.list({ sort: "tunnelAddress", direction: "desc", pageSize: 5, page: 1 });
+    expect(page.total).toBe(13);
+    expect(page.rows.map((r) => r.tunnelAddress)).toEqual([
+      "10.255.0.22",
+      "10.255.0.21",
+      "10.255.0.20",
+      "10.255.0.19",
+      "10.255.0.18",
+    ]);
+    expect((await api.sites.list({ role: "hub" })).rows.map((r) => r.name)).toEqual(["hub1"]);
+    expect((await api.sites.list({ tag: "odd" })).total).toBe(6);
+    expect((await api.sites.list({ platform: "cisco-ios" })).rows.map((r) => r.name)).toEqual(["branch11", "branch12"]);
+    expect((await api.sites.list({ search: "BRANCH1" })).total).toBe(4);
+    expect((await api.sites.list({ search: "10.255.0.11" })).rows.map((r) => r.name)).toEqual(["branch1"]);
+  });
+});
+
+describe("import and export", () => {
+  const csv = (rows: string[]) =>
+    ["network,name,role,platform,wanInterface,publicAddress,lanPrefixes,tags", ...rows].join("\n");
+
+  it("previews every bad row and writes nothing until all rows are good", async () => {
+    const text = csv([
+      "corp,hub1,hub,vyos-1.5,eth0,203.0.113.1,,",
+      "corp,branch1,spoke,frr-linux,eth0,,10.1.0.0/24,emea",
+      "corp,branch2,spoke,frr-linux,eth0,,10.1.0.0/16,",
+      "corp,branch3,spoke,vyos-1.4,eth0,,10.3.0.0/24,",
+    ]);
+    const preview = await api.inventory.previewImport({ format: "csv", text });
+    expect(preview.issues.map((i) => i.text)).toEqual([
+      "row[3].lanPrefixes[0]: 10.1.0.0/24 overlaps 10.1.0.0/16 of branch2",
+      "row[4].lanPrefixes[0]: 10.1.0.0/16 overlaps 10.1.0.0/24 of branch1",
+    ]);
+    await expect(api.inventory.applyImport({ format: "csv", text })).rejects.toThrow(/row\[3\]\.lanPrefixes\[0\]/);
+    expect(await db.site.count()).toBe(0);
+
+    const good = text.replace("10.1.0.0/16", "10.2.0.0/16");
+    const ok = await api.inventory.previewImport({ format: "csv", text: good });
+    expect(ok.issues).toEqual([]);
+    expect(ok.counts).toEqual({ create: 4, update: 0, unchanged: 0 });
+    const applied = await api.inventory.applyImport({ format: "csv", text: good });
+    expect(applied.counts.create).toBe(4);
+    expect((await api.sites.list({ sort: "tunnelAddress" })).rows.map((r) => [r.name, r.tunnelAddress])).toEqual([
+      ["hub1", "10.255.0.1"],
+      ["branch1", "10.255.0.11"],
+      ["branch2", "10.255.0.12"],
+      ["branch3", "10.255.0.13"],
+    ]);
+  });
+
+  it("exports YAML that imports back as unchanged, without the key unless an admin asks", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    await api.sites.create({ networkId, site: spoke(1, { tags: ["emea"], latitude: 48.85, longitude: 2.35 }) });
+    const yaml = await api.inventory.export({});
+    expect(yaml).toContain("name: branch1");
+    expect(yaml).not.toContain("ipsecPsk");
+    const again = await api.inventory.previewImport({ format: "yaml", text: yaml });
+    expect(again.issues).toEqual([]);
+    expect(again.counts).toEqual({ create: 0, update: 0, unchanged: 3 });
+    const secret = await api.inventory.exportWithSecrets({});
+    const { ipsecPsk } = await api.networks.revealPsk({ id: networkId });
+    expect(secret).toContain(`ipsecPsk: ${ipsecPsk}`);
+  });
+
+  it("moves a site to another network on import, re-allocating its tunnel address", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    const lab = await api.networks.create({ ...NETWORK, name: "lab", tunnelPrefix: "10.250.0.0/24" });
+    await api.sites.create({ networkId: lab.id, site: spoke(5) });
+    await api.inventory.applyImport({ format: "csv", text: csv(["corp,branch5,spoke,frr-linux,eth0,,10.5.0.0/24,"]) });
+    const moved = await db.site.findUniqueOrThrow({ where: { name: "branch5" } });
+    expect([moved.networkId, moved.tunnelAddress]).toEqual([networkId, "10.255.0.11"]);
+  });
+
+  it("rolls back a whole import when a write fails midway", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    // The database itself refuses the second site, after the first was written inside the transaction.
+    if (inject("testDatabase").provider === "sqlite") {
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_branch8 BEFORE INSERT ON "Site" WHEN NEW.name = 'branch8' BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END`,
+      );
+    } else {
+      await db.$executeRawUnsafe(
+        `CREATE FUNCTION refuse_branch8() RETURNS trigger AS $$ BEGIN IF NEW.name = 'branch8' THEN RAISE EXCEPTION 'refused by test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await db.$executeRawUnsafe(
+        `CREATE TRIGGER refuse_branch8 BEFORE INSERT ON "Site" FOR EACH ROW EXECUTE FUNCTION refuse_branch8()`,
+      );
+    }
+    const text = csv([
+      "corp,branch7,spoke,frr-linux,eth0,,10.7.0.0/24,",
+      "corp,branch8,spoke,frr-linux,eth0,,10.8.0.0/24,",
+    ]);
+    await expect(api.inventory.applyImport({ format: "csv", text })).rejects.toThrow();
+    expect((await db.site.findMany({ orderBy: { name: "asc" } })).map((s) => s.name)).toEqual(["hub1"]);
+    expect(await db.auditEvent.count({ where: { action: "inventory.import" } })).toBe(0);
+  });
+});
