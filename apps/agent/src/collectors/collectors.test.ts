@@ -97,6 +97,12 @@ describe("FRR BGP summary", () => {
     ]);
   });
 
+  it("parses FRR 8.4's unwrapped form (captured from a live bgpd with an idle neighbour)", () => {
+    expect(parseFrrBgpSummary(parseVtyshJson(fixture("frr-8.4-bgp-ipv4-unicast-summary.json")))).toEqual([
+      { address: "10.255.0.1", remoteAs: 65000, state: "Idle", prefixesReceived: null, uptimeSeconds: null },
+    ]);
+  });
+
   it("returns no neighbours when BGP is not configured", () => {
     expect(parseFrrBgpSummary(parseVtyshJson("{}\n"))).toEqual([]);
     expect(parseFrrBgpSummary(parseVtyshJson("% No BGP neighbors found in VRF default\n", 0))).toEqual([]);
