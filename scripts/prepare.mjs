@@ -1,0 +1,64 @@
+// Shared by `npm start` and `npm test`: install what is missing, generate the Prisma clients, build the console
+// when its sources changed. Each step is skipped when already done, so a second start is quick.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+export function run(cmd, args, options = {}) {
+  execFileSync(cmd, args, {
+    cwd: root,
+    stdio: "inherit",
+    ...options,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
+  });
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === ".next" || entry.name === "dist" || entry.name.startsWith("."))
+      continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+export function ensureInstalled() {
+  const marker = path.join(root, "node_modules/.package-lock.json");
+  const lock = path.join(root, "package-lock.json");
+  if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
+    console.log("Installing dependencies (npm ci)…");
+    run(npm, ["ci", "--no-audit", "--no-fund"]);
+  }
+  if (
+    !existsSync(path.join(root, "packages/db/dist/index.js")) ||
+    !existsSync(path.join(root, "packages/db/generated/postgres"))
+  ) {
+    run(process.execPath, ["scripts/db.mjs", "generate"]);
+  }
+}
+
+/** Rebuilds the console when anything it is built from is newer than the last build. */
+export function ensureConsoleBuilt() {
+  const buildId = path.join(root, "apps/console/.next/BUILD_ID");
+  const server = path.join(root, "apps/console/dist/server.js");
+  const sources = Math.max(
+    newestMtime(path.join(root, "apps/console")),
+    ...readdirSync(path.join(root, "packages")).map((p) => newestMtime(path.join(root, "packages", p, "src"))),
+  );
+  if (
+    existsSync(buildId) &&
+    existsSync(server) &&
+    statSync(buildId).mtimeMs >= sources &&
+    statSync(server).mtimeMs >= sources
+  )
+    return;
+  console.log("Building the console…");
+  run(npm, ["run", "build", "-w", "@dmvpn/console"]);
+}

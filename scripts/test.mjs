@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// npm test: every test. Unit and integration (vitest, SQLite), then the browser tests (Playwright in Debian's
+// Chromium against a production build), then the real-router lab when qemu is installed. Ends with one line
+// "N passed, N failed" over all of them.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ensureConsoleBuilt, ensureInstalled, root } from "./prepare.mjs";
+
+const only = process.argv[2]; // optional: unit | integration | e2e | lab
+const results = [];
+const reports = path.join(root, "test-results");
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+
+function step(name, cmd, args, count, env = {}) {
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+  });
+  const counted = count();
+  results.push({ name, ok: r.status === 0, seconds: Math.round((Date.now() - started) / 1000), ...counted });
+}
+
+function vitestCounts(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const j = JSON.parse(readFileSync(file, "utf8"));
+  return {
+    passed: j.numPassedTests,
+    failed: j.numFailedTests + (j.numTotalTests === 0 ? 1 : 0),
+    skipped: j.numPendingTests + j.numTodoTests,
+  };
+}
+
+function playwrightCounts(file) {
+  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  const s = JSON.parse(readFileSync(file, "utf8")).stats;
+  return { passed: s.expected, failed: s.unexpected + s.flaky, skipped: s.skipped };
+}
+
+ensureInstalled();
+const vitest = path.join(root, "node_modules/.bin/vitest");
+for (const project of ["unit", "integration"]) {
+  if (only && only !== project) continue;
+  const out = path.join(reports, `${project}.json`);
+  step(
+    `${project} tests`,
+    vitest,
+    ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`],
+    () => vitestCounts(out),
+  );
+}
+
+if (!only || only === "e2e") {
+  const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(chromium)) {
+    console.error(
+      `\nThe browser tests need Debian's Chromium at ${chromium} (apt-get install chromium), or CHROMIUM_PATH.`,
+    );
+    results.push({ name: "browser tests", ok: false, passed: 0, failed: 1, seconds: 0 });
+  } else {
+    ensureConsoleBuilt();
+    const out = path.join(root, "e2e/test-results/results.json");
+    rmSync(out, { force: true });
+    step(
+      "browser tests",
+      "npx",
+      ["playwright", "test", "-c", "e2e/playwright.config.ts"],
+      () => playwrightCounts(out),
+      { CI: "true" },
+    );
+  }
+}
+
+if ((!only || only === "lab") && existsSync(path.join(root, "apps/lab/package.json"))) {
+  const hasQemu = spawnSync("sh", ["-c", "command -v qemu-system-x86_64"]).status === 0;
+  if (hasQemu || only === "lab") {
+    const out = path.join(reports, "lab.json");
+    step(
+      "lab (real FRR in a VM)",
+      "npm",
+      [
+        "run",
+        "test:lab",
+        "-w",
+        "@dmvpn/lab",
+        "--",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${out}`,
+      ],
+      () => vitestCounts(out),
+    );
+  } else {
+    console.log(
+      "\n=== lab: qemu-system-x86_64 is not installed; the lab runs where it is (see apps/lab/README.md) ===",
+    );
+  }
+}
+
+console.log("\n=== summary ===");
+for (const r of results)
+  console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds}s)`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.ok) && failed === 0 ? 0 : 1);
