@@ -1,0 +1,198 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Fragment, useEffect, useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { formatDateTime } from "./form-helpers";
+import { Pagination } from "./pagination";
+import { Badge, Button, Card, cx, ErrorBanner, Input, PageHeader, Select, tableClass } from "./ui";
+
+const PAGE_SIZE = 50;
+/** The entity types services record; a type added later still shows up unfiltered. */
+const ENTITY_TYPES = ["network", "site", "user", "inventory"];
+
+/** Text filters wait until typing pauses, so each keystroke is not a query. */
+function useDebounced(value: string, ms = 300) {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+export function AuditLog() {
+  const trpc = useTRPC();
+  const [entityType, setEntityType] = useState("");
+  const [action, setAction] = useState("");
+  const [actor, setActor] = useState("");
+  const [page, setPage] = useState(1);
+  const [open, setOpen] = useState<Set<string>>(new Set());
+  const actionQuery = useDebounced(action.trim());
+  const actorQuery = useDebounced(actor.trim());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts again at page 1
+  useEffect(() => setPage(1), [entityType, actionQuery, actorQuery]);
+
+  const events = useQuery(
+    trpc.audit.list.queryOptions(
+      {
+        entityType: entityType || undefined,
+        action: actionQuery || undefined,
+        actor: actorQuery || undefined,
+        page,
+        pageSize: PAGE_SIZE,
+      },
+      { placeholderData: keepPreviousData },
+    ),
+  );
+
+  const toggle = (id: string) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        subtitle="Every change and every sensitive read, newest first. Secrets are redacted."
+      />
+      <Card className="[&>div]:p-0">
+        <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 p-3 dark:border-zinc-800">
+          <div className="flex items-center gap-1.5">
+            <label htmlFor="audit-entity" className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+              Entity type
+            </label>
+            <Select
+              id="audit-entity"
+              value={entityType}
+              onChange={(e) => setEntityType(e.target.value)}
+              className="w-auto py-1"
+            >
+              <option value="">All</option>
+              {ENTITY_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className="flex items-center gap-1.5">
+            <label htmlFor="audit-action" className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+              Action
+            </label>
+            <Input
+              id="audit-action"
+              value={action}
+              onChange={(e) => setAction(e.target.value)}
+              placeholder="e.g. site. or network.update"
+              className="w-52 py-1 font-mono"
+            />
+          </div>
+          <div className="flex items-center gap-1.5">
+            <label htmlFor="audit-actor" className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+              Actor
+            </label>
+            <Input
+              id="audit-actor"
+              value={actor}
+              onChange={(e) => setActor(e.target.value)}
+              placeholder="email contains…"
+              className="w-52 py-1"
+            />
+          </div>
+          <div className="ml-auto">
+            {events.data ? (
+              <Pagination page={page} pageSize={PAGE_SIZE} total={events.data.total} onPage={setPage} />
+            ) : null}
+          </div>
+        </div>
+        {events.error ? (
+          <div className="p-3">
+            <ErrorBanner message={events.error.message} />
+          </div>
+        ) : null}
+        <div className={cx("overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
+          <table className={tableClass}>
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Actor</th>
+                <th>Action</th>
+                <th>Entity</th>
+                <th>
+                  <span className="sr-only">Details</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data?.rows.map((e) => {
+                const hasDetails = e.before !== null || e.after !== null;
+                const expanded = open.has(e.id);
+                return (
+                  <Fragment key={e.id}>
+                    <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+                      <td className="whitespace-nowrap font-mono text-xs">{formatDateTime(e.at)}</td>
+                      <td>
+                        {e.actorName} {e.actorType !== "user" ? <Badge tone="violet">{e.actorType}</Badge> : null}
+                      </td>
+                      <td className="font-mono text-xs">{e.action}</td>
+                      <td>
+                        <span className="text-zinc-500">{e.entityType}</span>{" "}
+                        {e.entityName ? <span className="font-medium">{e.entityName}</span> : null}
+                      </td>
+                      <td className="text-right">
+                        {hasDetails ? (
+                          <Button
+                            variant="ghost"
+                            className="py-0.5 text-xs"
+                            aria-expanded={expanded}
+                            onClick={() => toggle(e.id)}
+                          >
+                            {expanded ? "Hide details" : "Details"}
+                          </Button>
+                        ) : null}
+                      </td>
+                    </tr>
+                    {expanded ? (
+                      <tr>
+                        <td colSpan={5} className="bg-zinc-50 dark:bg-zinc-950">
+                          <div className="grid gap-3 md:grid-cols-2">
+                            <JsonBlock title="Before" value={e.before} />
+                            <JsonBlock title="After" value={e.after} />
+                          </div>
+                        </td>
+                      </tr>
+                    ) : null}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+          {events.data && events.data.rows.length === 0 ? (
+            <p className="p-4 text-zinc-500">No events match these filters.</p>
+          ) : null}
+          {!events.data && !events.error ? <p className="p-4 text-zinc-500">Loading…</p> : null}
+        </div>
+      </Card>
+    </>
+  );
+}
+
+function JsonBlock({ title, value }: { title: string; value: unknown }) {
+  return (
+    <div className="min-w-0">
+      <div className="mb-1 text-xs font-medium text-zinc-500">{title}</div>
+      {value === null ? (
+        <p className="text-xs text-zinc-400">—</p>
+      ) : (
+        <pre className="max-h-96 overflow-auto rounded border border-zinc-200 bg-white p-2 font-mono text-[11px] leading-snug dark:border-zinc-800 dark:bg-zinc-900">
+          {JSON.stringify(value, null, 2)}
+        </pre>
+      )}
+    </div>
+  );
+}
