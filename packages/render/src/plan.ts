@@ -37,8 +37,11 @@ export interface BgpPlan {
   /** Explicit neighbours: a spoke's hubs, a hub's fellow hubs. */
   neighbors: BgpNeighbor[];
   spokes: SpokeListener | null;
-  /** Explicit spoke neighbours, for targets that cannot listen for eBGP peers of varying ASNs (IOS hubs). */
-  spokeNeighbors: BgpNeighbor[] | null;
+  /**
+   * Explicit spoke neighbours, for targets that cannot listen for eBGP peers of varying ASNs (IOS hubs); null
+   * when the spokes were not given. A function so that other targets do not pay for building it.
+   */
+  spokeNeighbors: (() => BgpNeighbor[]) | null;
   /** Own LAN prefixes. */
   networks: string[];
   /** Phase-3 hub summaries (summary-only aggregates). */
@@ -143,11 +146,7 @@ export function buildSitePlan(input: RenderInput, target: RenderTarget): SitePla
   }
   if (issues.length > 0) throw new RenderError(site.name, issues);
 
-  const hubs: HubRef[] = input.hubs
-    .map((h) => ({ name: h.name, tunnelAddress: h.tunnelAddress, publicAddress: h.publicAddress as string }))
-    .sort((a, b) => compareAddresses(a.tunnelAddress, b.tunnelAddress));
-  const peerHubs = hubs.filter((h) => h.name !== site.name);
-  const spokes = (input.spokes ?? []).filter((s) => s.name !== site.name);
+  const peerHubs = sortedHubs(input.hubs).filter((h) => h.name !== site.name);
 
   return {
     target,
@@ -161,8 +160,22 @@ export function buildSitePlan(input: RenderInput, target: RenderTarget): SitePla
     ike,
     esp,
     bgp: network.routing === "bgp" ? bgpPlan(network, site, peerHubs, input.spokes ?? null) : null,
-    staticRoutes: network.routing === "static" ? staticRoutes(network, site, input.hubs, spokes, peerHubs) : [],
+    staticRoutes:
+      network.routing === "static" ? staticRoutes(network, site, input.hubs, input.spokes ?? [], peerHubs) : [],
   };
+}
+
+/** Every site of a network shares one hub list; sort it once (ip-num comparisons are not cheap). */
+const sortedHubCache = new WeakMap<SiteSpec[], HubRef[]>();
+function sortedHubs(hubs: SiteSpec[]): HubRef[] {
+  let sorted = sortedHubCache.get(hubs);
+  if (!sorted) {
+    sorted = hubs
+      .map((h) => ({ name: h.name, tunnelAddress: h.tunnelAddress, publicAddress: h.publicAddress as string }))
+      .sort((a, b) => compareAddresses(a.tunnelAddress, b.tunnelAddress));
+    sortedHubCache.set(hubs, sorted);
+  }
+  return sorted;
 }
 
 const prefixLengthCache = new Map<string, number>();
@@ -192,14 +205,15 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
     };
 
   const spokeNeighbors = allSpokes
-    ? allSpokes
-        .filter((s) => s.role === "spoke")
-        .map((s) => ({
-          address: s.tunnelAddress,
-          remoteAs: perSpoke ? (s.asn ?? network.bgpAsn) : network.bgpAsn,
-          description: s.name,
-        }))
-        .sort((a, b) => compareAddresses(a.address, b.address))
+    ? () =>
+        allSpokes
+          .filter((s) => s.role === "spoke")
+          .map((s) => ({
+            address: s.tunnelAddress,
+            remoteAs: perSpoke ? (s.asn ?? network.bgpAsn) : network.bgpAsn,
+            description: s.name,
+          }))
+          .sort((a, b) => compareAddresses(a.address, b.address))
     : null;
   return {
     asn,
@@ -235,7 +249,7 @@ function staticRoutes(
     for (const p of hub.lanPrefixes) routes.push({ prefix: p, via: hub.tunnelAddress });
   }
   for (const spoke of spokes) {
-    if (spoke.role !== "spoke") continue;
+    if (spoke.role !== "spoke" || spoke.name === site.name) continue;
     for (const p of spoke.lanPrefixes) {
       if (site.role === "hub" || network.phase === 2) routes.push({ prefix: p, via: spoke.tunnelAddress });
       else for (const hub of peerHubs) routes.push({ prefix: p, via: hub.tunnelAddress });

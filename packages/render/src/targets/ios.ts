@@ -120,7 +120,7 @@ export function renderIos(plan: SitePlan): RenderedFile[] {
       " bgp log-neighbor-changes",
       " no bgp default ipv4-unicast",
     );
-    const spokeNeighbors = perSpokeHub ? (bgp.spokeNeighbors ?? []) : [];
+    const spokeNeighbors = perSpokeHub ? (bgp.spokeNeighbors?.() ?? []) : [];
     if (bgp.spokes && !perSpokeHub) {
       out.push(
         ` bgp listen range ${bgp.spokes.listenRange} peer-group ${BGP_SPOKE_PEER_GROUP}`,
