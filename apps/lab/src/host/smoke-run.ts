@@ -1,6 +1,7 @@
 import { cp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { type SmokeResult, smokeResultSchema } from "../scenarios/smoke-result";
 import { capturesDir, labDir, repoDir } from "./paths";
 import { ensureLabHost } from "./setup";
@@ -34,6 +35,28 @@ async function startProbeListener(): Promise<{ port: number; lines: string[]; cl
   return { port: address.port, lines, close: () => new Promise((r) => server.close(() => r())) };
 }
 
+/**
+ * Bundles a scenario into the run directory. Under software emulation tsx would spend many seconds compiling in
+ * the VM; esbuild on the host takes well under a second.
+ */
+export async function bundleScenario(entry: string, runDir: string): Promise<string> {
+  const name = "scenario.mjs";
+  await build({
+    entryPoints: [entry],
+    outfile: join(runDir, name),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    logLevel: "error",
+    // Bundled CommonJS dependencies (yaml, papaparse via @dmvpn/inventory) call require() for node built-ins.
+    banner: {
+      js: 'import { createRequire as __labRequire } from "node:module"; const require = __labRequire(import.meta.url);',
+    },
+  });
+  return name;
+}
+
 /** Boots the VM, runs the smoke scenario in it, and reads back its result. */
 export async function runSmoke(
   options: { timeoutMs?: number; onLine?: (line: string) => void } = {},
@@ -41,13 +64,12 @@ export async function runSmoke(
   const host = await ensureLabHost((line) => options.onLine?.(`[lab setup] ${line}`));
   const probe = await startProbeListener();
   const runDir = await newRunDir("smoke");
-  const tsx = join(repoDir(), "node_modules", ".bin", "tsx");
-  const scenario = join(labDir(), "src", "scenarios", "smoke.ts");
+  const bundle = await bundleScenario(join(labDir(), "src", "scenarios", "smoke.ts"), runDir);
   try {
     const vm = await runVm(
       {
         host,
-        job: `cd ${repoDir()} && LAB_HOST_PROBE_PORT=${probe.port} exec ${tsx} ${scenario} /run/lab`,
+        job: `cd ${repoDir()} && LAB_HOST_PROBE_PORT=${probe.port} exec node /run/lab/${bundle} /run/lab`,
         timeoutMs: options.timeoutMs ?? 12 * 60_000,
         onLine: options.onLine,
       },

@@ -163,6 +163,7 @@ async function main(): Promise<void> {
 
   const built = await phase("topology", async () => {
     topology = await LabTopology.create(smokeTopology);
+    log("topology: namespaces, bridges and NAT up");
     await probeHost();
     for (const site of smokeSites) {
       const files = renderSiteConfigTemporary({ network: smokeNetwork, site, hubs: smokeHubs });
@@ -171,6 +172,7 @@ async function main(): Promise<void> {
       await topology.startFrr(site.name);
       await topology.applyFrrConfig(site.name, files["frr.conf"]);
       await writeFile(join(outDir, `${site.name}.frr.conf`), files["frr.conf"]);
+      log(`${site.name}: configured`);
     }
     return `${smokeSites.length} routers and ${SMOKE_NAT.name} up, FRR configured`;
   });

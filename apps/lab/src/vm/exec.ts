@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 
 export interface CommandResult {
   stdout: string;
@@ -6,20 +6,32 @@ export interface CommandResult {
   exitCode: number;
 }
 
-/** Runs a command without a shell; a non-zero exit is returned, not thrown, because vtysh uses 1 for "no entries". */
-export function runCommand(argv: string[], input?: string): Promise<CommandResult> {
+/**
+ * Runs a command without a shell; a non-zero exit is returned, not thrown, because vtysh uses 1 for "no entries".
+ * A command still running after `timeoutMs` is killed and reported as exit 124, like timeout(1).
+ */
+export function runCommand(argv: string[], input?: string, timeoutMs = 60_000): Promise<CommandResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error("empty command");
   return new Promise((resolve) => {
-    const child = execFile(file, args, { maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code =
-        error && typeof (error as NodeJS.ErrnoException).code === "number" ? Number(error.code) : error ? 127 : 0;
-      resolve({
-        stdout: String(stdout),
-        stderr: String(stderr) || (error && code === 127 ? error.message : ""),
-        exitCode: code,
-      });
-    });
+    const child = execFile(
+      file,
+      args,
+      { maxBuffer: 32 * 1024 * 1024, timeout: timeoutMs, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        if (error?.killed) {
+          resolve({ stdout: String(stdout), stderr: `${argv.join(" ")}: killed after ${timeoutMs} ms`, exitCode: 124 });
+          return;
+        }
+        const code =
+          error && typeof (error as NodeJS.ErrnoException).code === "number" ? Number(error.code) : error ? 127 : 0;
+        resolve({
+          stdout: String(stdout),
+          stderr: String(stderr) || (error && code === 127 ? error.message : ""),
+          exitCode: code,
+        });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
   });
 }
@@ -49,4 +61,18 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/**
+ * Starts a self-daemonising program (FRR's `-d`) with no pipes attached: the daemon would otherwise inherit them
+ * and keep execFile waiting forever. Resolves with the exit status of the foreground part.
+ */
+export function runDaemon(argv: string[]): Promise<number> {
+  const [file, ...args] = argv;
+  if (!file) throw new Error("empty command");
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: "ignore" });
+    child.once("error", () => resolve(127));
+    child.once("exit", (code) => resolve(code ?? 128));
+  });
 }

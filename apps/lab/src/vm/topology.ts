@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { chown, mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { type CommandResult, mustRun, runCommand, sleep, waitFor } from "./exec";
+import { type CommandResult, runCommand, sleep, waitFor } from "./exec";
 
 /**
  * Builds the lab network inside the VM (run as root there; none of this works on the host, which has no GRE):
@@ -43,120 +42,133 @@ export interface TopologySpec {
   nats?: LabNat[];
 }
 
-const addressOf = (cidr: string) => cidr.split("/")[0]!;
-
 const ns = (name: string, ...argv: string[]) => ["ip", "netns", "exec", name, ...argv];
 
-export class LabTopology {
-  readonly mgmtAddresses = new Map<string, string>();
+/** Quotes one word for sh; names and addresses here are plain, but a stray character must not become syntax. */
+export const shellQuote = (word: string): string =>
+  /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 
-  private constructor(readonly spec: TopologySpec) {}
+const addressOf = (cidr: string) => cidr.split("/")[0]!;
+
+/**
+ * The whole topology as one sh script. Under software emulation every process start costs a lot, so the
+ * network is built by one shell rather than by a Node child process per command.
+ */
+export function topologyScript(spec: TopologySpec): { script: string; mgmtAddresses: Map<string, string> } {
+  const lines: string[] = [];
+  const cmd = (...argv: string[]) => lines.push(argv.map(shellQuote).join(" "));
+  const mgmtAddresses = new Map<string, string>();
+  let veths = 0;
+
+  const addNamespace = (name: string) => {
+    cmd("ip", "netns", "add", name);
+    cmd("ip", "-n", name, "link", "set", "lo", "up");
+    cmd(...ns(name, "sysctl", "-qw", "net.ipv4.ip_forward=1"));
+  };
+  // Both ends get temporary names in the root namespace first: "eth0" there already exists (the VM's uplink).
+  const addVeth = (a: { ns: string | null; name: string }, b: { ns: string | null; name: string }) => {
+    const n = veths++;
+    const [ta, tb] = [`vtmp${n}a`, `vtmp${n}b`];
+    cmd("ip", "link", "add", ta, "type", "veth", "peer", "name", tb);
+    for (const [temp, end] of [
+      [ta, a],
+      [tb, b],
+    ] as const) {
+      if (end.ns) cmd("ip", "link", "set", temp, "netns", end.ns, "name", end.name);
+      else cmd("ip", "link", "set", temp, "name", end.name);
+    }
+  };
+  const plugIntoInternet = (name: string, cidr: string) => {
+    const port = `i-${name}`.slice(0, 15);
+    addVeth({ ns: name, name: "eth0" }, { ns: INTERNET_NS, name: port });
+    cmd("ip", "-n", INTERNET_NS, "link", "set", port, "master", "br0", "up");
+    cmd("ip", "-n", name, "addr", "add", cidr, "dev", "eth0");
+    cmd("ip", "-n", name, "link", "set", "eth0", "up");
+  };
+
+  addNamespace(INTERNET_NS);
+  cmd("ip", "-n", INTERNET_NS, "link", "add", "br0", "type", "bridge");
+  cmd("ip", "-n", INTERNET_NS, "link", "set", "br0", "up");
+  cmd("ip", "link", "add", MGMT_BRIDGE, "type", "bridge");
+  cmd("ip", "addr", "add", `${MGMT_GATEWAY}/24`, "dev", MGMT_BRIDGE);
+  cmd("ip", "link", "set", MGMT_BRIDGE, "up");
+  cmd("sysctl", "-qw", "net.ipv4.ip_forward=1");
+  cmd("iptables", "-t", "nat", "-A", "POSTROUTING", "-s", MGMT_PREFIX, "-o", "eth0", "-j", "MASQUERADE");
+
+  for (const nat of spec.nats ?? []) {
+    addNamespace(nat.name);
+    plugIntoInternet(nat.name, nat.publicAddress);
+    cmd(...ns(nat.name, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"));
+  }
+
+  spec.routers.forEach((router, i) => {
+    const name = router.name;
+    addNamespace(name);
+    if (router.behindNat) {
+      const nat = spec.nats?.find((n) => n.name === router.behindNat);
+      if (!nat) throw new Error(`${name}: no NAT named ${router.behindNat}`);
+      const inside = `n-${name}`.slice(0, 15);
+      addVeth({ ns: name, name: "eth0" }, { ns: nat.name, name: inside });
+      cmd("ip", "-n", nat.name, "addr", "add", nat.insideAddress, "dev", inside);
+      cmd("ip", "-n", nat.name, "link", "set", inside, "up");
+      cmd("ip", "-n", name, "addr", "add", router.wanAddress, "dev", "eth0");
+      cmd("ip", "-n", name, "link", "set", "eth0", "up");
+      cmd("ip", "-n", name, "route", "add", "default", "via", addressOf(nat.insideAddress));
+    } else {
+      plugIntoInternet(name, router.wanAddress);
+    }
+    if (router.lanAddresses?.length) {
+      cmd("ip", "-n", name, "link", "add", "lan0", "type", "dummy");
+      for (const cidr of router.lanAddresses) cmd("ip", "-n", name, "addr", "add", cidr, "dev", "lan0");
+      cmd("ip", "-n", name, "link", "set", "lan0", "up");
+    }
+    const mgmtAddress = `172.30.0.${10 + i}`;
+    const port = `m-${name}`.slice(0, 15);
+    addVeth({ ns: name, name: "mgmt0" }, { ns: null, name: port });
+    cmd("ip", "link", "set", port, "master", MGMT_BRIDGE, "up");
+    cmd("ip", "-n", name, "addr", "add", `${mgmtAddress}/24`, "dev", "mgmt0");
+    cmd("ip", "-n", name, "link", "set", "mgmt0", "up");
+    // Only the host is routed over management; the router's own default route stays on its WAN.
+    cmd("ip", "-n", name, "route", "add", `${QEMU_HOST_ADDRESS}/32`, "via", MGMT_GATEWAY);
+    mgmtAddresses.set(name, mgmtAddress);
+  });
+  return { script: `${lines.join("\n")}\n`, mgmtAddresses };
+}
+
+/** Starts FRR daemons in a namespace with its own path space, as user frr, and waits for their vty sockets. */
+export function frrStartScript(name: string, daemons: readonly FrrDaemon[]): string {
+  const dir = `/run/frr/${name}`;
+  const logDir = `/var/log/frr/${name}`;
+  const lines = [`mkdir -p ${dir} ${logDir}`, `chown frr:frr /var/log/frr ${dir} ${logDir}`];
+  const waitForSocket = (socket: string) =>
+    `i=0; while [ ! -S ${socket} ]; do i=$((i+1)); [ $i -gt 200 ] && { echo "${socket} never appeared" >&2; exit 1; }; sleep 0.1; done`;
+  for (const daemon of daemons) {
+    lines.push(
+      `: > ${dir}/${daemon}.conf && chown frr:frr ${dir}/${daemon}.conf`,
+      `ip netns exec ${name} /usr/lib/frr/${daemon} -N ${name} -d -f ${dir}/${daemon}.conf -i ${dir}/${daemon}.pid --log file:${logDir}/${daemon}.log </dev/null >/dev/null 2>&1`,
+    );
+    if (daemon === "zebra") lines.push(waitForSocket(`${dir}/zserv.api`));
+  }
+  for (const daemon of daemons) lines.push(waitForSocket(`${dir}/${daemon}.vty`));
+  return `${lines.join("\n")}\n`;
+}
+
+export class LabTopology {
+  private constructor(
+    readonly spec: TopologySpec,
+    readonly mgmtAddresses: Map<string, string>,
+  ) {}
 
   static async create(spec: TopologySpec): Promise<LabTopology> {
     if (userInfo().uid !== 0) throw new Error("the lab topology is built as root inside the lab VM");
-    const topology = new LabTopology(spec);
-    await topology.build();
-    return topology;
-  }
-
-  private async build(): Promise<void> {
-    await this.addNamespace(INTERNET_NS);
-    await mustRun(["ip", "-n", INTERNET_NS, "link", "add", "br0", "type", "bridge"]);
-    await mustRun(["ip", "-n", INTERNET_NS, "link", "set", "br0", "up"]);
-
-    await mustRun(["ip", "link", "add", MGMT_BRIDGE, "type", "bridge"]);
-    await mustRun(["ip", "addr", "add", `${MGMT_GATEWAY}/24`, "dev", MGMT_BRIDGE]);
-    await mustRun(["ip", "link", "set", MGMT_BRIDGE, "up"]);
-    await mustRun(["sysctl", "-qw", "net.ipv4.ip_forward=1"]);
-    await mustRun(["iptables", "-t", "nat", "-A", "POSTROUTING", "-s", MGMT_PREFIX, "-o", "eth0", "-j", "MASQUERADE"]);
-
-    for (const nat of this.spec.nats ?? []) await this.addNat(nat);
-    let mgmtHost = 10;
-    for (const router of this.spec.routers) {
-      await this.addRouter(router, `172.30.0.${mgmtHost++}`);
+    const { script, mgmtAddresses } = topologyScript(spec);
+    const result = await runCommand(["sh", "-e", "-x", "-s"], script, 300_000);
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `topology script exited ${result.exitCode}: ${result.stderr.trim().split("\n").slice(-4).join(" | ")}`,
+      );
     }
-  }
-
-  private async addNamespace(name: string): Promise<void> {
-    await mustRun(["ip", "netns", "add", name]);
-    await mustRun(["ip", "-n", name, "link", "set", "lo", "up"]);
-    await mustRun(ns(name, "sysctl", "-qw", "net.ipv4.ip_forward=1"));
-  }
-
-  /** A veth from `name`'s eth0 into the internet bridge. */
-  private async plugIntoInternet(name: string, cidr: string): Promise<void> {
-    const port = `i-${name}`.slice(0, 15);
-    await mustRun([
-      "ip",
-      "link",
-      "add",
-      "eth0",
-      "netns",
-      name,
-      "type",
-      "veth",
-      "peer",
-      "name",
-      port,
-      "netns",
-      INTERNET_NS,
-    ]);
-    await mustRun(["ip", "-n", INTERNET_NS, "link", "set", port, "master", "br0", "up"]);
-    await mustRun(["ip", "-n", name, "addr", "add", cidr, "dev", "eth0"]);
-    await mustRun(["ip", "-n", name, "link", "set", "eth0", "up"]);
-  }
-
-  private async addNat(nat: LabNat): Promise<void> {
-    await this.addNamespace(nat.name);
-    await this.plugIntoInternet(nat.name, nat.publicAddress);
-    await mustRun(ns(nat.name, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"));
-  }
-
-  private async addRouter(router: LabRouter, mgmtAddress: string): Promise<void> {
-    const name = router.name;
-    await this.addNamespace(name);
-    if (router.behindNat) {
-      const nat = this.spec.nats?.find((n) => n.name === router.behindNat);
-      if (!nat) throw new Error(`${name}: no NAT named ${router.behindNat}`);
-      const inside = `n-${name}`.slice(0, 15);
-      await mustRun([
-        "ip",
-        "link",
-        "add",
-        "eth0",
-        "netns",
-        name,
-        "type",
-        "veth",
-        "peer",
-        "name",
-        inside,
-        "netns",
-        nat.name,
-      ]);
-      await mustRun(["ip", "-n", nat.name, "addr", "add", nat.insideAddress, "dev", inside]);
-      await mustRun(["ip", "-n", nat.name, "link", "set", inside, "up"]);
-      await mustRun(["ip", "-n", name, "addr", "add", router.wanAddress, "dev", "eth0"]);
-      await mustRun(["ip", "-n", name, "link", "set", "eth0", "up"]);
-      await mustRun(["ip", "-n", name, "route", "add", "default", "via", addressOf(nat.insideAddress)]);
-    } else {
-      await this.plugIntoInternet(name, router.wanAddress);
-    }
-
-    if (router.lanAddresses?.length) {
-      await mustRun(["ip", "-n", name, "link", "add", "lan0", "type", "dummy"]);
-      for (const cidr of router.lanAddresses) await mustRun(["ip", "-n", name, "addr", "add", cidr, "dev", "lan0"]);
-      await mustRun(["ip", "-n", name, "link", "set", "lan0", "up"]);
-    }
-
-    const port = `m-${name}`.slice(0, 15);
-    await mustRun(["ip", "link", "add", "mgmt0", "netns", name, "type", "veth", "peer", "name", port]);
-    await mustRun(["ip", "link", "set", port, "master", MGMT_BRIDGE, "up"]);
-    await mustRun(["ip", "-n", name, "addr", "add", `${mgmtAddress}/24`, "dev", "mgmt0"]);
-    await mustRun(["ip", "-n", name, "link", "set", "mgmt0", "up"]);
-    // Only the host is routed over management; the router's own default route stays on its WAN.
-    await mustRun(["ip", "-n", name, "route", "add", `${QEMU_HOST_ADDRESS}/32`, "via", MGMT_GATEWAY]);
-    this.mgmtAddresses.set(name, mgmtAddress);
+    return new LabTopology(spec, mgmtAddresses);
   }
 
   exec(name: string, argv: string[], input?: string): Promise<CommandResult> {
@@ -175,49 +187,9 @@ export class LabTopology {
 
   /** Starts FRR daemons in the router's namespace with their own path space, as user frr. */
   async startFrr(name: string, daemons: readonly FrrDaemon[] = FRR_DAEMONS): Promise<void> {
-    const dir = this.frrDir(name);
-    const logDir = `/var/log/frr/${name}`;
-    const frr = await frrIds();
-    for (const d of [dir, logDir]) {
-      await mkdir(d, { recursive: true });
-      await chown(d, frr.uid, frr.gid);
-    }
-    await chown("/var/log/frr", frr.uid, frr.gid);
-    for (const daemon of daemons) {
-      const config = `${dir}/${daemon}.conf`;
-      await writeFile(config, "");
-      await chown(config, frr.uid, frr.gid);
-      await mustRun(
-        ns(
-          name,
-          `/usr/lib/frr/${daemon}`,
-          "-N",
-          name,
-          "-d",
-          "-f",
-          config,
-          "-i",
-          `${dir}/${daemon}.pid`,
-          "--log",
-          `file:${logDir}/${daemon}.log`,
-        ),
-      );
-      if (daemon === "zebra")
-        await waitFor(
-          `${name} zebra socket`,
-          20_000,
-          async () => (existsSync(`${dir}/zserv.api`) ? true : undefined),
-          200,
-        );
-    }
-    for (const daemon of daemons) {
-      await waitFor(
-        `${name} ${daemon} vty`,
-        20_000,
-        async () => (existsSync(`${dir}/${daemon}.vty`) ? true : undefined),
-        200,
-      );
-    }
+    const result = await runCommand(["sh", "-e", "-s"], frrStartScript(name, daemons), 120_000);
+    if (result.exitCode !== 0)
+      throw new Error(`${name}: starting FRR exited ${result.exitCode}: ${result.stderr.trim()}`);
   }
 
   vtysh(name: string, command: string): Promise<CommandResult> {
@@ -289,12 +261,4 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function frrIds(): Promise<{ uid: number; gid: number }> {
-  const passwd = await readFile("/etc/passwd", "utf8");
-  const line = passwd.split("\n").find((l) => l.startsWith("frr:"));
-  const [, , uid, gid] = line?.split(":") ?? [];
-  if (uid === undefined || gid === undefined) throw new Error("no user frr: install the frr package");
-  return { uid: Number(uid), gid: Number(gid) };
 }
