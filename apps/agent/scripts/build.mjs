@@ -13,7 +13,12 @@ await build({
   format: "esm",
   minify: true,
   legalComments: "none",
-  define: { __AGENT_VERSION__: JSON.stringify(pkg.version) },
+  define: {
+    __AGENT_VERSION__: JSON.stringify(pkg.version),
+    // ws would try to require its optional native add-ons; the agent does without them.
+    "process.env.WS_NO_BUFFER_UTIL": '"1"',
+    "process.env.WS_NO_UTF_8_VALIDATE": '"1"',
+  },
   // ws's optional native helpers are not needed; keep the bundle pure JS.
   external: ["bufferutil", "utf-8-validate"],
   banner: {

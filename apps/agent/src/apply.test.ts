@@ -30,7 +30,11 @@ function setup(connected = true) {
   const cc = new CommitConfirm({
     driver,
     store,
-    send: (m) => (link.connected ? (sent.push(m), true) : false),
+    send: (m) => {
+      if (!link.connected) return false;
+      sent.push(m);
+      return true;
+    },
     registrationGraceMs: 5000,
   });
   return { fabric, driver, store, sent, link, cc };

@@ -93,6 +93,11 @@ export class TestConsole {
     this.wss = null;
   }
 
+  /** Gaps seen across all sites (each made this console ask for a snapshot). */
+  snapshotsRequestedTotal(): number {
+    return [...this.sites.values()].reduce((n, s) => n + s.snapshotsRequested, 0);
+  }
+
   isConnected(siteId: string): boolean {
     return this.sockets.get(siteId)?.readyState === WebSocket.OPEN;
   }

@@ -229,7 +229,7 @@ export class SimFabric {
   }
 
   private registeredHubs(spoke: SimRouter, now: number) {
-    if (!spoke.config || spoke.config.role !== "spoke") return [];
+    if (spoke.config?.role !== "spoke") return [];
     return spoke.config.hubs
       .map((h) => ({ ...h, since: this.registeredSince(spoke, h.nbma), tunnelAddress: this.hubTunnel(h) }))
       .filter((h): h is typeof h & { since: number } => h.since !== null && h.since <= now);
