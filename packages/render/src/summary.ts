@@ -1,5 +1,3 @@
-import { numberToAddress } from "@dmvpn/inventory";
-
 /**
  * The prefixes a phase-3 hub announces instead of every spoke LAN: per private block (10/8, 172.16/12,
  * 192.168/16, otherwise per /8) the smallest prefix covering all LANs in it. Grouping keeps the summary from
@@ -42,10 +40,14 @@ export function summarisePrefixes(prefixes: string[]): string[] {
 function coveringPrefix(lo: number, hi: number): string {
   let len = 32;
   while (len > 0 && (lo & maskOf(len)) >>> 0 !== (hi & maskOf(len)) >>> 0) len--;
-  return `${numberToAddress(BigInt((lo & maskOf(len)) >>> 0))}/${len}`;
+  return `${dotted((lo & maskOf(len)) >>> 0)}/${len}`;
 }
 
 /** 255.255.255.0 for /24; IOS wants masks. */
 export function prefixMask(length: number): string {
-  return numberToAddress(BigInt(maskOf(length)));
+  return dotted(maskOf(length));
+}
+
+function dotted(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
