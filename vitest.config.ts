@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 // One runner for the whole repo. Unit tests (*.test.ts) sit beside the code; integration tests
 // (*.int.test.ts) use a real database, real processes or real router software and run in their own project.
-const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**"];
+// apps/lab has its own vitest config: its tests boot a VM and run only through `npm run test:lab`.
+const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**", "apps/lab/**"];
 
 export default defineConfig({
   // Workspace packages that ship a compiled dist/ expose their source under the "source" condition.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run test:postgres: the integration suite against PostgreSQL. TEST_DATABASE_URL points at a server where
-// the user may create databases (default: the local trust-auth server CI has). Each test file gets its own
+// the user may create databases. Only the database-backed tests (apps/console) run: the others do not touch it (default: the local trust-auth server CI has). Each test file gets its own
 // database made from a migrated template.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -15,7 +15,7 @@ if (probe.status !== 0) {
   process.exit(1);
 }
 ensureInstalled();
-const r = spawnSync(path.join(root, "node_modules/.bin/vitest"), ["run", "--project", "integration"], {
+const r = spawnSync(path.join(root, "node_modules/.bin/vitest"), ["run", "--project", "integration", "apps/console"], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, TEST_DATABASE_URL: url },

@@ -38,3 +38,10 @@ export async function createTestDb(): Promise<{ db: PrismaClient; url: string; c
     },
   };
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** set by test/global-setup.ts */
+    testDatabase: { provider: "sqlite" | "postgresql"; template: string; adminUrl: string };
+  }
+}

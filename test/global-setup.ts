@@ -1,3 +1,4 @@
+/// <reference path="./db.ts" />
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -38,10 +39,4 @@ export default function setup(project: TestProject) {
   });
   project.provide("testDatabase", { provider: "sqlite", template: file, adminUrl: "" });
   return () => rmSync(dir, { recursive: true, force: true });
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    testDatabase: { provider: "sqlite" | "postgresql"; template: string; adminUrl: string };
-  }
 }
