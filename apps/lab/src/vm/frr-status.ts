@@ -24,10 +24,14 @@ export type NhrpNhsRow = z.infer<typeof nhrpNhsRowSchema>;
 export const nhrpShortcutRowSchema = z.looseObject({ type: z.string(), prefix: z.string(), via: z.string() });
 export type NhrpShortcutRow = z.infer<typeof nhrpShortcutRowSchema>;
 
+const bgpPeersSchema = z.record(z.string(), z.looseObject({ state: z.string(), pfxRcd: z.number().optional() }));
+/**
+ * `show bgp ipv4 unicast summary json` (one address family) has `peers` at the top level in FRR 8.4;
+ * `show bgp summary json` nests it under `ipv4Unicast`. Both are accepted.
+ */
 const bgpSummarySchema = z.looseObject({
-  ipv4Unicast: z
-    .looseObject({ peers: z.record(z.string(), z.looseObject({ state: z.string(), pfxRcd: z.number().optional() })) })
-    .optional(),
+  peers: bgpPeersSchema.optional(),
+  ipv4Unicast: z.looseObject({ peers: bgpPeersSchema }).optional(),
 });
 
 const routeTableSchema = z.record(
@@ -61,7 +65,8 @@ export const parseNhrpShortcuts = (r: CommandResult) => tableOf(r, nhrpShortcutR
 export function parseBgpPeers(r: CommandResult): Record<string, { state: string; pfxRcd?: number }> {
   const json = jsonOf(r);
   if (json === undefined) return {};
-  return bgpSummarySchema.parse(json).ipv4Unicast?.peers ?? {};
+  const summary = bgpSummarySchema.parse(json);
+  return summary.peers ?? summary.ipv4Unicast?.peers ?? {};
 }
 
 /** `show ip route A.B.C.D json`: the selected route's protocol and active next hops. */

@@ -13,7 +13,7 @@ describe("topologyScript", () => {
 
   it("puts the NATed spoke behind the NAT namespace and masquerades there", () => {
     expect(lines).toContain("ip -n spoke3 route add default via 192.168.100.1");
-    expect(lines).toContain("ip netns exec nat1 iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE");
+    expect(lines).toContain("nsenter --net=/run/netns/nat1 iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE");
     expect(lines.some((l) => l.includes("i-spoke3"))).toBe(false);
     expect(lines).toContain("ip -n internet link set i-spoke1 master br0 up");
   });
