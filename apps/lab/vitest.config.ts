@@ -1,12 +1,22 @@
 import { defineConfig } from "vitest/config";
 
-// The lab boots a qemu VM under software emulation; it runs on its own (`npm run test:lab`), never in the
-// repo-wide unit/integration projects, so the top-level test script decides whether this machine can host it.
+// apps/lab is left out of the repo-wide vitest projects: its integration test boots a qemu VM under software
+// emulation and runs only through `npm run test:lab` (the top-level test script decides when). Its few unit
+// tests (pure script builders) run here too, and alone with `npm run test:unit -w @dmvpn/lab`.
 export default defineConfig({
   test: {
-    include: ["src/**/*.int.test.ts"],
-    testTimeout: 900_000,
-    hookTimeout: 900_000,
-    fileParallelism: false,
+    projects: [
+      { test: { name: "lab-unit", include: ["src/**/*.test.ts"], exclude: ["src/**/*.int.test.ts"] } },
+      {
+        test: {
+          name: "lab-vm",
+          include: ["src/**/*.int.test.ts"],
+          testTimeout: 60_000,
+          // The whole scenario runs in beforeAll: boot, topology, registration, shortcut expiry, failover.
+          hookTimeout: 25 * 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

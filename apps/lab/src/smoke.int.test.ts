@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,7 +84,11 @@ describe("DMVPN smoke in the lab VM (FRR nhrpd, 2 hubs, 3 spokes)", () => {
     expect(run.result?.observations.registeredAfterHubFailure).toEqual({ spoke1: ["hub2"], spoke2: ["hub2"] });
   });
 
-  it("exits the scenario with status 0 and leaves no qemu running", () => {
+  it("exits the scenario with status 0 and leaves no qemu running", async () => {
     expect(run.vm.exitCode).toBe(0);
+    const qemuForThisRun = await new Promise<string>((resolve) =>
+      execFile("pgrep", ["-f", run.vm.runDir], (_error, stdout) => resolve(String(stdout).trim())),
+    );
+    expect(qemuForThisRun).toBe("");
   });
 });

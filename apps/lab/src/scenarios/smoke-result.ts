@@ -11,7 +11,7 @@ const phaseSchema = z.object({
 export type SmokePhase = z.infer<typeof phaseSchema>;
 
 export const smokeResultSchema = z.object({
-  renderer: z.enum(["@dmvpn/render", "temporary"]),
+  renderer: z.literal("@dmvpn/render"),
   holdtimeSeconds: z.number(),
   phases: z.object({
     topology: phaseSchema,

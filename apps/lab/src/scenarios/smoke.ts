@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SiteSpec } from "@dmvpn/inventory";
+import { renderSiteConfig } from "@dmvpn/render";
 import { captureStatus } from "../vm/capture";
 import { runCommand, sleep, waitFor } from "../vm/exec";
 import { parseBgpPeers, parseNhrpCache, parseNhrpNhs, parseNhrpShortcuts, parseSelectedRoute } from "../vm/frr-status";
@@ -16,7 +17,6 @@ import {
   smokeTopology,
 } from "./smoke-inventory";
 import type { SmokePhase, SmokeResult } from "./smoke-result";
-import { renderSiteConfigTemporary } from "./temporary-render";
 
 /**
  * Runs inside the lab VM (as PID 1's job): builds the smoke topology, configures every router from the smoke
@@ -32,7 +32,7 @@ const log = (msg: string) => console.log(`[smoke +${((Date.now() - started) / 10
 
 const notRun = (): SmokePhase => ({ ok: false, ms: null, detail: "not reached" });
 const result: SmokeResult = {
-  renderer: "temporary",
+  renderer: "@dmvpn/render",
   holdtimeSeconds: SMOKE_HOLDTIME_S,
   phases: {
     topology: notRun(),
@@ -71,6 +71,27 @@ const byName = (name: string): SiteSpec => {
 };
 
 let topology: LabTopology;
+
+/**
+ * The router's files from the console's renderer (target "frr"). The renderer refuses a NATed spoke without
+ * IPsec ("plain GRE does not cross NAT"); Linux conntrack does carry GRE through one MASQUERADE, and the lab
+ * shows it, so the NATed spoke is rendered as a public one: for FRR without IPsec the files are the same.
+ */
+function renderedFiles(site: SiteSpec): Record<"gre.sh" | "frr.conf" | "iptables.sh", string> {
+  const rendered = renderSiteConfig({
+    network: smokeNetwork,
+    site: site.behindNat && !smokeNetwork.ipsecEnabled ? { ...site, behindNat: false } : site,
+    hubs: smokeHubs,
+    spokes: smokeSpokes,
+    target: "frr",
+  });
+  const file = (name: string) => {
+    const found = rendered.files.find((f) => f.name === name);
+    if (!found) throw new Error(`renderer gave ${site.name} no ${name}`);
+    return found.content;
+  };
+  return { "gre.sh": file("gre.sh"), "frr.conf": file("frr.conf"), "iptables.sh": file("iptables.sh") };
+}
 
 async function capture(moment: string, routers: string[]): Promise<void> {
   const files = await captureStatus(topology, capturesDir, moment, routers);
@@ -166,7 +187,7 @@ async function main(): Promise<void> {
     log("topology: namespaces, bridges and NAT up");
     await probeHost();
     for (const site of smokeSites) {
-      const files = renderSiteConfigTemporary({ network: smokeNetwork, site, hubs: smokeHubs });
+      const files = renderedFiles(site);
       await topology.runScript(site.name, files["gre.sh"]);
       await topology.runScript(site.name, files["iptables.sh"]);
       await topology.startFrr(site.name);
