@@ -9,6 +9,7 @@ import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
 import { useSessionUser } from "./session";
 import { SiteForm, siteValues } from "./site-form";
+import { RenderedConfig } from "./rendered-config";
 import { Badge, Card, ErrorBanner, PageHeader } from "./ui";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -162,6 +163,9 @@ export function SiteDetail({ id }: { id: string }) {
             </dl>
           </Card>
         </div>
+      </div>
+      <div className="mt-4">
+        <RenderedConfig siteId={s.id} siteName={s.name} />
       </div>
     </>
   );

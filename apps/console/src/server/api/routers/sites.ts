@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { renderedConfigQuerySchema, renderSiteById } from "../../services/rendered-config";
 import { deleteSite, getSite, listSites, listSiteTags, saveSite, siteListQuerySchema } from "../../services/sites";
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
@@ -20,6 +21,9 @@ export const sitesRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       saveSite(ctx.db, ctx.actor, { id: input.id, networkId: input.networkId, site: input.site as never }),
     ),
+  renderedConfig: viewerProcedure
+    .input(renderedConfigQuerySchema)
+    .query(({ ctx, input }) => renderSiteById(ctx.db, ctx.actor, input)),
   delete: operatorProcedure
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => deleteSite(ctx.db, ctx.actor, input.id)),
