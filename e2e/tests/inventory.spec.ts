@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { parse } from "yaml";
 
 // One story, in order, on a fresh console: what a newcomer does in the first minutes.
 test.describe.configure({ mode: "serial" });
@@ -144,6 +145,15 @@ test("import a CSV with one bad row, see that row's error, then export YAML", as
   const yaml = readFileSync(file, "utf8");
   expect(yaml).toContain("version: 1");
   expect(yaml).toContain("name: corp");
-  expect(yaml).toMatch(/name: branch-rome\n(\s+\w+: .*\n)*?\s+tunnelAddress: 10\.255\.0\.15/);
+  const doc = parse(yaml) as { networks: { name: string; sites: { name: string; tunnelAddress: string; lanPrefixes: string[] }[] }[] };
+  const corp = doc.networks.find((n) => n.name === "corp");
+  expect(corp?.sites.map((s) => [s.name, s.tunnelAddress])).toEqual(
+    expect.arrayContaining([
+      ["branch-berlin", "10.255.0.14"],
+      ["branch-rome", "10.255.0.15"],
+      ["branch-madrid", "10.255.0.16"],
+    ]),
+  );
+  expect(corp?.sites).toHaveLength(8);
   expect(yaml).not.toContain("ipsecPsk");
 });
