@@ -127,13 +127,14 @@ export function NetworkForm({
 }: {
   /** absent for a new network */
   networkId?: string;
-  initial: NetworkFormValues;
+  /** absent for a new network: the defaults */
+  initial?: NetworkFormValues;
   readOnly?: boolean;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [values, setValues] = useState(initial);
+  const [values, setValues] = useState(() => initial ?? newNetworkValues());
   const [saved, setSaved] = useState(false);
   const create = useMutation(trpc.networks.create.mutationOptions());
   const update = useMutation(trpc.networks.update.mutationOptions());
@@ -231,7 +232,7 @@ export function NetworkForm({
             error={err("nhrpAuth")}
             hint="Optional, at most 8 characters, sent in clear."
           >
-            {input("nhrpAuth", { maxLength: 8, autoComplete: "off", className: "font-mono" })}
+            {input("nhrpAuth", { autoComplete: "off", className: "font-mono" })}
           </Field>
           <Field label="Tunnel MTU" htmlFor="tunnelMtu" error={err("tunnelMtu")}>
             {input("tunnelMtu", { inputMode: "numeric", className: "font-mono" })}

@@ -141,12 +141,21 @@ function payload(v: SiteFormValues, prefixes: string[]) {
   };
 }
 
-export function SiteForm({ siteId, initial }: { siteId?: string; initial: SiteFormValues }) {
+/** `initial` for an edit; a new site starts from defaults, in `networkId` when given. */
+export function SiteForm({
+  siteId,
+  initial,
+  networkId: initialNetworkId,
+}: {
+  siteId?: string;
+  initial?: SiteFormValues;
+  networkId?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const networks = useQuery(trpc.networks.list.queryOptions());
-  const [values, setValues] = useState(initial);
+  const [values, setValues] = useState(() => initial ?? newSiteValues(initialNetworkId));
   const [submittedLines, setSubmittedLines] = useState<number[]>([]);
   const create = useMutation(trpc.sites.create.mutationOptions());
   const update = useMutation(trpc.sites.update.mutationOptions());

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { NetworkForm, newNetworkValues } from "~/components/network-form";
+import { NetworkForm } from "~/components/network-form";
 import { PageHeader } from "~/components/ui";
 
 export const metadata = { title: "New network" };
@@ -18,7 +18,7 @@ export default function NewNetworkPage() {
           </>
         }
       />
-      <NetworkForm initial={newNetworkValues()} />
+      <NetworkForm />
     </>
   );
 }

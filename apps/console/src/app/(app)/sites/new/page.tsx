@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { newSiteValues, SiteForm } from "~/components/site-form";
+import { SiteForm } from "~/components/site-form";
 import { PageHeader } from "~/components/ui";
 
 export const metadata = { title: "New site" };
@@ -23,7 +23,7 @@ export default async function NewSitePage({
           </>
         }
       />
-      <SiteForm initial={newSiteValues(typeof networkId === "string" ? networkId : "")} />
+      <SiteForm networkId={typeof networkId === "string" ? networkId : undefined} />
     </>
   );
 }
