@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { createPrismaClient, resolveDatabase } from "@dmvpn/db";
 import next from "next";
 import { readEnv } from "./src/env";
+import { createInMemoryBus } from "./src/server/bus";
 import { setRuntime } from "./src/server/runtime";
 
 const env = readEnv();
@@ -16,7 +17,7 @@ async function main() {
   const target = resolveDatabase();
   const db = createPrismaClient(target);
   await db.$connect();
-  setRuntime({ db });
+  setRuntime({ db, bus: createInMemoryBus() });
 
   const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();

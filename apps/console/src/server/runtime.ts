@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@dmvpn/db";
+import type { EventBus } from "./bus";
 
 /**
  * Process-wide singletons owned by server.ts (the custom server): the database client and, later, the agent
@@ -8,6 +9,7 @@ import type { PrismaClient } from "@dmvpn/db";
  */
 export interface ConsoleRuntime {
   db: PrismaClient;
+  bus: EventBus;
 }
 
 const holder = globalThis as unknown as { __dmvpnRuntime?: ConsoleRuntime };
