@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  if (run) console.log(`lab smoke timings\n${timingReport(run)}`);
+  if (run) console.log(`lab smoke run dir ${run.vm.runDir}\n${timingReport(run)}`);
 });
 
 describe("DMVPN smoke in the lab VM (FRR nhrpd, 2 hubs, 3 spokes)", () => {

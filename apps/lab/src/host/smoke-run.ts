@@ -70,7 +70,7 @@ export async function runSmoke(
       {
         host,
         job: `cd ${repoDir()} && LAB_HOST_PROBE_PORT=${probe.port} exec node /run/lab/${bundle} /run/lab`,
-        timeoutMs: options.timeoutMs ?? 12 * 60_000,
+        timeoutMs: options.timeoutMs ?? 25 * 60_000,
         onLine: options.onLine,
       },
       runDir,

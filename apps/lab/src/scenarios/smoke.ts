@@ -49,19 +49,24 @@ const result: SmokeResult = {
   captures: [],
 };
 
+/** Written after every phase, so a run cut short by the host's timeout still tells how far it got. */
+const saveResult = () => writeFile(join(outDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
+
 async function phase(name: keyof SmokeResult["phases"], run: () => Promise<string>): Promise<boolean> {
   const t0 = Date.now();
   log(`${name}: start`);
+  let ok = false;
   try {
     const detail = await run();
     result.phases[name] = { ok: true, ms: Date.now() - t0, detail };
     log(`${name}: ok in ${Date.now() - t0} ms (${detail})`);
-    return true;
+    ok = true;
   } catch (error) {
     result.phases[name] = { ok: false, ms: Date.now() - t0, detail: (error as Error).message };
     log(`${name}: FAILED ${(error as Error).message}`);
-    return false;
   }
+  await saveResult();
+  return ok;
 }
 
 const byName = (name: string): SiteSpec => {
@@ -186,15 +191,18 @@ async function main(): Promise<void> {
     topology = await LabTopology.create(smokeTopology);
     log("topology: namespaces, bridges and NAT up");
     await probeHost();
-    for (const site of smokeSites) {
-      const files = renderedFiles(site);
-      await topology.runScript(site.name, files["gre.sh"]);
-      await topology.runScript(site.name, files["iptables.sh"]);
-      await topology.startFrr(site.name);
-      await topology.applyFrrConfig(site.name, files["frr.conf"]);
-      await writeFile(join(outDir, `${site.name}.frr.conf`), files["frr.conf"]);
-      log(`${site.name}: configured`);
-    }
+    // Routers are independent; configuring them side by side uses both vCPUs.
+    await Promise.all(
+      smokeSites.map(async (site) => {
+        const files = renderedFiles(site);
+        await topology.runScript(site.name, files["gre.sh"]);
+        await topology.runScript(site.name, files["iptables.sh"]);
+        await topology.startFrr(site.name);
+        await topology.applyFrrConfig(site.name, files["frr.conf"]);
+        await writeFile(join(outDir, `${site.name}.frr.conf`), files["frr.conf"]);
+        log(`${site.name}: configured`);
+      }),
+    );
     return `${smokeSites.length} routers and ${SMOKE_NAT.name} up, FRR configured`;
   });
   if (!built) return;
@@ -331,7 +339,7 @@ for (const router of smokeSites.map((s) => s.name)) {
   const nhrpLog = await runCommand(["tail", "-n", "40", `/var/log/frr/${router}/nhrpd.log`]);
   await writeFile(join(outDir, `${router}.nhrpd.log`), nhrpLog.stdout).catch(() => {});
 }
-await writeFile(join(outDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
+await saveResult();
 const failed = REQUIRED.filter((p) => !result.phases[p].ok);
 log(failed.length === 0 ? "all required phases passed" : `failed: ${failed.join(", ")}`);
 process.exit(failed.length === 0 ? 0 : 1);
