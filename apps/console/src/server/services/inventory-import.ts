@@ -12,7 +12,7 @@ import { z } from "zod";
 import { invalidInput } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
-import { loadInventory, networkData, writeSite } from "./inventory-store";
+import { createSites, loadInventory, networkData, writeSite } from "./inventory-store";
 
 export const importInputSchema = z.object({
   format: z.enum(["yaml", "csv"]),
@@ -107,10 +107,16 @@ export async function applyImport(db: PrismaClient, actor: Actor, input: ImportI
         });
         ids.set(spec.name, row.id);
       }
-      for (const change of changes.filter((c) => c.entity === "site" && c.kind !== "unchanged")) {
-        const spec = planned.inventory.sites.find((s) => s.name === change.name);
+      const bySiteName = new Map(planned.inventory.sites.map((s) => [s.name, s]));
+      const located = (c: ImportChange) => {
+        const spec = bySiteName.get(c.name);
         const networkId = spec && ids.get(spec.network);
-        if (spec && networkId) await writeSite(tx, spec, networkId);
+        return spec && networkId ? [{ spec, networkId }] : [];
+      };
+      const siteChanges = changes.filter((c) => c.entity === "site");
+      await createSites(tx, siteChanges.filter((c) => c.kind === "create").flatMap(located));
+      for (const { spec, networkId } of siteChanges.filter((c) => c.kind === "update").flatMap(located)) {
+        await writeSite(tx, spec, networkId);
       }
       const counts = { create: 0, update: 0, unchanged: 0 };
       for (const c of changes) counts[c.kind]++;

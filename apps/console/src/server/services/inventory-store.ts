@@ -1,11 +1,14 @@
 import type { Db, Network, Site, SiteTag } from "@dmvpn/db";
 import { addressToNumber, type Inventory, type NetworkSpec, networkSchema, type SiteSpec } from "@dmvpn/inventory";
+import { openSecret, sealSecret } from "./secrets";
 
 /** The one mapping between database rows and the inventory's specs (used by every service). */
 
 export function toNetworkSpec(row: Network): NetworkSpec {
   return networkSchema.parse({
     ...row,
+    // sealed at rest; rows written before sealing hold the key in clear and still read
+    ipsecPsk: openSecret(row.ipsecPsk),
     bgpAsn: Number(row.bgpAsn),
     asnRangeStart: Number(row.asnRangeStart),
     asnRangeEnd: Number(row.asnRangeEnd),
@@ -35,6 +38,7 @@ export function toSiteSpec(row: Site & { tags: SiteTag[] }, networkName: string)
 export function networkData(n: NetworkSpec) {
   return {
     ...n,
+    ipsecPsk: sealSecret(n.ipsecPsk),
     bgpAsn: BigInt(n.bgpAsn),
     asnRangeStart: BigInt(n.asnRangeStart),
     asnRangeEnd: BigInt(n.asnRangeEnd),
@@ -62,6 +66,21 @@ export async function writeSite(db: Db, s: SiteSpec, networkId: string): Promise
   await db.siteTag.deleteMany({ where: { siteId: row.id } });
   if (s.tags.length) await db.siteTag.createMany({ data: s.tags.map((tag) => ({ siteId: row.id, tag })) });
   return row;
+}
+
+/** Inserts many new sites at once (an import of thousands): two statements instead of three per site. */
+export async function createSites(db: Db, sites: { spec: SiteSpec; networkId: string }[]): Promise<void> {
+  const CHUNK = 500;
+  for (let i = 0; i < sites.length; i += CHUNK) {
+    const chunk = sites.slice(i, i + CHUNK);
+    const rows = await db.site.createManyAndReturn({
+      data: chunk.map((s) => siteData(s.spec, s.networkId)),
+      select: { id: true, name: true },
+    });
+    const ids = new Map(rows.map((r) => [r.name, r.id]));
+    const tags = chunk.flatMap((s) => s.spec.tags.map((tag) => ({ siteId: ids.get(s.spec.name) ?? "", tag })));
+    if (tags.length) await db.siteTag.createMany({ data: tags });
+  }
 }
 
 /** Everything stored, as specs: the base an import or an edit is validated against. */
