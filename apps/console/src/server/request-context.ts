@@ -14,6 +14,29 @@ function serializeCookie(name: string, value: string, expires: Date, secure: boo
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Expires=${expires.toUTCString()}${secure ? "; Secure" : ""}`;
 }
 
+/**
+ * Whether a browser request comes from the console's own pages. Browsers send Sec-Fetch-Site (and Origin on
+ * every POST); a request with neither is not from a browser page, so it carries no ambient cookie risk.
+ */
+export function isSameOrigin(headers: Headers): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site) return site === "same-origin" || site === "none";
+  const origin = headers.get("origin");
+  if (!origin) return true;
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** The peer's address as the custom server or a proxy reports it (the last hop, which a client cannot forge). */
+function clientIp(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for");
+  return forwarded?.split(",").at(-1)?.trim() || headers.get("x-real-ip") || null;
+}
+
 /** Context for an HTTP request: cookies from the request, new cookies onto the response headers. */
 export function contextFromRequest(req: Request, resHeaders: Headers): Promise<Context> {
   const cookieHeader = req.headers.get("cookie") ?? "";
@@ -30,5 +53,13 @@ export function contextFromRequest(req: Request, resHeaders: Headers): Promise<C
     set: (name, value, o) => resHeaders.append("set-cookie", serializeCookie(name, value, o.expires, o.secure)),
     clear: (name) => resHeaders.append("set-cookie", serializeCookie(name, "", new Date(0), secure)),
   };
-  return createContext({ db: getRuntime().db, cookies: jar, userAgent: req.headers.get("user-agent"), secure });
+  return createContext({
+    db: getRuntime().db,
+    cookies: jar,
+    userAgent: req.headers.get("user-agent"),
+    secure,
+    authorization: req.headers.get("authorization"),
+    sameOrigin: isSameOrigin(req.headers),
+    clientIp: clientIp(req.headers),
+  });
 }

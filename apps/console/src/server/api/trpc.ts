@@ -2,9 +2,12 @@ import type { PrismaClient } from "@dmvpn/db";
 import type { FieldIssue, UserRole } from "@dmvpn/inventory";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import { DomainError } from "../errors";
+import { internalErrorRef } from "../internal-error";
 import type { Actor } from "../services/actor";
+import { authenticateApiToken, type TokenAuth } from "../services/api-tokens";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "../services/auth";
 
 export interface CookieJar {
@@ -20,30 +23,62 @@ export interface Context {
   userAgent: string | null;
   /** true when the request reached us over TLS (directly or via a proxy that says so) */
   secure: boolean;
+  /** the request's Authorization header: `Bearer <API token>` authenticates instead of the session cookie */
+  authorization?: string | null;
+  /** false for a browser request from another site: cookie-authenticated mutations are then refused (CSRF) */
+  sameOrigin?: boolean;
+  /** the caller's address, for the sign-in limiter */
+  clientIp?: string | null;
+  /** set when the request authenticated with an API token: its id and scope */
+  token: TokenAuth["token"] | null;
+  /** why authentication failed, when a credential was sent but not accepted */
+  authProblem: string | null;
 }
 
-/** The one context builder, for the HTTP handler, server components and tests alike. */
-export async function createContext(opts: Omit<Context, "user">): Promise<Context> {
+/** The one context builder, for the HTTP handler, the REST handler, server components and tests alike. */
+export async function createContext(opts: Omit<Context, "user" | "token" | "authProblem">): Promise<Context> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(opts.authorization ?? "");
+  if (opts.authorization) {
+    // A request with a token is judged by the token alone; a cookie sent along does not count.
+    const auth = bearer ? await authenticateApiToken(opts.db, bearer[1] ?? "") : null;
+    return {
+      ...opts,
+      user: auth?.user ?? null,
+      token: auth?.token ?? null,
+      authProblem: auth
+        ? null
+        : bearer
+          ? "the API token is unknown, expired or revoked"
+          : "the Authorization header must be: Bearer <API token>",
+    };
+  }
   const user = await getSessionUser(opts.db, opts.cookies.get(SESSION_COOKIE));
-  return { ...opts, user };
+  return { ...opts, user, token: null, authProblem: null };
 }
 
-const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const fieldIssues: FieldIssue[] | null =
-      cause instanceof DomainError && cause.issues.length
-        ? cause.issues
-        : cause instanceof ZodError
-          ? cause.issues.map((i) => ({
-              path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
-              message: i.message,
-            }))
-          : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, fieldIssues } };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause;
+      const fieldIssues: FieldIssue[] | null =
+        cause instanceof DomainError && cause.issues.length
+          ? cause.issues
+          : cause instanceof ZodError
+            ? cause.issues.map((i) => ({
+                path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)),
+                message: i.message,
+              }))
+            : null;
+      if (shape.data.code === "INTERNAL_SERVER_ERROR") {
+        const message = `internal error (reference ${internalErrorRef(error)}; details are in the console's log)`;
+        return { ...shape, message, data: { ...shape.data, stack: undefined, fieldIssues: null } };
+      }
+      return { ...shape, data: { ...shape.data, stack: undefined, fieldIssues } };
+    },
+  });
 
 /** Services throw DomainError; this turns it into the matching tRPC error (HTTP status) with the same message. */
 const domainErrors = t.middleware(async ({ next }) => {
@@ -55,20 +90,48 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * CSRF: a mutation authenticated by the session cookie (or signing in) must come from the console's own pages.
+ * The browser says so with Sec-Fetch-Site / Origin; requests with an API token carry no ambient credential.
+ */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && !ctx.token && ctx.sameOrigin === false) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "cross-site request refused: use the console's own pages" });
+  }
+  return next();
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(sameOriginMutations);
 
 const RANK: Record<UserRole, number> = { viewer: 0, operator: 1, admin: 2 };
 
-/** Role checks live here and nowhere else: every procedure declares the least role it needs. */
+/**
+ * Role and scope checks live here and nowhere else: every procedure declares the least role it needs, and a
+ * read-scope API token may only call queries.
+ */
 function requireRole(least: UserRole) {
-  return t.middleware(({ ctx, next }) => {
-    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "sign in first" });
+  return t.middleware(({ ctx, type, next }) => {
+    if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: ctx.authProblem ?? "sign in first" });
     if (RANK[ctx.user.role] < RANK[least]) {
       throw new TRPCError({ code: "FORBIDDEN", message: `this needs the ${least} role; you are ${ctx.user.role}` });
     }
-    const actor: Actor = { type: "user", id: ctx.user.id, name: ctx.user.email, role: ctx.user.role };
+    if (ctx.token && ctx.token.scope !== "read-write" && type !== "query") {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "this API token is read-only; changes need a read-write token",
+      });
+    }
+    const actor: Actor = ctx.token
+      ? {
+          type: "token",
+          id: ctx.user.id,
+          name: `${ctx.user.email} (token ${ctx.token.prefix}…)`,
+          role: ctx.user.role,
+          tokenId: ctx.token.id,
+        }
+      : { type: "user", id: ctx.user.id, name: ctx.user.email, role: ctx.user.role };
     return next({ ctx: { ...ctx, user: ctx.user, actor } });
   });
 }

@@ -4,8 +4,9 @@ import { USER_ROLES, type UserRole } from "@dmvpn/inventory";
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { DomainError, invalidInput } from "../errors";
-import type { Actor } from "./actor";
+import { type Actor, systemActor } from "./actor";
 import { recordAudit } from "./audit";
+import { SignInLimiter } from "./sign-in-limiter";
 
 export const SESSION_COOKIE = "dmvpn_session";
 const SESSION_DAYS = 7;
@@ -72,13 +73,52 @@ export interface SessionUser {
   role: UserRole;
 }
 
-export async function signIn(db: Db, email: string, password: string, userAgent: string | null) {
+/** Consecutive failures before an account is locked, and for how long (doubling with each further failure). */
+export const LOCKOUT_AFTER = 5;
+const LOCKOUT_BASE_MS = 60_000;
+const LOCKOUT_MAX_MS = 60 * 60_000;
+export const signInLimiter = new SignInLimiter();
+
+function tooManyAttempts(retryMs: number): DomainError {
+  const minutes = Math.max(1, Math.ceil(retryMs / 60_000));
+  return new DomainError("TOO_MANY_REQUESTS", `too many failed sign-ins: try again in ${minutes} minute(s)`);
+}
+
+export async function signIn(db: Db, email: string, password: string, userAgent: string | null, ip?: string | null) {
+  if (ip) {
+    const wait = signInLimiter.retryAfterMs(ip);
+    if (wait > 0) throw tooManyAttempts(wait);
+  }
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (user?.lockedUntil && user.lockedUntil > new Date()) {
+    if (ip) signInLimiter.recordFailure(ip);
+    throw tooManyAttempts(user.lockedUntil.getTime() - Date.now());
+  }
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
   if (!user || !ok || user.disabled) {
+    if (ip) signInLimiter.recordFailure(ip);
+    if (user && !ok) {
+      const failedLogins = user.failedLogins + 1;
+      const over = failedLogins - LOCKOUT_AFTER;
+      const lockedUntil =
+        over >= 0 ? new Date(Date.now() + Math.min(LOCKOUT_MAX_MS, LOCKOUT_BASE_MS * 2 ** Math.min(over, 10))) : null;
+      await db.user.update({ where: { id: user.id }, data: { failedLogins, ...(lockedUntil ? { lockedUntil } : {}) } });
+      if (lockedUntil) {
+        await recordAudit(db, systemActor("sign-in limiter"), {
+          action: "user.lock",
+          entityType: "user",
+          entityId: user.id,
+          entityName: user.email,
+          after: { failedLogins, lockedUntil },
+        });
+      }
+    }
     // One message for every case: do not tell an attacker which emails exist.
     throw new DomainError("UNAUTHORIZED", "email or password is wrong, or the account is disabled");
+  }
+  if (user.failedLogins > 0 || user.lockedUntil) {
+    await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
   }
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);

@@ -79,7 +79,7 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
     const clash = await tx.network.findUnique({ where: { name: data.name } });
     if (clash && clash.id !== id)
       throw invalidInput([{ path: ["name"], message: `a network named ${data.name} already exists` }]);
-    const spec = { ...data, ipsecPsk: data.ipsecPsk ?? before.ipsecPsk };
+    const spec = { ...data, ipsecPsk: data.ipsecPsk ?? toNetworkSpec(before).ipsecPsk };
     const { sites } = await loadInventory(tx, [id]);
     const siteIssues = validateNetworkSites(spec, sites);
     if (siteIssues.length)
@@ -155,5 +155,5 @@ export async function revealNetworkPsk(db: Db, actor: Actor, id: string) {
     entityName: row.name,
     networkId: id,
   });
-  return { ipsecPsk: row.ipsecPsk };
+  return { ipsecPsk: toNetworkSpec(row).ipsecPsk };
 }

@@ -9,7 +9,7 @@ export const authRouter = createTRPCRouter({
     .input(z.object({ email: z.string(), name: z.string(), password: z.string() }))
     .mutation(async ({ ctx, input }) => {
       await createFirstAdmin(ctx.db, input);
-      const session = await signIn(ctx.db, input.email, input.password, ctx.userAgent);
+      const session = await signIn(ctx.db, input.email, input.password, ctx.userAgent, ctx.clientIp);
       ctx.cookies.set(SESSION_COOKIE, session.token, { expires: session.expiresAt, secure: ctx.secure });
       return { ok: true };
     }),
@@ -17,7 +17,7 @@ export const authRouter = createTRPCRouter({
   signIn: publicProcedure
     .input(z.object({ email: z.string().max(320), password: z.string().max(200) }))
     .mutation(async ({ ctx, input }) => {
-      const session = await signIn(ctx.db, input.email, input.password, ctx.userAgent);
+      const session = await signIn(ctx.db, input.email, input.password, ctx.userAgent, ctx.clientIp);
       ctx.cookies.set(SESSION_COOKIE, session.token, { expires: session.expiresAt, secure: ctx.secure });
       return { ok: true };
     }),
