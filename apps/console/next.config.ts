@@ -2,7 +2,7 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source.
-  transpilePackages: ["@dmvpn/inventory", "@dmvpn/render", "@dmvpn/protocol"],
+  transpilePackages: ["@dmvpn/inventory", "@dmvpn/render", "@dmvpn/protocol", "@dmvpn/agent"],
   // Native and Wasm-loading modules stay outside the bundle.
   serverExternalPackages: [
     "better-sqlite3",

@@ -32,7 +32,8 @@ function site(id: string, role: "hub" | "spoke", n: number, publicAddress: strin
   } satisfies TopologySite;
 }
 
-const hub = site("hub1", "hub", 1);
+const HUB_NBMA = "203.0.113.1";
+const hub = site("hub1", "hub", 1, HUB_NBMA);
 const a = site("a", "spoke", 11);
 const b = site("b", "spoke", 12);
 const c = site("c", "spoke", 13, null);
@@ -89,11 +90,11 @@ function spokeStatus(
   status.nhrpCache.push(cache("local", self.tunnelAddress, nbma));
   status.nhs.push({
     interface: "gre1",
-    nbma: hub.publicAddress,
+    nbma: HUB_NBMA,
     protocolAddress: registered ? hub.tunnelAddress : null,
     registered,
   });
-  if (registered && opts.saUp !== false) status.ipsecSas.push(sa(hub.publicAddress));
+  if (registered && opts.saUp !== false) status.ipsecSas.push(sa(HUB_NBMA));
   status.bgpNeighbors.push({
     address: hub.tunnelAddress,
     remoteAs: 65000,
@@ -175,7 +176,7 @@ describe("buildTopology", () => {
 
   it("ignores dynamic entries for hubs and addresses outside the network", () => {
     const status = spokeStatus(a);
-    status.nhrpCache.push(cache("dynamic", hub.tunnelAddress, hub.publicAddress ?? "", 100));
+    status.nhrpCache.push(cache("dynamic", hub.tunnelAddress, HUB_NBMA, 100));
     status.nhrpCache.push(cache("dynamic", "10.9.9.9", "192.0.2.9", 100));
     const g = buildTopology(input([report(a, status)]));
     expect(g.edges.filter((e) => e.kind === "shortcut")).toEqual([]);
