@@ -7,6 +7,7 @@ import { createPrismaClient, resolveDatabase } from "@dmvpn/db";
 import next from "next";
 import { readEnv } from "./src/env";
 import { createInMemoryBus } from "./src/server/bus";
+import { attachAgentUpgrades, startAgentServices } from "./src/server/gateway";
 import { setRuntime } from "./src/server/runtime";
 
 const env = readEnv();
@@ -17,12 +18,15 @@ async function main() {
   const target = resolveDatabase();
   const db = createPrismaClient(target);
   await db.$connect();
-  setRuntime({ db, bus: createInMemoryBus() });
+  const bus = createInMemoryBus();
+  const agents = await startAgentServices({ db, bus });
+  setRuntime({ db, bus, gateway: agents.gateway, deployments: agents.deployments });
 
   const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => void handle(req, res));
+  attachAgentUpgrades(server, agents.gateway, dev ? app.getUpgradeHandler() : undefined);
   server.listen(env.PORT, env.HOST, () => {
     const where = target.provider === "sqlite" ? target.file : "PostgreSQL";
     console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where})`);
@@ -30,7 +34,10 @@ async function main() {
 
   const shutdown = () => {
     server.close();
-    void db.$disconnect().finally(() => process.exit(0));
+    void agents
+      .close()
+      .then(() => db.$disconnect())
+      .finally(() => process.exit(0));
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);

@@ -1,5 +1,7 @@
 import type { PrismaClient } from "@dmvpn/db";
 import type { EventBus } from "./bus";
+import type { AgentGateway } from "./gateway/gateway";
+import type { DeploymentRunner } from "./services/deployment-runner";
 
 /**
  * Process-wide singletons owned by server.ts (the custom server): the database client and, later, the agent
@@ -10,6 +12,9 @@ import type { EventBus } from "./bus";
 export interface ConsoleRuntime {
   db: PrismaClient;
   bus: EventBus;
+  /** the agents' WebSocket gateway; absent in tests that do not start it */
+  gateway?: AgentGateway;
+  deployments?: DeploymentRunner;
 }
 
 const holder = globalThis as unknown as { __dmvpnRuntime?: ConsoleRuntime };

@@ -1,0 +1,43 @@
+import type { AgentPlatform } from "@dmvpn/protocol";
+import { z } from "zod";
+import { notFound } from "../../errors";
+import { getRuntime } from "../../runtime";
+import { installCommand } from "../../services/agent-install";
+import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
+import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
+import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
+
+const siteId = z.string().min(1).max(64);
+
+function runtimeGateway() {
+  try {
+    return getRuntime().gateway ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export const agentsRouter = createTRPCRouter({
+  forSite: viewerProcedure.input(z.object({ siteId })).query(({ ctx, input }) => getSiteAgent(ctx.db, input.siteId)),
+  states: viewerProcedure
+    .input(z.object({ siteIds: z.array(siteId).max(5000).optional() }))
+    .query(({ ctx, input }) => listAgentStates(ctx.db, input.siteIds)),
+  /** A one-time token and the install command to paste on the router (shown once). */
+  createEnrollment: operatorProcedure
+    .input(z.object({ siteId, origin: z.url({ protocol: /^https?$/ }) }))
+    .mutation(async ({ ctx, input }) => {
+      const site = await ctx.db.site.findUnique({ where: { id: input.siteId }, select: { platform: true } });
+      if (!site) throw notFound("site");
+      const { token, expiresAt } = await createEnrollmentToken(ctx.db, ctx.actor, input.siteId);
+      const base = (process.env.PUBLIC_URL ?? input.origin).replace(/\/+$/, "");
+      return { token, expiresAt, command: installCommand(base, site.platform as AgentPlatform, token) };
+    }),
+  revokeEnrollment: operatorProcedure
+    .input(z.object({ siteId }))
+    .mutation(({ ctx, input }) => revokeEnrollmentTokens(ctx.db, ctx.actor, input.siteId)),
+  revokeCredential: adminProcedure.input(z.object({ siteId })).mutation(async ({ ctx, input }) => {
+    await revokeAgentCredential(ctx.db, ctx.actor, input.siteId);
+    runtimeGateway()?.disconnect(input.siteId, "credential revoked");
+    return { ok: true };
+  }),
+});

@@ -1,0 +1,65 @@
+import { consoleMessage } from "@dmvpn/protocol";
+import { z } from "zod";
+import { getRuntime } from "../../runtime";
+import {
+  createDeployment,
+  deploymentOptionsSchema,
+  deploymentTargetSchema,
+  getDeployment,
+  listDeployments,
+  listRevisions,
+  previewDeployment,
+  type RunningConfigReader,
+  revisionDiff,
+  rollbackToRevision,
+} from "../../services/deployments";
+import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
+
+const id = z.string().min(1).max(64);
+
+function runtime() {
+  try {
+    return getRuntime();
+  } catch {
+    return null;
+  }
+}
+
+/** Asks a connected agent for its running config (whitelisted show command), 5 s at most. */
+const readRunningConfig: RunningConfigReader = async (siteId) => {
+  const gateway = runtime()?.gateway;
+  if (!gateway?.isConnected(siteId)) return null;
+  const reply = await gateway.request(siteId, consoleMessage("show", { commandId: "running-config" }), 5000);
+  return reply.type === "show-result" && reply.payload.ok ? reply.payload.output : null;
+};
+
+const kick = () => runtime()?.deployments?.kick();
+
+export const deploymentsRouter = createTRPCRouter({
+  /** Operators only: previews are rendered with the real configs (the key is masked in the diffs). */
+  preview: operatorProcedure
+    .input(deploymentTargetSchema)
+    .query(({ ctx, input }) => previewDeployment(ctx.db, input, readRunningConfig)),
+  create: operatorProcedure
+    .input(z.object({ target: deploymentTargetSchema, options: deploymentOptionsSchema.partial().default({}) }))
+    .mutation(async ({ ctx, input }) => {
+      const d = await createDeployment(ctx.db, ctx.actor, input.target, input.options);
+      kick();
+      return d;
+    }),
+  rollback: operatorProcedure.input(z.object({ revisionId: id })).mutation(async ({ ctx, input }) => {
+    const d = await rollbackToRevision(ctx.db, ctx.actor, input.revisionId);
+    kick();
+    return d;
+  }),
+  list: viewerProcedure
+    .input(z.object({ networkId: id.optional(), siteId: id.optional() }).default({}))
+    .query(({ ctx, input }) => listDeployments(ctx.db, input)),
+  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => getDeployment(ctx.db, input.id)),
+  revisions: viewerProcedure
+    .input(z.object({ siteId: id }))
+    .query(({ ctx, input }) => listRevisions(ctx.db, input.siteId)),
+  revisionDiff: viewerProcedure
+    .input(z.object({ revisionId: id }))
+    .query(({ ctx, input }) => revisionDiff(ctx.db, input.revisionId)),
+});

@@ -1,0 +1,52 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import type { PrismaClient } from "@dmvpn/db";
+import type { EventBus } from "../bus";
+import { DeploymentRunner, type DeploymentRunnerOptions } from "../services/deployment-runner";
+import { AGENT_WS_PATH, type AgentGateway, createGateway, type GatewayOptions } from "./gateway";
+
+export { AGENT_WS_PATH, type AgentGateway, createGateway } from "./gateway";
+
+export interface AgentServices {
+  gateway: AgentGateway;
+  deployments: DeploymentRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * The agent side of the console process: the WebSocket gateway and the deployment runner. Agents marked connected
+ * by a previous process are reset first (their sockets died with it); they reconnect on their own.
+ */
+export async function startAgentServices(
+  opts: { db: PrismaClient; bus: EventBus } & Omit<GatewayOptions, "db" | "bus"> &
+    Partial<Omit<DeploymentRunnerOptions, "db" | "bus" | "gateway">>,
+): Promise<AgentServices> {
+  await opts.db.agent.updateMany({ where: { connected: true }, data: { connected: false } });
+  const gateway = createGateway(opts);
+  const deployments = new DeploymentRunner({ ...opts, gateway });
+  await deployments.start();
+  return {
+    gateway,
+    deployments,
+    async close() {
+      await deployments.stop();
+      await gateway.close();
+    },
+  };
+}
+
+/**
+ * Route WebSocket upgrades: agents on AGENT_WS_PATH, everything else (Next's dev HMR) to `fallback`.
+ */
+export function attachAgentUpgrades(
+  server: Server,
+  gateway: AgentGateway,
+  fallback?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+): void {
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path === AGENT_WS_PATH) gateway.handleUpgrade(req, socket, head);
+    else if (fallback) fallback(req, socket, head);
+    else socket.destroy();
+  });
+}

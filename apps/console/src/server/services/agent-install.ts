@@ -1,0 +1,54 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { renderInstallScript } from "@dmvpn/agent";
+import type { AgentPlatform } from "@dmvpn/protocol";
+
+/**
+ * The public base URL agents and install commands use: PUBLIC_URL when set, else what the request came in on.
+ */
+export function consoleBaseUrl(req: Request): string {
+  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL.replace(/\/+$/, "");
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
+  const proto = req.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
+export function websocketUrlOf(base: string): string {
+  return `${base.replace(/^http/, "ws")}/api/agent/ws`;
+}
+
+const TOKEN_PLACEHOLDER = "DMVPN-TOKEN-PLACEHOLDER";
+
+/**
+ * The installer, with the token read from DMVPN_TOKEN on the router: the secret travels on the router's command
+ * line, never in a URL the console (or a proxy) logs.
+ */
+export function installScriptFor(base: string, platform: AgentPlatform): string {
+  const script = renderInstallScript({ consoleUrl: base, token: TOKEN_PLACEHOLDER, platform });
+  const line = `TOKEN='${TOKEN_PLACEHOLDER}'`;
+  if (!script.includes(line)) throw new Error("install script template changed: token line not found");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a JS template
+  return script.replace(line, 'TOKEN="${DMVPN_TOKEN:?set DMVPN_TOKEN to the enrolment token shown in the console}"');
+}
+
+/** The command shown on the site page. */
+export function installCommand(base: string, platform: AgentPlatform, token: string): string {
+  return `curl -fsSL '${base}/api/agent/install.sh?platform=${platform}' | DMVPN_TOKEN='${token}' sh`;
+}
+
+/** Where the built agent files are: DMVPN_AGENT_DIST, or apps/agent/dist found from the working directory. */
+export function agentDistDir(): string | null {
+  const candidates = [
+    process.env.DMVPN_AGENT_DIST,
+    path.resolve(process.cwd(), "apps/agent/dist"),
+    path.resolve(process.cwd(), "../agent/dist"),
+    path.resolve(process.cwd(), "../../apps/agent/dist"),
+  ].filter((c): c is string => !!c);
+  return candidates.find((c) => existsSync(path.join(c, "dmvpn-agent.mjs"))) ?? null;
+}
+
+export const AGENT_FILES: Record<string, string> = {
+  "dmvpn-agent.mjs": "text/javascript; charset=utf-8",
+  "dmvpn-agent-linux-x64": "application/octet-stream",
+};

@@ -1,0 +1,322 @@
+import type { PrismaClient } from "@dmvpn/db";
+import { type AgentToConsole, consoleMessage } from "@dmvpn/protocol";
+import type { ConsoleEvent, EventBus } from "../bus";
+import type { AgentGateway } from "../gateway/gateway";
+import { UNMANAGED_PLATFORMS } from "./enrollment";
+import { openRevisionFiles } from "./revision-files";
+import { loadStoredStatus } from "./site-status";
+import { registeredWithAHub } from "./status-merge";
+
+export interface DeploymentRunnerOptions {
+  db: PrismaClient;
+  bus: EventBus;
+  gateway: AgentGateway;
+  /** how long a site's agent may be offline before its item fails */
+  connectWaitMs?: number;
+  /** how long to wait for the apply result */
+  applyTimeoutMs?: number;
+  /** confirm this long before the agent's window closes, at the latest */
+  confirmMarginMs?: number;
+  log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+type Item = {
+  id: string;
+  siteId: string;
+  wave: number;
+  status: string;
+  site: { name: string; role: string; platform: string };
+  revision: { number: number; contentHash: string; target: string; files: string };
+};
+
+export const RESTART_REASON =
+  "the console restarted while this site was being deployed; an unconfirmed change rolls back on the router by itself";
+
+/**
+ * Runs queued deployments one at a time in the console process: waves in order, sites of a wave in parallel,
+ * stop after the first wave with a failure. Each managed site gets apply → applied → (spoke: registered with a
+ * hub) → confirm → confirmed; anything else leaves the agent to roll back by itself when its window closes.
+ */
+export class DeploymentRunner {
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private readonly offMessage: () => void;
+  private readonly log: NonNullable<DeploymentRunnerOptions["log"]>;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(private readonly o: DeploymentRunnerOptions) {
+    this.log = o.log ?? ((level, msg, f) => console[level === "info" ? "log" : level](`[deployments] ${msg}`, f ?? ""));
+    // A rollback can arrive at any time, also after a console restart (from the agent's outbox).
+    this.offMessage = o.gateway.onMessage((siteId, m) => {
+      if (m.type === "apply-result" && m.payload.outcome === "rolled-back") {
+        void this.markRolledBack(m.payload.deploymentId, siteId, m.payload.reason);
+      }
+    });
+  }
+
+  /** Fail what a previous process left in flight, then run what is queued. */
+  async start(): Promise<void> {
+    const stale = await this.o.db.deployment.findMany({ where: { status: "running" }, select: { id: true } });
+    for (const d of stale) {
+      const inFlight = await this.o.db.deploymentItem.findMany({
+        where: { deploymentId: d.id, status: { in: ["sent", "applied"] } },
+      });
+      for (const i of inFlight) await this.setItem(d.id, i.id, i.siteId, "failed", RESTART_REASON);
+      await this.finish(
+        d.id,
+        "failed",
+        inFlight.length ? RESTART_REASON : "the console restarted during the deployment",
+      );
+    }
+    this.kick();
+  }
+
+  /** Run queued deployments (call after creating one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.idle = this.loop()
+      .catch((e: unknown) => this.log("error", "deployment runner failed", { error: (e as Error).message }))
+      .finally(() => {
+        this.running = false;
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.offMessage();
+  }
+
+  /** Resolves when the runner has nothing queued (tests). */
+  async whenIdle(): Promise<void> {
+    while (this.running) await this.idle;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      for (;;) {
+        if (this.stopped) return;
+        const next = await this.o.db.deployment.findFirst({
+          where: { status: "pending" },
+          orderBy: { createdAt: "asc" },
+        });
+        if (!next) break;
+        await this.runDeployment(next.id, next.confirmWindowSeconds);
+      }
+    } while (this.again);
+  }
+
+  private async runDeployment(id: string, windowSeconds: number): Promise<void> {
+    const db = this.o.db;
+    await db.deployment.update({ where: { id }, data: { status: "running", startedAt: new Date() } });
+    const items: Item[] = await db.deploymentItem.findMany({
+      where: { deploymentId: id, status: "queued" },
+      orderBy: [{ wave: "asc" }, { id: "asc" }],
+      include: {
+        site: { select: { name: true, role: true, platform: true } },
+        revision: { select: { number: true, contentHash: true, target: true, files: true } },
+      },
+    });
+    const waves = [...new Set(items.map((i) => i.wave))];
+    for (const wave of waves) {
+      if (this.stopped) return;
+      const batch = items.filter((i) => i.wave === wave);
+      const results = await Promise.all(batch.map((item) => this.deployItem(id, windowSeconds, item)));
+      const failed = results.find((r) => !r.ok);
+      if (failed) {
+        await db.deploymentItem.updateMany({
+          where: { deploymentId: id, status: "queued" },
+          data: { status: "skipped", error: "not deployed: an earlier wave failed" },
+        });
+        await this.finish(id, "failed", `stopped after wave ${wave}: ${failed.site}: ${failed.reason}`);
+        return;
+      }
+    }
+    await this.finish(id, "succeeded", null);
+  }
+
+  private async finish(id: string, status: string, summary: string | null) {
+    await this.o.db.deployment.update({ where: { id }, data: { status, summary, finishedAt: new Date() } });
+    this.o.bus.publish({
+      type: "deployment.finished",
+      deploymentId: id,
+      status,
+      summary,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async setItem(
+    deploymentId: string,
+    itemId: string,
+    siteId: string,
+    status: string,
+    error: string | null = null,
+  ) {
+    await this.o.db.deploymentItem.update({ where: { id: itemId }, data: { status, error } });
+    this.o.bus.publish({
+      type: "deployment.progress",
+      deploymentId,
+      siteId,
+      itemStatus: status,
+      error,
+      at: new Date().toISOString(),
+    });
+  }
+
+  private async markRolledBack(deploymentId: string, siteId: string, reason: string) {
+    try {
+      const item = await this.o.db.deploymentItem.findUnique({
+        where: { deploymentId_siteId: { deploymentId, siteId } },
+      });
+      if (!item || item.status === "rolled-back" || item.status === "confirmed") return;
+      await this.setItem(deploymentId, item.id, siteId, "rolled-back", reason);
+    } catch (e) {
+      this.log("warn", "could not record a rollback", { deploymentId, error: (e as Error).message });
+    }
+  }
+
+  /** Wait for an agent message or a bus event matching `pick`, or until the time is up (undefined). */
+  private waitFor<T>(
+    timeoutMs: number,
+    pick: {
+      message?: (siteId: string, m: AgentToConsole) => T | undefined;
+      event?: (e: ConsoleEvent) => T | undefined;
+    },
+  ): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      const done = (value: T | undefined) => {
+        clearTimeout(timer);
+        offMessage();
+        offEvent();
+        resolve(value);
+      };
+      const timer = setTimeout(() => done(undefined), Math.max(0, timeoutMs));
+      const offMessage = this.o.gateway.onMessage((siteId, m) => {
+        const v = pick.message?.(siteId, m);
+        if (v !== undefined) done(v);
+      });
+      const offEvent = this.o.bus.subscribe((e) => {
+        const v = pick.event?.(e);
+        if (v !== undefined) done(v);
+      });
+    });
+  }
+
+  private async deployItem(
+    deploymentId: string,
+    windowSeconds: number,
+    item: Item,
+  ): Promise<{ ok: boolean; site: string; reason: string }> {
+    const fail = async (status: "failed" | "rolled-back", reason: string) => {
+      await this.setItem(deploymentId, item.id, item.siteId, status, reason);
+      return { ok: false, site: item.site.name, reason };
+    };
+    const ok = async (status: string) => {
+      await this.setItem(deploymentId, item.id, item.siteId, status);
+      return { ok: true, site: item.site.name, reason: "" };
+    };
+    const { gateway } = this.o;
+    const agent = await this.o.db.agent.findUnique({ where: { siteId: item.siteId } });
+    if (UNMANAGED_PLATFORMS.has(item.site.platform) || !agent || agent.revokedAt) return ok("unmanaged");
+
+    if (!gateway.isConnected(item.siteId)) {
+      const online = await this.waitFor(this.o.connectWaitMs ?? 15_000, {
+        event: (e) => (e.type === "agent.online" && e.siteId === item.siteId ? true : undefined),
+      });
+      if (!online && !gateway.isConnected(item.siteId)) return fail("failed", "the agent is offline");
+    }
+
+    const rolledBack = (siteId: string, m: AgentToConsole) =>
+      siteId === item.siteId &&
+      m.type === "apply-result" &&
+      m.payload.deploymentId === deploymentId &&
+      m.payload.outcome === "rolled-back"
+        ? m.payload.reason
+        : undefined;
+
+    await this.setItem(deploymentId, item.id, item.siteId, "sent");
+    const resultP = this.waitFor(this.o.applyTimeoutMs ?? 60_000, {
+      message: (siteId, m) =>
+        siteId === item.siteId && m.type === "apply-result" && m.payload.deploymentId === deploymentId ? m : undefined,
+    });
+    const sent = gateway.send(
+      item.siteId,
+      consoleMessage(
+        "apply",
+        {
+          deploymentId,
+          revision: item.revision.number,
+          contentHash: item.revision.contentHash,
+          target: item.revision.target as "frr",
+          files: openRevisionFiles(item.revision.files),
+          confirmWindowSeconds: windowSeconds,
+        },
+        `apply-${deploymentId}`,
+      ),
+    );
+    if (!sent) return fail("failed", "the agent disconnected before the change was sent");
+    const result = await resultP;
+    if (result?.type !== "apply-result") return fail("failed", "no apply result from the agent in time");
+    const r = result.payload;
+    if (r.outcome === "unchanged") return ok("unchanged");
+    if (r.outcome === "failed") return fail("failed", r.error.slice(0, 2000));
+    if (r.outcome === "rolled-back") return fail("rolled-back", r.reason);
+
+    await this.setItem(deploymentId, item.id, item.siteId, "applied");
+    const confirmBy = Date.parse(r.confirmBy);
+    const agentAppliedAt = confirmBy - windowSeconds * 1000;
+    const deadline = Date.now() + windowSeconds * 1000 - (this.o.confirmMarginMs ?? 5000);
+
+    if (item.site.role === "spoke") {
+      // Confirm a spoke only once a status collected after the change shows it registered with a hub.
+      const current = await loadStoredStatus(this.o.db, item.siteId);
+      const fresh = (s: { collectedAt: string } & Parameters<typeof registeredWithAHub>[0]) =>
+        Date.parse(s.collectedAt) >= agentAppliedAt && registeredWithAHub(s);
+      const verdict =
+        current && fresh(current.status)
+          ? "registered"
+          : await this.waitFor<string>(deadline - Date.now(), {
+              event: (e) =>
+                e.type === "site.status" && e.siteId === item.siteId && fresh(e.status) ? "registered" : undefined,
+              message: (siteId, m) => {
+                const reason = rolledBack(siteId, m);
+                return reason === undefined ? undefined : `rolled back: ${reason}`;
+              },
+            });
+      if (verdict !== "registered") {
+        if (verdict?.startsWith("rolled back: ")) return fail("rolled-back", verdict.slice("rolled back: ".length));
+        const reason = await this.waitFor(confirmBy - Date.now() + 30_000, { message: rolledBack });
+        return fail(
+          reason === undefined ? "failed" : "rolled-back",
+          reason ?? "no registration with any hub within the confirm window; left to roll back",
+        );
+      }
+    }
+
+    while (Date.now() < deadline + (this.o.confirmMarginMs ?? 5000)) {
+      const replyP = this.waitFor<{ ok: true } | { ok: false; reason: string }>(5000, {
+        message: (siteId, m) => {
+          if (siteId !== item.siteId) return undefined;
+          if (m.type === "confirmed" && m.payload.deploymentId === deploymentId) return { ok: true };
+          const reason = rolledBack(siteId, m);
+          return reason === undefined ? undefined : { ok: false, reason };
+        },
+      });
+      if (!gateway.send(item.siteId, consoleMessage("confirm", { deploymentId }, `confirm-${deploymentId}`))) {
+        await new Promise((res) => setTimeout(res, 500));
+      }
+      const reply = await replyP;
+      if (reply?.ok) return ok("confirmed");
+      if (reply && !reply.ok) return fail("rolled-back", reply.reason);
+    }
+    const reason = await this.waitFor(30_000, { message: rolledBack });
+    return fail(reason === undefined ? "failed" : "rolled-back", reason ?? "could not confirm within the window");
+  }
+}

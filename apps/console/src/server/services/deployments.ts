@@ -1,0 +1,320 @@
+import type { Db } from "@dmvpn/db";
+import { renderReadinessIssues } from "@dmvpn/inventory";
+import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
+import { RenderError, renderSiteConfig } from "@dmvpn/render";
+import { z } from "zod";
+import { DomainError, notFound } from "../errors";
+import type { Actor } from "./actor";
+import { recordAudit } from "./audit";
+import { diffConfigFiles, diffTexts, joinConfigFiles } from "./config-diff";
+import { planDeploymentWaves } from "./deployment-waves";
+import { UNMANAGED_PLATFORMS } from "./enrollment";
+import { loadInventory } from "./inventory-store";
+import { HIDDEN_PSK } from "./rendered-config";
+import { openRevisionFiles, sealRevisionFiles } from "./revision-files";
+
+/** Reads the running config from a connected agent, or null (the gateway provides it in the console process). */
+export type RunningConfigReader = (siteId: string) => Promise<string | null>;
+
+interface RenderedSite {
+  siteId: string;
+  name: string;
+  role: "hub" | "spoke";
+  platform: string;
+  networkId: string;
+  target: ConfigTarget;
+  files: ConfigFile[];
+  hash: string;
+  psk: string;
+}
+
+const toConfigTarget = (t: string): ConfigTarget => (t === "ios" ? "cisco-ios" : (t as ConfigTarget));
+
+/** Render the sites' configs with the real key (they go to routers); problems name the site and field. */
+export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSite[]> {
+  const rows = await db.site.findMany({
+    where: { id: { in: siteIds } },
+    select: { id: true, name: true, networkId: true, platform: true },
+  });
+  if (rows.length !== new Set(siteIds).size) throw notFound("site");
+  const { networks, sites, ids } = await loadInventory(db, [...new Set(rows.map((r) => r.networkId))]);
+  return rows.map((row) => {
+    const network = networks.find((n) => ids.get(n.name) === row.networkId);
+    const members = sites.filter((s) => s.network === network?.name);
+    const site = members.find((s) => s.name === row.name);
+    if (!network || !site) throw notFound("site");
+    const readiness = renderReadinessIssues(network, members);
+    if (readiness.length)
+      throw new DomainError("BAD_REQUEST", `${row.name}: ${readiness.map((i) => i.message).join("; ")}`);
+    try {
+      const config = renderSiteConfig({
+        network,
+        site,
+        hubs: members.filter((s) => s.role === "hub"),
+        spokes: members.filter((s) => s.role === "spoke"),
+      });
+      return {
+        siteId: row.id,
+        name: row.name,
+        role: site.role,
+        platform: row.platform,
+        networkId: row.networkId,
+        target: toConfigTarget(config.target),
+        files: config.files,
+        hash: config.hash,
+        psk: network.ipsecPsk,
+      };
+    } catch (err) {
+      if (err instanceof RenderError) throw new DomainError("BAD_REQUEST", err.message);
+      throw err;
+    }
+  });
+}
+
+const mask = (text: string, psk: string) => (psk ? text.replaceAll(psk, HIDDEN_PSK) : text);
+
+/** The revision last confirmed (or found unchanged) on the site. */
+export async function lastDeployedRevision(db: Db, siteId: string) {
+  const item = await db.deploymentItem.findFirst({
+    where: { siteId, status: { in: ["confirmed", "unchanged"] } },
+    orderBy: { updatedAt: "desc" },
+    include: { revision: true },
+  });
+  return item?.revision ?? null;
+}
+
+export const deploymentTargetSchema = z.union([
+  z.object({ siteIds: z.array(z.string().min(1).max(64)).min(1).max(5000) }),
+  z.object({ networkId: z.string().min(1).max(64) }),
+]);
+export type DeploymentTarget = z.infer<typeof deploymentTargetSchema>;
+
+async function resolveSiteIds(db: Db, target: DeploymentTarget): Promise<string[]> {
+  if ("siteIds" in target) return [...new Set(target.siteIds)];
+  const sites = await db.site.findMany({ where: { networkId: target.networkId }, select: { id: true } });
+  if (!sites.length) throw new DomainError("BAD_REQUEST", "the network has no sites");
+  return sites.map((s) => s.id);
+}
+
+/** What a deployment would change, per site: diff against the last deployed revision and against the running config. */
+export async function previewDeployment(db: Db, target: DeploymentTarget, readRunning?: RunningConfigReader) {
+  const rendered = await renderSites(db, await resolveSiteIds(db, target));
+  return Promise.all(
+    rendered.map(async (r) => {
+      const deployed = await lastDeployedRevision(db, r.siteId);
+      const deployedFiles = deployed ? openRevisionFiles(deployed.files) : [];
+      const agent = await db.agent.findUnique({ where: { siteId: r.siteId }, select: { revokedAt: true } });
+      const managed = !!agent && !agent.revokedAt && !UNMANAGED_PLATFORMS.has(r.platform);
+      let running: string | null = null;
+      if (managed && readRunning) running = await readRunning(r.siteId).catch(() => null);
+      const drift =
+        running === null || !deployed
+          ? null
+          : mask(
+              diffTexts(joinConfigFiles(deployedFiles), running, {
+                before: `revision ${deployed.number}`,
+                after: "running",
+              }),
+              r.psk,
+            );
+      return {
+        siteId: r.siteId,
+        name: r.name,
+        role: r.role,
+        target: r.target,
+        hash: r.hash,
+        managed,
+        deployedRevision: deployed?.number ?? null,
+        unchanged: deployed?.contentHash === r.hash,
+        diff: mask(
+          diffConfigFiles(deployedFiles, r.files, { before: deployed ? `r${deployed.number}` : "none", after: "new" }),
+          r.psk,
+        ),
+        /** null when the running config could not be read; "" when it matches the deployed revision */
+        drift,
+      };
+    }),
+  );
+}
+
+async function revisionFor(db: Db, actor: Actor, r: RenderedSite) {
+  const latest = await db.configRevision.findFirst({ where: { siteId: r.siteId }, orderBy: { number: "desc" } });
+  if (latest && latest.contentHash === r.hash && latest.target === r.target) return latest;
+  return db.configRevision.create({
+    data: {
+      siteId: r.siteId,
+      number: (latest?.number ?? 0) + 1,
+      target: r.target,
+      contentHash: r.hash,
+      files: sealRevisionFiles(r.files),
+      createdBy: actor.name,
+    },
+  });
+}
+
+export const deploymentOptionsSchema = z.object({
+  batchSize: z.number().int().min(1).max(1000).default(10),
+  confirmWindowSeconds: z.number().int().min(10).max(3600).default(120),
+});
+
+/** Render, store a revision per site (reused when the content is the same) and queue the deployment. */
+export async function createDeployment(
+  db: Db,
+  actor: Actor,
+  target: DeploymentTarget,
+  options: z.input<typeof deploymentOptionsSchema> = {},
+) {
+  const opts = deploymentOptionsSchema.parse(options);
+  const rendered = await renderSites(db, await resolveSiteIds(db, target));
+  const networkIds = [...new Set(rendered.map((r) => r.networkId))];
+  const revisions = new Map<string, string>();
+  for (const r of rendered) revisions.set(r.siteId, (await revisionFor(db, actor, r)).id);
+  const waves = planDeploymentWaves(rendered, opts.batchSize);
+  const scope = "networkId" in target ? "network" : rendered.length === 1 ? "site" : "selected";
+  const deployment = await db.deployment.create({
+    data: {
+      scope,
+      networkId: networkIds.length === 1 ? networkIds[0] : null,
+      batchSize: opts.batchSize,
+      confirmWindowSeconds: opts.confirmWindowSeconds,
+      createdBy: actor.name,
+      items: {
+        create: waves.map(({ site, wave }) => ({ siteId: site.siteId, revisionId: revisions.get(site.siteId)!, wave })),
+      },
+    },
+  });
+  await recordAudit(db, actor, {
+    action: "deployment.created",
+    entityType: "deployment",
+    entityId: deployment.id,
+    networkId: deployment.networkId,
+    after: { scope, sites: rendered.map((r) => r.name), batchSize: opts.batchSize },
+  });
+  return { id: deployment.id };
+}
+
+/** Deploy an earlier revision of one site again. */
+export async function rollbackToRevision(db: Db, actor: Actor, revisionId: string, confirmWindowSeconds = 120) {
+  const revision = await db.configRevision.findUnique({ where: { id: revisionId }, include: { site: true } });
+  if (!revision) throw notFound("revision");
+  const deployment = await db.deployment.create({
+    data: {
+      scope: "rollback",
+      networkId: revision.site.networkId,
+      batchSize: 1,
+      confirmWindowSeconds,
+      createdBy: actor.name,
+      items: { create: [{ siteId: revision.siteId, revisionId, wave: 0 }] },
+    },
+  });
+  await recordAudit(db, actor, {
+    action: "deployment.rollback",
+    entityType: "site",
+    entityId: revision.siteId,
+    entityName: revision.site.name,
+    networkId: revision.site.networkId,
+    after: { revision: revision.number, deploymentId: deployment.id },
+  });
+  return { id: deployment.id };
+}
+
+export async function listDeployments(db: Db, q: { networkId?: string; siteId?: string; take?: number }) {
+  const rows = await db.deployment.findMany({
+    where: {
+      ...(q.networkId ? { networkId: q.networkId } : {}),
+      ...(q.siteId ? { items: { some: { siteId: q.siteId } } } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    take: q.take ?? 50,
+    include: { network: { select: { name: true } }, items: { select: { status: true } } },
+  });
+  return rows.map(({ items, network, ...d }) => ({
+    ...d,
+    network: network?.name ?? null,
+    sites: items.length,
+    counts: countStatuses(items),
+  }));
+}
+
+export async function getDeployment(db: Db, id: string) {
+  const d = await db.deployment.findUnique({
+    where: { id },
+    include: {
+      network: { select: { name: true } },
+      items: {
+        orderBy: [{ wave: "asc" }, { id: "asc" }],
+        include: {
+          site: { select: { name: true, role: true } },
+          revision: { select: { number: true, contentHash: true } },
+        },
+      },
+    },
+  });
+  if (!d) throw notFound("deployment");
+  return {
+    ...d,
+    network: d.network?.name ?? null,
+    items: d.items.map((i) => ({
+      id: i.id,
+      siteId: i.siteId,
+      site: i.site.name,
+      role: i.site.role,
+      wave: i.wave,
+      status: i.status,
+      error: i.error,
+      updatedAt: i.updatedAt,
+      revision: i.revision.number,
+      contentHash: i.revision.contentHash,
+    })),
+  };
+}
+
+/** Every revision of a site, newest first, with the deployments that carried it. */
+export async function listRevisions(db: Db, siteId: string) {
+  const rows = await db.configRevision.findMany({
+    where: { siteId },
+    orderBy: { number: "desc" },
+    include: {
+      deploymentItems: {
+        select: { deploymentId: true, status: true, updatedAt: true },
+        orderBy: { updatedAt: "desc" },
+      },
+    },
+  });
+  const deployed = await lastDeployedRevision(db, siteId);
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    target: r.target,
+    contentHash: r.contentHash,
+    createdAt: r.createdAt,
+    createdBy: r.createdBy,
+    current: deployed?.id === r.id,
+    deployments: r.deploymentItems,
+  }));
+}
+
+/** Unified diff of a revision against the one before it (key masked). */
+export async function revisionDiff(db: Db, revisionId: string) {
+  const r = await db.configRevision.findUnique({
+    where: { id: revisionId },
+    include: { site: { select: { networkId: true } } },
+  });
+  if (!r) throw notFound("revision");
+  const psk = (await loadInventory(db, [r.site.networkId])).networks[0]?.ipsecPsk ?? "";
+  const prev = await db.configRevision.findFirst({
+    where: { siteId: r.siteId, number: { lt: r.number } },
+    orderBy: { number: "desc" },
+  });
+  const diff = diffConfigFiles(prev ? openRevisionFiles(prev.files) : [], openRevisionFiles(r.files), {
+    before: prev ? `r${prev.number}` : "none",
+    after: `r${r.number}`,
+  });
+  return { number: r.number, previous: prev?.number ?? null, diff: mask(diff, psk) };
+}
+
+function countStatuses(items: { status: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const i of items) counts[i.status] = (counts[i.status] ?? 0) + 1;
+  return counts;
+}
