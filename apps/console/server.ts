@@ -9,6 +9,7 @@ import { readEnv } from "./src/env";
 import { createInMemoryBus } from "./src/server/bus";
 import { attachAgentUpgrades, startAgentServices } from "./src/server/gateway";
 import { setRuntime } from "./src/server/runtime";
+import { startWebhookWorker } from "./src/server/services/webhooks";
 
 const env = readEnv();
 const dev = env.NODE_ENV === "development";
@@ -21,6 +22,7 @@ async function main() {
   const bus = createInMemoryBus();
   const agents = await startAgentServices({ db, bus });
   setRuntime({ db, bus, gateway: agents.gateway, deployments: agents.deployments });
+  const stopWebhooks = startWebhookWorker(db, bus);
 
   const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
@@ -33,6 +35,7 @@ async function main() {
   });
 
   const shutdown = () => {
+    stopWebhooks();
     server.close();
     void agents
       .close()

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { listAuditEvents } from "../../services/audit";
+import { auditListOutput } from "../rest-schemas";
 import { createTRPCRouter, viewerProcedure } from "../trpc";
 
 export const auditRouter = createTRPCRouter({
   list: viewerProcedure
+    .meta({
+      openapi: { method: "GET", path: "/audit", tags: ["audit"], summary: "The audit log, newest first, filtered" },
+    })
+    .output(auditListOutput)
     .input(
       z.object({
         entityType: z.string().max(40).optional(),

@@ -7,25 +7,50 @@ import {
   revealNetworkPsk,
   updateNetwork,
 } from "../../services/networks";
+import { idNameOutput, idOutput, networkOutput, networkSummaryOutput, pskOutput } from "../rest-schemas";
 import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 /** Network fields are validated by the service (networkInputSchema) so errors name each field. */
-const networkFields = z.record(z.string(), z.unknown());
+const networkFields = z.looseObject({});
+const tags = ["networks"];
 const id = z.string().min(1).max(64);
 
 export const networksRouter = createTRPCRouter({
-  list: viewerProcedure.query(({ ctx }) => listNetworks(ctx.db)),
-  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => getNetwork(ctx.db, input.id)),
+  list: viewerProcedure
+    .meta({ openapi: { method: "GET", path: "/networks", tags, summary: "List networks" } })
+    .input(z.void())
+    .output(z.array(networkSummaryOutput))
+    .query(({ ctx }) => listNetworks(ctx.db)),
+  get: viewerProcedure
+    .meta({ openapi: { method: "GET", path: "/networks/{id}", tags, summary: "A network (without its key)" } })
+    .input(z.object({ id }))
+    .output(networkOutput)
+    .query(({ ctx, input }) => getNetwork(ctx.db, input.id)),
   create: operatorProcedure
+    .meta({ openapi: { method: "POST", path: "/networks", tags, summary: "Create a network" } })
     .input(networkFields)
+    .output(idNameOutput)
     .mutation(({ ctx, input }) => createNetwork(ctx.db, ctx.actor, input as never)),
   update: operatorProcedure
+    .meta({ openapi: { method: "PUT", path: "/networks/{id}", tags, summary: "Replace a network's settings" } })
     .input(z.object({ id, network: networkFields }))
+    .output(idNameOutput)
     .mutation(({ ctx, input }) => updateNetwork(ctx.db, ctx.actor, input.id, input.network as never)),
   delete: operatorProcedure
+    .meta({ openapi: { method: "DELETE", path: "/networks/{id}", tags, summary: "Delete a network and its sites" } })
     .input(z.object({ id }))
+    .output(idOutput)
     .mutation(({ ctx, input }) => deleteNetwork(ctx.db, ctx.actor, input.id)),
   revealPsk: adminProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/networks/{id}/reveal-psk",
+        tags,
+        summary: "Read the pre-shared key (admin, audited)",
+      },
+    })
     .input(z.object({ id }))
+    .output(pskOutput)
     .mutation(({ ctx, input }) => revealNetworkPsk(ctx.db, ctx.actor, input.id)),
 });

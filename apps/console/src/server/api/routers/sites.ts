@@ -1,30 +1,57 @@
 import { z } from "zod";
 import { renderedConfigQuerySchema, renderSiteById } from "../../services/rendered-config";
 import { deleteSite, getSite, listSites, listSiteTags, saveSite, siteListQuerySchema } from "../../services/sites";
+import { idOutput, renderedConfigOutput, siteListOutput, siteOutput, siteSavedOutput } from "../rest-schemas";
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
 /** Site fields are validated by the service (siteInputSchema + network rules) so errors name each field. */
-const siteFields = z.record(z.string(), z.unknown());
+const siteFields = z.looseObject({});
+const tags = ["sites"];
 
 export const sitesRouter = createTRPCRouter({
-  list: viewerProcedure.input(siteListQuerySchema).query(({ ctx, input }) => listSites(ctx.db, input)),
+  list: viewerProcedure
+    .meta({ openapi: { method: "GET", path: "/sites", tags, summary: "Search, filter and page sites" } })
+    .input(siteListQuerySchema)
+    .output(siteListOutput)
+    .query(({ ctx, input }) => listSites(ctx.db, input)),
   tags: viewerProcedure.query(({ ctx }) => listSiteTags(ctx.db)),
-  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => getSite(ctx.db, input.id)),
+  get: viewerProcedure
+    .meta({ openapi: { method: "GET", path: "/sites/{id}", tags, summary: "A site" } })
+    .input(z.object({ id }))
+    .output(siteOutput)
+    .query(({ ctx, input }) => getSite(ctx.db, input.id)),
   create: operatorProcedure
+    .meta({
+      openapi: { method: "POST", path: "/sites", tags, summary: "Create a site (addresses allocated when left out)" },
+    })
     .input(z.object({ networkId: id, site: siteFields }))
+    .output(siteSavedOutput)
     .mutation(({ ctx, input }) =>
       saveSite(ctx.db, ctx.actor, { networkId: input.networkId, site: input.site as never }),
     ),
   update: operatorProcedure
+    .meta({ openapi: { method: "PUT", path: "/sites/{id}", tags, summary: "Replace a site" } })
     .input(z.object({ id, networkId: id, site: siteFields }))
+    .output(siteSavedOutput)
     .mutation(({ ctx, input }) =>
       saveSite(ctx.db, ctx.actor, { id: input.id, networkId: input.networkId, site: input.site as never }),
     ),
   renderedConfig: viewerProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/sites/{id}/config",
+        tags,
+        summary: "Rendered config; the key only for admins with includeSecrets=true (audited)",
+      },
+    })
     .input(renderedConfigQuerySchema)
+    .output(renderedConfigOutput)
     .query(({ ctx, input }) => renderSiteById(ctx.db, ctx.actor, input)),
   delete: operatorProcedure
+    .meta({ openapi: { method: "DELETE", path: "/sites/{id}", tags, summary: "Delete a site" } })
     .input(z.object({ id }))
+    .output(idOutput)
     .mutation(({ ctx, input }) => deleteSite(ctx.db, ctx.actor, input.id)),
 });

@@ -1,0 +1,139 @@
+import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
+import { RENDER_TARGETS } from "@dmvpn/render";
+import { z } from "zod";
+
+/**
+ * Output schemas of the procedures the REST API exposes. tRPC checks every response against them (dashboard
+ * and REST alike), and the OpenAPI document is generated from them, so the published contract cannot drift.
+ */
+
+const id = z.string();
+const nullableText = z.string().nullable();
+
+export const networkSummaryOutput = z.object({
+  id,
+  name: z.string(),
+  description: z.string(),
+  tunnelPrefix: z.string(),
+  phase: z.number().int(),
+  routing: z.string(),
+  isDemo: z.boolean(),
+  siteCount: z.number().int(),
+  hubCount: z.number().int(),
+  updatedAt: z.date(),
+});
+
+export const networkOutput = z.object({
+  id,
+  isDemo: z.boolean(),
+  name: z.string(),
+  description: z.string(),
+  tunnelPrefix: z.string(),
+  greKey: z.number().int(),
+  nhrpNetworkId: z.number().int(),
+  nhrpHoldtime: z.number().int(),
+  nhrpAuth: nullableText,
+  phase: z.number().int(),
+  ipsecEnabled: z.boolean(),
+  ikeProposal: z.string(),
+  espProposal: z.string(),
+  routing: z.enum(ROUTING_PROTOCOLS),
+  asnPlan: z.enum(ASN_PLANS),
+  bgpAsn: z.number().int(),
+  asnRangeStart: z.number().int(),
+  asnRangeEnd: z.number().int(),
+  tunnelMtu: z.number().int(),
+  tcpMss: z.number().int(),
+  /** only for admins who ask (networks.revealPsk) */
+  ipsecPsk: z.string().optional(),
+});
+
+export const idNameOutput = z.object({ id, name: z.string() });
+export const idOutput = z.object({ id });
+export const pskOutput = z.object({ ipsecPsk: z.string() });
+
+const siteSpecFields = {
+  name: z.string(),
+  network: z.string(),
+  role: z.enum(SITE_ROLES),
+  platform: z.enum(PLATFORMS),
+  wanInterface: z.string(),
+  publicAddress: nullableText,
+  behindNat: z.boolean(),
+  lanPrefixes: z.array(z.string()),
+  tunnelAddress: z.string(),
+  asn: z.number().int().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  address: nullableText,
+  tags: z.array(z.string()),
+  notes: z.string(),
+};
+
+export const siteOutput = z.object({
+  id,
+  networkId: id,
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  ...siteSpecFields,
+});
+
+export const siteListOutput = z.object({
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  rows: z.array(z.object({ id, networkId: id, updatedAt: z.date(), ...siteSpecFields })),
+});
+
+export const siteSavedOutput = z.object({
+  id,
+  name: z.string(),
+  tunnelAddress: z.string(),
+  asn: z.number().int().nullable(),
+});
+
+export const renderedConfigOutput = z.discriminatedUnion("ok", [
+  z.object({
+    ok: z.literal(true),
+    site: z.string(),
+    target: z.enum(RENDER_TARGETS),
+    files: z.array(z.object({ name: z.string(), content: z.string() })),
+    hash: z.string(),
+    secretsIncluded: z.boolean(),
+  }),
+  z.object({ ok: z.literal(false), issues: z.array(z.string()) }),
+]);
+
+const importChange = z.object({
+  entity: z.enum(["network", "site"]),
+  name: z.string(),
+  kind: z.enum(["create", "update", "unchanged"]),
+});
+const importCounts = z.object({ create: z.number().int(), update: z.number().int(), unchanged: z.number().int() });
+
+export const importPreviewOutput = z.object({
+  issues: z.array(z.object({ where: z.string(), message: z.string(), text: z.string() })),
+  changes: z.array(importChange),
+  counts: importCounts,
+});
+export const importAppliedOutput = z.object({ counts: importCounts, changes: z.array(importChange) });
+
+export const auditListOutput = z.object({
+  total: z.number().int(),
+  rows: z.array(
+    z.object({
+      id,
+      at: z.date(),
+      actorType: z.string(),
+      actorId: nullableText,
+      actorName: z.string(),
+      action: z.string(),
+      entityType: z.string(),
+      entityId: nullableText,
+      entityName: nullableText,
+      networkId: nullableText,
+      before: z.unknown(),
+      after: z.unknown(),
+    }),
+  ),
+});
