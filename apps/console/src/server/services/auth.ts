@@ -33,7 +33,8 @@ export const hashPassword = (password: string) => hash(password, ARGON2);
 /** A hash to verify against when the user does not exist, so a sign-in takes as long either way. */
 let dummyHash: Promise<string> | undefined;
 
-const tokenHash = (token: string) => createHash("sha256").update(token).digest("hex");
+export const hashSessionToken = (token: string) => createHash("sha256").update(token).digest("hex");
+const tokenHash = hashSessionToken;
 
 export async function hasUsers(db: Db): Promise<boolean> {
   return (await db.user.count()) > 0;
