@@ -40,7 +40,15 @@ const routeTableSchema = z.record(
     z.looseObject({
       protocol: z.string(),
       selected: z.boolean().optional(),
-      nexthops: z.array(z.looseObject({ ip: z.string().optional(), active: z.boolean().optional() })).default([]),
+      nexthops: z
+        .array(
+          z.looseObject({
+            ip: z.string().optional(),
+            active: z.boolean().optional(),
+            recursive: z.boolean().optional(),
+          }),
+        )
+        .default([]),
     }),
   ),
 );
@@ -69,7 +77,10 @@ export function parseBgpPeers(r: CommandResult): Record<string, { state: string;
   return summary.peers ?? summary.ipv4Unicast?.peers ?? {};
 }
 
-/** `show ip route A.B.C.D json`: the selected route's protocol and active next hops. */
+/**
+ * `show ip route A.B.C.D json`: the selected route's protocol and the next hops packets really go to. A BGP
+ * next hop resolved through another route is listed with `recursive: true`, followed by what resolves it.
+ */
 export function parseSelectedRoute(r: CommandResult): { protocol: string; nexthops: string[] } | undefined {
   const json = jsonOf(r);
   if (json === undefined) return undefined;
@@ -78,7 +89,10 @@ export function parseSelectedRoute(r: CommandResult): { protocol: string; nextho
     if (selected) {
       return {
         protocol: selected.protocol,
-        nexthops: selected.nexthops.filter((n) => n.active !== false && n.ip).map((n) => n.ip!),
+        nexthops: selected.nexthops
+          .filter((n) => n.active !== false && n.recursive !== true && (n.ip || n.interfaceName))
+          // NHRP routes name only the tunnel interface: the kernel's NHRP neighbour entry picks the peer.
+          .map((n) => n.ip ?? `dev ${n.interfaceName}`),
       };
     }
   }
