@@ -8,10 +8,15 @@ import { useTRPC } from "~/trpc/react";
 import { cx } from "./ui";
 
 const LINKS = [
+  { href: "/", label: "Dashboard" },
+  { href: "/topology", label: "Topology" },
   { href: "/networks", label: "Networks" },
   { href: "/sites", label: "Sites" },
+  { href: "/deployments", label: "Deployments" },
   { href: "/import", label: "Import / export" },
   { href: "/audit", label: "Audit log" },
+  { href: "/settings/tokens", label: "API tokens" },
+  { href: "/api-docs", label: "API reference" },
 ];
 
 export function AppNav({ user }: { user: SessionUser }) {
@@ -19,7 +24,10 @@ export function AppNav({ user }: { user: SessionUser }) {
   const router = useRouter();
   const trpc = useTRPC();
   const signOut = useMutation(trpc.auth.signOut.mutationOptions({ onSuccess: () => router.replace("/login") }));
-  const links = user.role === "admin" ? [...LINKS, { href: "/users", label: "Users" }] : LINKS;
+  const links =
+    user.role === "admin"
+      ? [...LINKS, { href: "/users", label: "Users" }, { href: "/settings/webhooks", label: "Webhooks" }]
+      : LINKS;
   const toggleTheme = () => {
     const dark = document.documentElement.classList.toggle("dark");
     localStorage.setItem("theme", dark ? "dark" : "light");
@@ -36,7 +44,7 @@ export function AppNav({ user }: { user: SessionUser }) {
             href={l.href}
             className={cx(
               "block rounded px-2 py-1.5",
-              pathname.startsWith(l.href)
+              (l.href === "/" ? pathname === "/" : pathname.startsWith(l.href))
                 ? "bg-sky-50 font-medium text-sky-800 dark:bg-sky-950 dark:text-sky-300"
                 : "hover:bg-zinc-100 dark:hover:bg-zinc-800",
             )}

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "~/trpc/react";
 import { ConfirmButton } from "./confirm-button";
+import { DeploymentNetworkButton } from "./deployment-network-button";
 import { LinkButton, textLinkClass } from "./link-button";
 import { NetworkForm, networkValues } from "./network-form";
 import { useSessionUser } from "./session";
@@ -89,6 +90,7 @@ function NetworkSites({ networkId, canEdit }: { networkId: string; canEdit: bool
             All sites
           </LinkButton>
           {canEdit ? <LinkButton href={`/sites/new?networkId=${networkId}`}>Add site</LinkButton> : null}
+          <DeploymentNetworkButton networkId={networkId} />
         </>
       }
       className="[&>div]:p-0"

@@ -4,7 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "~/trpc/react";
+import { AgentCard } from "./agent-card";
 import { ConfirmButton } from "./confirm-button";
+import { DeploymentRevisions } from "./deployment-revisions";
 import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
 import { useSessionUser } from "./session";
@@ -163,6 +165,10 @@ export function SiteDetail({ id }: { id: string }) {
             </dl>
           </Card>
         </div>
+      </div>
+      <div className="mt-4 grid gap-4 xl:grid-cols-2">
+        <AgentCard siteId={s.id} />
+        <DeploymentRevisions siteId={s.id} />
       </div>
       <div className="mt-4">
         <RenderedConfig siteId={s.id} siteName={s.name} />

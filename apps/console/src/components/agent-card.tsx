@@ -1,0 +1,122 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { ageOf } from "./agent-age";
+import { ConfirmButton } from "./confirm-button";
+import { LinkButton, textLinkClass } from "./link-button";
+import { useSessionUser } from "./session";
+import { Badge, Button, Card, ErrorBanner } from "./ui";
+
+/** The site page's agent card: online/offline and last seen, the one-line install command, revocation. */
+export function AgentCard({ siteId }: { siteId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { canEdit, isAdmin } = useSessionUser();
+  const state = useQuery(trpc.agents.forSite.queryOptions({ siteId }, { refetchInterval: 2000 }));
+  const [command, setCommand] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.agents.pathKey() });
+  const enroll = useMutation(
+    trpc.agents.createEnrollment.mutationOptions({
+      onSuccess: (r) => {
+        setCommand(r.command);
+        setCopied(false);
+        void refresh();
+      },
+    }),
+  );
+  const revoke = useMutation(trpc.agents.revokeCredential.mutationOptions({ onSuccess: () => void refresh() }));
+
+  const data = state.data;
+  const agent = data?.agent;
+  return (
+    <Card
+      title="Agent"
+      actions={
+        <>
+          <LinkButton href={`/sites/${siteId}/status`}>Status</LinkButton>
+          {canEdit ? <LinkButton href={`/deployments/new?siteId=${siteId}`}>Deploy</LinkButton> : null}
+        </>
+      }
+    >
+      <ErrorBanner message={state.error?.message ?? enroll.error?.message ?? revoke.error?.message} />
+      {!data ? (
+        <p className="text-zinc-500">Loading…</p>
+      ) : !data.agentCapable ? (
+        <p data-testid="agent-state">
+          <Badge>unmanaged</Badge> This platform cannot run the agent: download its rendered config below.
+        </p>
+      ) : (
+        <div className="space-y-3">
+          <p className="flex items-center gap-2" data-testid="agent-state">
+            {agent ? (
+              <>
+                <Badge tone={agent.connected ? "green" : "red"}>{agent.connected ? "online" : "offline"}</Badge>
+                <span className="text-zinc-500">
+                  {agent.hostname} · {agent.platform} · agent {agent.version} · last seen {ageOf(agent.lastSeenAt)}
+                </span>
+              </>
+            ) : (
+              <>
+                <Badge>unmanaged</Badge> <span className="text-zinc-500">no agent enrolled</span>
+              </>
+            )}
+          </p>
+          {canEdit ? (
+            <div className="flex gap-2">
+              <Button
+                variant="secondary"
+                disabled={enroll.isPending}
+                onClick={() => enroll.mutate({ siteId, origin: window.location.origin })}
+              >
+                {agent ? "Re-enrol agent" : "Enrol agent"}
+              </Button>
+              {agent && isAdmin ? (
+                <ConfirmButton
+                  label="Revoke credential"
+                  question="Revoke this agent's credential? It is disconnected and must be enrolled again."
+                  confirmLabel="Revoke"
+                  pending={revoke.isPending}
+                  onConfirm={() => revoke.mutate({ siteId })}
+                />
+              ) : null}
+            </div>
+          ) : null}
+          {command ? (
+            <div className="space-y-1">
+              <p className="text-xs text-zinc-500">
+                Paste this on the router as root. The token works once and expires in an hour; it is not shown again.
+              </p>
+              <div className="flex items-start gap-2">
+                <pre
+                  data-testid="install-command"
+                  className="min-w-0 flex-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800"
+                >
+                  {command}
+                </pre>
+                <Button
+                  variant="secondary"
+                  onClick={() => {
+                    void navigator.clipboard?.writeText(command).then(() => setCopied(true));
+                  }}
+                >
+                  {copied ? "Copied" : "Copy"}
+                </Button>
+              </div>
+            </div>
+          ) : data.pendingTokenExpiresAt ? (
+            <p className="text-xs text-zinc-500">An unused enrolment token is outstanding.</p>
+          ) : null}
+          <p className="text-xs">
+            <Link href={`/sites/${siteId}/status`} className={textLinkClass}>
+              Tunnel, NHRP, IPsec and BGP status →
+            </Link>
+          </p>
+        </div>
+      )}
+    </Card>
+  );
+}

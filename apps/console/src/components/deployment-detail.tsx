@@ -1,0 +1,82 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "~/trpc/react";
+import { DeploymentStatusBadge } from "./deployment-status";
+import { formatDateTime } from "./form-helpers";
+import { textLinkClass } from "./link-button";
+import { Card, ErrorBanner, PageHeader, tableClass } from "./ui";
+
+const LIVE = new Set(["pending", "running"]);
+
+/** One deployment with live per-site progress (polled while it runs). */
+export function DeploymentDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(
+    trpc.deployments.get.queryOptions(
+      { id },
+      { refetchInterval: (query) => (query.state.data && !LIVE.has(query.state.data.status) ? false : 1000) },
+    ),
+  );
+  if (q.error) return <ErrorBanner message={q.error.message} />;
+  if (!q.data) return <p className="text-zinc-500">Loading…</p>;
+  const d = q.data;
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-2">
+            Deployment <DeploymentStatusBadge status={d.status} />
+          </span>
+        }
+        subtitle={
+          <>
+            <Link href="/deployments" className="hover:underline">
+              Deployments
+            </Link>{" "}
+            / {d.scope} {d.network ? `· ${d.network}` : ""} · {formatDateTime(d.createdAt)} by {d.createdBy}
+          </>
+        }
+      />
+      {d.summary ? (
+        <p className="mb-4 text-sm text-zinc-600 dark:text-zinc-400" data-testid="deployment-summary">
+          {d.summary}
+        </p>
+      ) : null}
+      <Card title={`Sites · canary first, then batches of ${d.batchSize} · confirm window ${d.confirmWindowSeconds} s`}>
+        <table className={tableClass} data-testid="deployment-items">
+          <thead>
+            <tr>
+              <th>Wave</th>
+              <th>Site</th>
+              <th>Revision</th>
+              <th>Status</th>
+              <th>Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.items.map((i) => (
+              <tr key={i.id} data-site={i.site}>
+                <td>{i.wave === 0 ? "canary" : i.wave}</td>
+                <td>
+                  <Link href={`/sites/${i.siteId}`} className={textLinkClass}>
+                    {i.site}
+                  </Link>{" "}
+                  <span className="text-xs text-zinc-500">{i.role}</span>
+                </td>
+                <td className="font-mono text-xs">
+                  r{i.revision} · {i.contentHash.slice(0, 12)}
+                </td>
+                <td>
+                  <DeploymentStatusBadge status={i.status} />
+                </td>
+                <td className="text-xs text-zinc-500">{i.error ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,172 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "~/trpc/react";
+import { ageOf } from "./agent-age";
+import { formatDateTime } from "./form-helpers";
+import { Badge, Card, ErrorBanner, PageHeader, tableClass } from "./ui";
+
+function Table({ head, rows, empty }: { head: string[]; rows: React.ReactNode[][]; empty: string }) {
+  if (!rows.length) return <p className="text-zinc-500">{empty}</p>;
+  return (
+    <div className="overflow-x-auto">
+      <table className={tableClass}>
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th key={h}>{h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows of a report have no stable id
+            <tr key={i}>
+              {r.map((c, j) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: fixed columns
+                <td key={j} className="font-mono text-xs">
+                  {c}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const bytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+const secs = (n: number | null) =>
+  n === null ? "—" : n < 3600 ? `${n} s` : `${Math.floor(n / 3600)} h ${Math.floor((n % 3600) / 60)} min`;
+
+/** The site status page: what the agent last reported, each table with the age of the report, and the event log. */
+export function SiteStatusPage({ siteId }: { siteId: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.status.site.queryOptions({ siteId }, { refetchInterval: 2000 }));
+  if (q.error) return <ErrorBanner message={q.error.message} />;
+  if (!q.data) return <p className="text-zinc-500">Loading…</p>;
+  const { site, status, agent, managed } = q.data;
+  const age = status ? `reported ${ageOf(status.collectedAt)}` : "";
+  return (
+    <>
+      <PageHeader
+        title={`${site.name} status`}
+        subtitle={
+          <>
+            <Link href={`/sites/${site.id}`} className="hover:underline">
+              {site.name}
+            </Link>{" "}
+            / status
+          </>
+        }
+      />
+      <p className="mb-4 flex items-center gap-2" data-testid="status-agent">
+        {!managed ? (
+          <Badge>unmanaged</Badge>
+        ) : (
+          <Badge tone={agent?.connected ? "green" : "red"}>{agent?.connected ? "online" : "offline"}</Badge>
+        )}
+        <span className="text-zinc-500">
+          {managed ? `last seen ${ageOf(agent?.lastSeenAt)}` : "no agent reports for this router"}
+          {status ? ` · status ${age}` : ""}
+        </span>
+      </p>
+      {status ? (
+        <div className="grid gap-4 xl:grid-cols-2">
+          <Card title={`Tunnel interface · ${age}`}>
+            <Table
+              head={["Name", "State", "MTU", "Rx", "Tx"]}
+              empty="No tunnel interface."
+              rows={status.tunnels.map((t) => [t.name, t.operState, t.mtu ?? "—", bytes(t.rxBytes), bytes(t.txBytes)])}
+            />
+          </Card>
+          <Card title={`NHS registrations · ${age}`}>
+            <Table
+              head={["Interface", "NHS (NBMA)", "Hub tunnel address", "State"]}
+              empty="No NHS configured (a hub)."
+              rows={status.nhs.map((n) => [
+                n.interface,
+                n.nbma,
+                n.protocolAddress ?? "—",
+                n.registered ? "registered" : "not registered",
+              ])}
+            />
+          </Card>
+          <Card title={`NHRP cache · ${age}`} className="xl:col-span-2">
+            <Table
+              head={["Type", "Tunnel address", "NBMA", "Claimed NBMA", "Expires", "Flags"]}
+              empty="The NHRP cache is empty."
+              rows={status.nhrpCache.map((e) => [
+                e.type,
+                e.protocolAddress,
+                e.nbma,
+                e.claimedNbma ?? "—",
+                secs(e.expiresInSeconds),
+                Object.entries(e.flags)
+                  .filter(([, v]) => v)
+                  .map(([k]) => k)
+                  .join(" ") || "—",
+              ])}
+            />
+          </Card>
+          <Card title={`IPsec SAs · ${age}`} className="xl:col-span-2">
+            <Table
+              head={["Name", "Remote", "State", "Bytes in", "Bytes out", "Up"]}
+              empty="No IPsec SAs."
+              rows={status.ipsecSas.map((sa) => [
+                sa.name,
+                sa.remoteHost ?? "—",
+                sa.state,
+                bytes(sa.children.reduce((n, c) => n + c.bytesIn, 0)),
+                bytes(sa.children.reduce((n, c) => n + c.bytesOut, 0)),
+                secs(sa.establishedSeconds),
+              ])}
+            />
+          </Card>
+          <Card title={`BGP neighbours · ${age}`}>
+            <Table
+              head={["Neighbour", "AS", "State", "Prefixes", "Up"]}
+              empty="No BGP neighbours."
+              rows={status.bgpNeighbors.map((n) => [
+                n.address,
+                n.remoteAs ?? "—",
+                n.state,
+                n.prefixesReceived ?? "—",
+                secs(n.uptimeSeconds),
+              ])}
+            />
+          </Card>
+          <Card title={`NHRP shortcuts · ${age}`}>
+            <Table
+              head={["Prefix", "Via", "Type"]}
+              empty="No shortcuts."
+              rows={status.shortcuts.map((s) => [s.prefix, s.via ?? "—", s.type])}
+            />
+          </Card>
+        </div>
+      ) : (
+        <p className="text-zinc-500">
+          {managed ? "No status reported yet." : "Unmanaged: no status is collected for this router."}
+        </p>
+      )}
+      <div className="mt-4">
+        <Card title="Events">
+          <Table
+            head={["When", "Event", "Detail"]}
+            empty="No events yet."
+            rows={q.data.events.map((e) => [
+              formatDateTime(e.at),
+              e.kind,
+              Object.entries(e.detail)
+                .map(([k, v]) => `${k}=${String(v)}`)
+                .join(" "),
+            ])}
+          />
+        </Card>
+      </div>
+    </>
+  );
+}
