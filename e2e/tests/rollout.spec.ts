@@ -1,0 +1,113 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { expect, type Page, test } from "@playwright/test";
+
+// Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
+test.describe.configure({ mode: "serial" });
+
+const admin = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
+const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
+const run = promisify(execFile);
+let agent: ChildProcess | null = null;
+let dir = "";
+
+async function signIn(page: Page) {
+  await page.goto("/");
+  if (page.url().endsWith("/setup")) {
+    await page.getByLabel("Name").fill(admin.name);
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(admin.password);
+    await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  } else if (page.url().endsWith("/login")) {
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill(admin.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/** tRPC over HTTP with the browser's session (superjson envelope). */
+async function trpc(page: Page, path: string, input: unknown) {
+  const origin = new URL(page.url()).origin;
+  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } });
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data.json;
+}
+
+test.afterAll(() => {
+  agent?.kill("SIGKILL");
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("enrol a sim agent from the site page, watch it come online, deploy, see it confirmed", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  const suffix = Date.now().toString(36);
+  const network = await trpc(page, "networks.create", {
+    name: `rollout-${suffix}`,
+    tunnelPrefix: "10.254.0.0/24",
+    greKey: 77,
+    nhrpNetworkId: 7,
+  });
+  await trpc(page, "sites.create", {
+    networkId: network.id,
+    site: { name: "r-hub", role: "hub", platform: "vyos-1.5", wanInterface: "eth0", publicAddress: "203.0.113.77" },
+  });
+  const spoke = await trpc(page, "sites.create", {
+    networkId: network.id,
+    site: {
+      name: "r-spoke",
+      role: "spoke",
+      platform: "frr-linux",
+      wanInterface: "eth0",
+      lanPrefixes: ["10.77.0.0/24"],
+    },
+  });
+
+  await page.goto(`/sites/${spoke.id}`);
+  await expect(page.getByTestId("agent-state")).toContainText("unmanaged");
+  await page.getByRole("button", { name: "Enrol agent" }).click();
+  const command = (await page.getByTestId("install-command").textContent()) ?? "";
+  expect(command).toMatch(/curl -fsSL '.*\/api\/agent\/install\.sh\?platform=frr-linux' \| DMVPN_TOKEN='[^']+' sh/);
+  await page.getByRole("button", { name: "Copy" }).click();
+  const token = /DMVPN_TOKEN='([^']+)'/.exec(command)![1]!;
+  const consoleUrl = new URL(page.url()).origin;
+
+  // the install script it points at reads the token from the environment
+  const script = await (await page.request.get("/api/agent/install.sh?platform=frr-linux")).text();
+  expect(script).toContain("DMVPN_TOKEN");
+  expect(script).not.toContain(token);
+
+  dir = mkdtempSync(join(tmpdir(), "dmvpn-e2e-agent-"));
+  const config = join(dir, "config.json");
+  await run(process.execPath, [
+    BUNDLE,
+    "enroll",
+    "--console",
+    consoleUrl,
+    "--token",
+    token,
+    "--config",
+    config,
+    "--driver",
+    "sim",
+  ]);
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), statusIntervalSeconds: 0.5 }));
+  agent = spawn(process.execPath, [BUNDLE, "run", "--config", config], { stdio: "ignore" });
+
+  await expect(page.getByTestId("agent-state")).toContainText("online", { timeout: 20_000 });
+
+  await page.getByRole("link", { name: "Deploy", exact: true }).click();
+  await expect(page.getByTestId("deployment-diff")).toContainText("ip nhrp nhs dynamic nbma 203.0.113.77");
+  await page.getByRole("button", { name: "Deploy r-spoke" }).click();
+  await expect(page).toHaveURL(/\/deployments\/[^/]+$/);
+  const row = page.locator('[data-site="r-spoke"]');
+  await expect(row).toContainText(/applied|confirmed/, { timeout: 30_000 });
+  await expect(row).toContainText("confirmed", { timeout: 30_000 });
+
+  await page.goto(`/sites/${spoke.id}/status`);
+  await expect(page.getByText("registered", { exact: true })).toBeVisible({ timeout: 15_000 });
+});
