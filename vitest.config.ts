@@ -2,8 +2,9 @@ import { defineConfig } from "vitest/config";
 
 // One runner for the whole repo. Unit tests (*.test.ts) sit beside the code; integration tests
 // (*.int.test.ts) use a real database, real processes or real router software and run in their own project.
-// apps/lab has its own vitest config: its tests boot a VM and run only through `npm run test:lab`.
-const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**", "apps/lab/**"];
+// The lab's VM tests (apps/lab/**/*.int.test.ts) boot qemu and run only through `npm run test:lab`;
+// its unit tests run here like any other.
+const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**"];
 
 export default defineConfig({
   // Workspace packages that ship a compiled dist/ expose their source under the "source" condition.
@@ -16,7 +17,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["{apps,packages}/**/*.int.test.ts"],
-          exclude,
+          exclude: [...exclude, "apps/lab/**"],
           globalSetup: ["./test/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
