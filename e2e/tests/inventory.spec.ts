@@ -14,7 +14,7 @@ test("first run: create the admin, sign out, sign in", async ({ page }) => {
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
-  await expect(page).toHaveURL(/\/networks$/);
+  await expect(page).toHaveURL(/\/$/); // home is the dashboard
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
@@ -23,10 +23,12 @@ test("first run: create the admin, sign out, sign in", async ({ page }) => {
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "email or password" })).toContainText("email or password is wrong");
+  await expect(page.getByRole("alert").filter({ hasText: "email or password" })).toContainText(
+    "email or password is wrong",
+  );
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/networks$/);
+  await expect(page).toHaveURL(/\/$/); // home is the dashboard
 });
 
 async function signIn(page: import("@playwright/test").Page) {
@@ -34,7 +36,7 @@ async function signIn(page: import("@playwright/test").Page) {
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/networks$/);
+  await expect(page).toHaveURL(/\/$/); // home is the dashboard
 }
 
 test("model a network: two hubs and three spokes get tunnel addresses", async ({ page }) => {
@@ -145,7 +147,9 @@ test("import a CSV with one bad row, see that row's error, then export YAML", as
   const yaml = readFileSync(file, "utf8");
   expect(yaml).toContain("version: 1");
   expect(yaml).toContain("name: corp");
-  const doc = parse(yaml) as { networks: { name: string; sites: { name: string; tunnelAddress: string; lanPrefixes: string[] }[] }[] };
+  const doc = parse(yaml) as {
+    networks: { name: string; sites: { name: string; tunnelAddress: string; lanPrefixes: string[] }[] }[];
+  };
   const corp = doc.networks.find((n) => n.name === "corp");
   expect(corp?.sites.map((s) => [s.name, s.tunnelAddress])).toEqual(
     expect.arrayContaining([
