@@ -72,7 +72,7 @@ test("enrol a sim agent from the site page, watch it come online, deploy, see it
   await page.getByRole("button", { name: "Enrol agent" }).click();
   const command = (await page.getByTestId("install-command").textContent()) ?? "";
   expect(command).toMatch(/curl -fsSL '.*\/api\/agent\/install\.sh\?platform=frr-linux' \| DMVPN_TOKEN='[^']+' sh/);
-  await page.getByRole("button", { name: "Copy" }).click();
+  await page.getByRole("button", { name: "Copy install command" }).click();
   const token = /DMVPN_TOKEN='([^']+)'/.exec(command)![1]!;
   const consoleUrl = new URL(page.url()).origin;
 

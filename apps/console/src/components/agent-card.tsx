@@ -99,6 +99,7 @@ export function AgentCard({ siteId }: { siteId: string }) {
                 </pre>
                 <Button
                   variant="secondary"
+                  aria-label="Copy install command"
                   onClick={() => {
                     void navigator.clipboard?.writeText(command).then(() => setCopied(true));
                   }}
