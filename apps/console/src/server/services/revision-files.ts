@@ -1,5 +1,6 @@
 import { ConfigFile } from "@dmvpn/protocol";
 import { z } from "zod";
+import { openSecret, sealSecret } from "./secrets";
 
 const StoredFiles = z.array(ConfigFile);
 
@@ -8,9 +9,10 @@ const StoredFiles = z.array(ConfigFile);
  * inside these two functions and nowhere else.
  */
 export function sealRevisionFiles(files: ConfigFile[]): string {
-  return JSON.stringify(files.map((f) => ({ name: f.name, content: f.content })));
+  // The files hold the pre-shared key: sealed at rest like the key itself.
+  return sealSecret(JSON.stringify(files.map((f) => ({ name: f.name, content: f.content }))));
 }
 
 export function openRevisionFiles(stored: string): ConfigFile[] {
-  return StoredFiles.parse(JSON.parse(stored));
+  return StoredFiles.parse(JSON.parse(openSecret(stored)));
 }
