@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // One runner for the whole repo. Unit tests (*.test.ts) sit beside the code; integration tests
@@ -8,7 +9,8 @@ const exclude = ["**/node_modules/**", "**/dist/**", "**/.next/**", "e2e/**"];
 
 export default defineConfig({
   // Workspace packages that ship a compiled dist/ expose their source under the "source" condition.
-  resolve: { conditions: ["source"] },
+  // "~/" is the console's import alias (apps/console/tsconfig.json), so route handlers can be tested directly.
+  resolve: { conditions: ["source"], alias: { "~/": fileURLToPath(new URL("./apps/console/src/", import.meta.url)) } },
   ssr: { resolve: { conditions: ["source"] } },
   test: {
     projects: [
