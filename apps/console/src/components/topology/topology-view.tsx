@@ -34,11 +34,14 @@ interface Filters {
   freshness: "" | Freshness;
 }
 
+const EDGE_EVENTS_MAX = 1500;
+
 type Selection = { kind: "node"; id: string } | { kind: "edge"; id: string } | null;
 
 /** Numbers the benchmark and the browser tests read; nothing in the page depends on them. */
 interface TopologyProbe {
   graph: TopologyGraphology;
+  sigma: Sigma<NodeAttrs, EdgeAttrs> | null;
   snapshotAt: number | null;
   firstRenderAt: number | null;
   edgeAddedAt: Record<string, number>;
@@ -80,6 +83,7 @@ export default function TopologyView() {
     const graph = graphRef.current;
     const probe: TopologyProbe = {
       graph,
+      sigma: null,
       snapshotAt: null,
       firstRenderAt: null,
       edgeAddedAt: {},
@@ -89,7 +93,7 @@ export default function TopologyView() {
     window.__topology = probe;
     const sigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, el, {
       renderEdgeLabels: false,
-      enableEdgeEvents: true,
+      enableEdgeEvents: false,
       hideEdgesOnMove: graph.size > 3000,
       labelRenderedSizeThreshold: 7,
       labelDensity: 0.5,
@@ -156,6 +160,16 @@ export default function TopologyView() {
     sigma.on("clickNode", ({ node }) => setSelection({ kind: "node", id: node }));
     sigma.on("clickEdge", ({ edge }) => setSelection({ kind: "edge", id: edge }));
     sigma.on("clickStage", () => setSelection(null));
+    // Edge picking redraws every edge into a hidden buffer each frame: with thousands of edges it halves the frame
+    // rate, so edges become hoverable once zoomed in (where single edges can be told apart anyway) or in small graphs.
+    const updateEdgeEvents = () => {
+      const want = graph.size <= EDGE_EVENTS_MAX || sigma.getCamera().getState().ratio < 0.4;
+      if (sigma.getSetting("enableEdgeEvents") !== want) sigma.setSetting("enableEdgeEvents", want);
+    };
+    sigma.getCamera().on("updated", updateEdgeEvents);
+    graph.on("edgeAdded", updateEdgeEvents);
+    graph.on("cleared", updateEdgeEvents);
+    probe.sigma = sigma;
     sigmaRef.current = sigma;
     return () => {
       sigma.kill();
