@@ -63,7 +63,10 @@ export function AuditLog() {
       <Card className="[&>div]:p-0">
         <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 p-3 dark:border-zinc-800">
           <div className="flex items-center gap-1.5">
-            <label htmlFor="audit-entity" className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
+            <label
+              htmlFor="audit-entity"
+              className="whitespace-nowrap text-xs font-medium text-zinc-600 dark:text-zinc-400"
+            >
               Entity type
             </label>
             <Select
@@ -89,7 +92,8 @@ export function AuditLog() {
               value={action}
               onChange={(e) => setAction(e.target.value)}
               placeholder="e.g. site. or network.update"
-              className="w-52 py-1 font-mono"
+              title="Actions starting with this text"
+              className="w-60 py-1 font-mono"
             />
           </div>
           <div className="flex items-center gap-1.5">
@@ -161,8 +165,8 @@ export function AuditLog() {
                       <tr>
                         <td colSpan={5} className="bg-zinc-50 dark:bg-zinc-950">
                           <div className="grid gap-3 md:grid-cols-2">
-                            <JsonBlock title="Before" value={e.before} />
-                            <JsonBlock title="After" value={e.after} />
+                            <JsonBlock title="Before" value={e.before} other={e.after} />
+                            <JsonBlock title="After" value={e.after} other={e.before} />
                           </div>
                         </td>
                       </tr>
@@ -182,7 +186,10 @@ export function AuditLog() {
   );
 }
 
-function JsonBlock({ title, value }: { title: string; value: unknown }) {
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** One side of a before/after pair; top-level keys whose value differs from the other side are highlighted. */
+function JsonBlock({ title, value, other }: { title: string; value: unknown; other: unknown }) {
   return (
     <div className="min-w-0">
       <div className="mb-1 text-xs font-medium text-zinc-500">{title}</div>
@@ -190,7 +197,19 @@ function JsonBlock({ title, value }: { title: string; value: unknown }) {
         <p className="text-xs text-zinc-400">—</p>
       ) : (
         <pre className="max-h-96 overflow-auto rounded border border-zinc-200 bg-white p-2 font-mono text-[11px] leading-snug dark:border-zinc-800 dark:bg-zinc-900">
-          {JSON.stringify(value, null, 2)}
+          {isRecord(value) && isRecord(other)
+            ? Object.entries(value).map(([key, v]) => (
+                <div
+                  key={key}
+                  className={cx(
+                    JSON.stringify(v) !== JSON.stringify(other[key]) &&
+                      "bg-amber-100 dark:bg-amber-950 dark:text-amber-200",
+                  )}
+                >
+                  {`${JSON.stringify(key)}: ${JSON.stringify(v, null, 2).replace(/\n/g, "\n  ")}`}
+                </div>
+              ))
+            : JSON.stringify(value, null, 2)}
         </pre>
       )}
     </div>

@@ -148,6 +148,7 @@ function ImportCard() {
               setFileName(null);
             }}
             spellCheck={false}
+            wrap="off"
             className="text-xs"
             placeholder={`${SITE_CSV_COLUMNS.join(",")}\n…`}
           />

@@ -52,7 +52,8 @@ export function SiteTable() {
    * filters push an entry so Back undoes them, typing in the search box replaces it.
    */
   const setParams = (changes: Record<string, string | undefined>, mode: "push" | "replace" = "push") => {
-    const next = new URLSearchParams(params.toString());
+    // The location, not the hook's value: two quick changes must not build on the same stale state.
+    const next = new URLSearchParams(window.location.search);
     for (const [key, value] of Object.entries(changes)) {
       if (value) next.set(key, value);
       else next.delete(key);

@@ -61,7 +61,7 @@ export function UsersAdmin() {
                             </p>
                           ) : null}
                         </td>
-                        <td>{u.name}</td>
+                        <td className="whitespace-nowrap">{u.name}</td>
                         <td>
                           <Select
                             aria-label={`Access level for ${u.email}`}
@@ -70,7 +70,7 @@ export function UsersAdmin() {
                               update.mutate({ id: u.id, role: e.target.value as (typeof USER_ROLES)[number] })
                             }
                             disabled={update.isPending}
-                            className="w-auto py-0.5"
+                            className="w-auto min-w-28 py-0.5"
                           >
                             {USER_ROLES.map((r) => (
                               <option key={r} value={r}>
