@@ -60,5 +60,6 @@ export function isHostAddressOf(prefix: string, address: string): boolean {
 
 /** Addresses that can never be a router's public (NBMA) address. */
 export function isUnusablePublicAddress(address: string): boolean {
+  if (!isIPv4Address(address)) return true;
   return ["0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"].some((p) => prefixContainsAddress(p, address));
 }

@@ -16,7 +16,11 @@ const nameSchema = z
   .max(63, "must be at most 63 characters")
   .regex(NAME_RE, "may contain letters, digits, '.', '_' and '-', and must start with a letter or digit");
 
-const ipv4Address = z.string().trim().refine(isIPv4Address, "must be an IPv4 address such as 203.0.113.10");
+// abort: later refinements parse the address and must not see an invalid one (zod runs them by default).
+const ipv4Address = z
+  .string()
+  .trim()
+  .refine(isIPv4Address, { message: "must be an IPv4 address such as 203.0.113.10", abort: true });
 
 const ipv4Prefix = z
   .string()

@@ -88,6 +88,14 @@ describe("siteInputSchema", () => {
     expect(messages.some((m) => m.startsWith("tags[0]:"))).toBe(true);
   });
 
+  it("reports out-of-range octets as field errors instead of failing", () => {
+    const result = siteInputSchema.safeParse({ ...base, publicAddress: "10.0.0.300", tunnelAddress: "10.255.0.256" });
+    expect(result.success ? [] : zodIssues(result.error).map(formatIssue)).toEqual([
+      "publicAddress: must be an IPv4 address such as 203.0.113.10",
+      "tunnelAddress: must be an IPv4 address such as 203.0.113.10",
+    ]);
+  });
+
   it("refuses a hub behind NAT and accepts a dynamic spoke behind NAT", () => {
     const hub = siteInputSchema.safeParse({ ...base, behindNat: true });
     expect(hub.success ? [] : zodIssues(hub.error).map(formatIssue)).toEqual([
