@@ -1,4 +1,5 @@
 import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
+import { SiteStatus } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
 
@@ -136,4 +137,74 @@ export const auditListOutput = z.object({
       after: z.unknown(),
     }),
   ),
+});
+
+const countMap = z.record(z.string(), z.number().int());
+const deploymentFields = {
+  id,
+  networkId: nullableText,
+  /** the network's name, when the deployment covers one network */
+  network: nullableText,
+  scope: z.string(),
+  /** pending | running | succeeded | failed | stopped */
+  status: z.string(),
+  batchSize: z.number().int(),
+  confirmWindowSeconds: z.number().int(),
+  createdBy: z.string(),
+  createdAt: z.date(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  summary: nullableText,
+};
+
+export const deploymentListOutput = z.array(
+  z.object({ ...deploymentFields, sites: z.number().int(), counts: countMap }),
+);
+
+export const deploymentOutput = z.object({
+  ...deploymentFields,
+  items: z.array(
+    z.object({
+      id,
+      siteId: id,
+      site: z.string(),
+      role: z.string(),
+      /** 0 = canary, then the batches */
+      wave: z.number().int(),
+      /** queued | sent | applied | confirmed | unchanged | failed | rolled-back | skipped | unmanaged */
+      status: z.string(),
+      error: nullableText,
+      updatedAt: z.date(),
+      revision: z.number().int(),
+      contentHash: z.string(),
+    }),
+  ),
+});
+
+const agentOutput = z.object({
+  hostname: z.string(),
+  platform: z.string(),
+  version: z.string(),
+  enrolledAt: z.date(),
+  lastSeenAt: z.date().nullable(),
+  connected: z.boolean(),
+});
+
+export const siteAgentOutput = z.object({
+  /** false for platforms that cannot run the agent */
+  agentCapable: z.boolean(),
+  agent: agentOutput.nullable(),
+  pendingTokenExpiresAt: z.date().nullable(),
+});
+
+export const siteStatusOutput = z.object({
+  site: z.object({ id, name: z.string(), role: z.string(), platform: z.string(), networkId: id }),
+  managed: z.boolean(),
+  agentCapable: z.boolean(),
+  agent: agentOutput.nullable(),
+  /** the latest status the agent reported (tunnels, NHRP, IPsec, BGP), null before the first report */
+  status: SiteStatus.nullable(),
+  seq: z.number().int().nullable(),
+  receivedAt: z.date().nullable(),
+  events: z.array(z.object({ id, at: z.date(), kind: z.string(), detail: z.record(z.string(), z.unknown()) })),
 });

@@ -5,6 +5,7 @@ import { getRuntime } from "../../runtime";
 import { installCommand } from "../../services/agent-install";
 import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
 import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
+import { siteAgentOutput } from "../rest-schemas";
 import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 const siteId = z.string().min(1).max(64);
@@ -18,7 +19,18 @@ function runtimeGateway() {
 }
 
 export const agentsRouter = createTRPCRouter({
-  forSite: viewerProcedure.input(z.object({ siteId })).query(({ ctx, input }) => getSiteAgent(ctx.db, input.siteId)),
+  forSite: viewerProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/sites/{siteId}/agent",
+        tags: ["agents"],
+        summary: "The site's agent: online/offline, last seen, version; or null when none is enrolled",
+      },
+    })
+    .input(z.object({ siteId }))
+    .output(siteAgentOutput)
+    .query(({ ctx, input }) => getSiteAgent(ctx.db, input.siteId)),
   states: viewerProcedure
     .input(z.object({ siteIds: z.array(siteId).max(5000).optional() }))
     .query(({ ctx, input }) => listAgentStates(ctx.db, input.siteIds)),

@@ -13,9 +13,11 @@ import {
   revisionDiff,
   rollbackToRevision,
 } from "../../services/deployments";
+import { deploymentListOutput, deploymentOutput, idOutput } from "../rest-schemas";
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
+const tags = ["deployments"];
 
 function runtime() {
   try {
@@ -41,7 +43,16 @@ export const deploymentsRouter = createTRPCRouter({
     .input(deploymentTargetSchema)
     .query(({ ctx, input }) => previewDeployment(ctx.db, input, readRunningConfig)),
   create: operatorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/deployments",
+        tags,
+        summary: "Deploy one site, selected sites ({ siteIds }) or a whole network ({ networkId })",
+      },
+    })
     .input(z.object({ target: deploymentTargetSchema, options: deploymentOptionsSchema.partial().default({}) }))
+    .output(idOutput)
     .mutation(async ({ ctx, input }) => {
       const d = await createDeployment(ctx.db, ctx.actor, input.target, input.options);
       kick();
@@ -53,9 +64,22 @@ export const deploymentsRouter = createTRPCRouter({
     return d;
   }),
   list: viewerProcedure
+    .meta({ openapi: { method: "GET", path: "/deployments", tags, summary: "Recent deployments, newest first" } })
     .input(z.object({ networkId: id.optional(), siteId: id.optional() }).default({}))
+    .output(deploymentListOutput)
     .query(({ ctx, input }) => listDeployments(ctx.db, input)),
-  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => getDeployment(ctx.db, input.id)),
+  get: viewerProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/deployments/{id}",
+        tags,
+        summary: "A deployment with each site's progress (poll until status is succeeded, failed or stopped)",
+      },
+    })
+    .input(z.object({ id }))
+    .output(deploymentOutput)
+    .query(({ ctx, input }) => getDeployment(ctx.db, input.id)),
   revisions: viewerProcedure
     .input(z.object({ siteId: id }))
     .query(({ ctx, input }) => listRevisions(ctx.db, input.siteId)),
