@@ -1,12 +1,19 @@
 import { Command } from "commander";
 import { addRenderCommand } from "./commands/render";
 import { addValidateCommand } from "./commands/validate";
+import { addConfigCommand, addDeployCommand, addInventoryCommand, addSitesCommand } from "./remote/commands";
 
 const program = new Command()
   .name("dmvpn")
-  .description("DMVPN Console command line: check inventories and render router configs")
+  .description(
+    "DMVPN Console command line: check inventories and render router configs locally, or work with a console",
+  )
   .showHelpAfterError();
 addValidateCommand(program);
 addRenderCommand(program);
+addSitesCommand(program);
+addInventoryCommand(program);
+addConfigCommand(program);
+addDeployCommand(program);
 
 await program.parseAsync(process.argv);
