@@ -39,7 +39,7 @@ export interface ConsoleClient {
 
 export function connectToConsole(
   options: ConnectionOptions,
-  env: { DMVPN_CONSOLE?: string; DMVPN_TOKEN?: string } = process.env,
+  env: Readonly<Record<string, string | undefined>> = process.env,
   fetchImpl: typeof fetch = fetch,
 ): ConsoleClient {
   const rawUrl = options.console ?? env.DMVPN_CONSOLE;
