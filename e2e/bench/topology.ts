@@ -314,6 +314,15 @@ async function main() {
       for (let i = 0; i < 5; i++) probe.sigma?.refresh();
       return (performance.now() - started) / 5;
     });
+    const idleFrames = await page.evaluate(async () => {
+      let n = 0;
+      const started = performance.now();
+      while (performance.now() - started < 1000) {
+        await new Promise(requestAnimationFrame);
+        n++;
+      }
+      return n;
+    });
     console.log(`graph: ${size.nodes} nodes, ${size.edges} edges (Chromium, software WebGL: --disable-gpu)`);
     console.log(`time to first render (navigation start → first frame with the graph): ${stats(firstRenders)}`);
     console.log(
@@ -323,7 +332,9 @@ async function main() {
     );
     if (patched.length) console.log(`  of which until the patch reached the browser's graph: ${stats(patched)}`);
     console.log(`full redraw (sigma.refresh, graph re-read and drawn): ${frameMs.toFixed(0)} ms`);
-    console.log(`frames drawn during 1 s of zooming: ${frames}`);
+    console.log(
+      `frames drawn during 1 s of zooming: ${frames}; browser animation frames per idle second: ${idleFrames}`,
+    );
     if (!latencies.length) process.exitCode = 1;
   } finally {
     await browser.close();

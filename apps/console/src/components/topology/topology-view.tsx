@@ -68,6 +68,7 @@ export default function TopologyView() {
   const [selection, setSelection] = useState<Selection>(null);
   const [hover, setHover] = useState<{ x: number; y: number; selection: Selection } | null>(null);
   const [version, setVersion] = useState(0);
+  const versionTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [connected, setConnected] = useState(false);
 
@@ -192,7 +193,13 @@ export default function TopologyView() {
         for (const id of added) probe.edgeAddedAt[id] = at;
       }
     }
-    setVersion((v) => v + 1);
+    // The WebGL view follows the graph at once; the side panels re-render at most every 250 ms.
+    if (versionTimer.current === null) {
+      versionTimer.current = setTimeout(() => {
+        versionTimer.current = null;
+        setVersion((v) => v + 1);
+      }, 250);
+    }
   }, []);
 
   useSubscription(
@@ -337,6 +344,7 @@ export default function TopologyView() {
         <aside className="w-80 shrink-0 space-y-3 overflow-y-auto text-[13px]">
           <Details selection={selection} graph={graphRef.current} now={now} name={name} version={version} />
           <ShortcutList
+            now={now}
             shortcuts={summary.shortcuts}
             name={name}
             onSelect={(id) => setSelection({ kind: "edge", id })}
@@ -361,6 +369,10 @@ function freezeFrame(sigma: Sigma<NodeAttrs, EdgeAttrs> | null, mode: LayoutMode
     sigma.setCustomBBox(sigma.getBBox());
   }
   sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+}
+
+function secondsUntil(at: number | null, now: number): number | null {
+  return at === null ? null : Math.max(0, Math.round((at - now) / 1000));
 }
 
 function matches(n: TopologyNode, search: string): boolean {
@@ -538,7 +550,7 @@ function Details({
               <Row label="BGP uptime">{formatDuration(e.bgpUptimeSeconds)}</Row>
             </>
           ) : (
-            <Row label="Expires in">{formatDuration(e.expiresInSeconds)}</Row>
+            <Row label="Expires in">{formatDuration(secondsUntil(e.expiresAt, now))}</Row>
           )}
           <Row label={`NBMA ${name(e.source)}`}>{e.sourceNbma ?? "–"}</Row>
           <Row label={`NBMA ${name(e.target)}`}>{e.targetNbma ?? "–"}</Row>
@@ -599,7 +611,9 @@ function ShortcutList({
   shortcuts,
   name,
   onSelect,
+  now,
 }: {
+  now: number;
   shortcuts: TopologyEdge[];
   name: (id: string) => string;
   onSelect: (id: string) => void;
@@ -617,7 +631,7 @@ function ShortcutList({
           <li key={e.id}>
             <button type="button" className="text-left hover:underline" onClick={() => onSelect(e.id)}>
               {[name(e.source), name(e.target)].sort().join(" ↔ ")}
-              <span className="ml-1 text-xs text-zinc-500">{formatDuration(e.expiresInSeconds)} left</span>
+              <span className="ml-1 text-xs text-zinc-500">{formatDuration(secondsUntil(e.expiresAt, now))} left</span>
             </button>
           </li>
         ))}

@@ -168,7 +168,13 @@ describe("buildTopology", () => {
     );
     const shortcuts = both.edges.filter((e) => e.kind === "shortcut");
     expect(shortcuts).toHaveLength(1);
-    expect(shortcuts[0]).toMatchObject({ id: "sc:a~b", source: "a", target: "b", state: "up", expiresInSeconds: 120 });
+    expect(shortcuts[0]).toMatchObject({
+      id: "sc:a~b",
+      source: "a",
+      target: "b",
+      state: "up",
+      expiresAt: NOW + 120_000,
+    });
     const one = buildTopology(input([report(b, spokeStatus(b, { peers: [{ s: a, expires: 50 }] }))]));
     expect(one.edges.filter((e) => e.kind === "shortcut").map((e) => e.id)).toEqual(["sc:a~b"]);
     expect(both.nodes.find((n) => n.id === "a")?.shortcuts).toBe(1);
@@ -186,7 +192,7 @@ describe("buildTopology", () => {
     const status = spokeStatus(a, { peers: [{ s: b, expires: 5 }] });
     const at = (now: number) =>
       buildTopology(input([report(a, status)], { now })).edges.filter((e) => e.kind === "shortcut");
-    expect(at(NOW + 2_000).map((e) => e.expiresInSeconds)).toEqual([3]);
+    expect(at(NOW + 2_000).map((e) => e.expiresAt)).toEqual([NOW + 5_000]);
     expect(at(NOW + 6_000)).toEqual([]);
   });
 

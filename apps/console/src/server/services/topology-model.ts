@@ -85,8 +85,11 @@ export interface TopologyEdge {
   bgpUptimeSeconds: number | null;
   sourceNbma: string | null;
   targetNbma: string | null;
-  /** shortcuts: seconds left of the NHRP holdtime, counted from now */
-  expiresInSeconds: number | null;
+  /**
+   * shortcuts: when the NHRP entry runs out (ms since epoch) unless traffic refreshes it. Absolute, so the graph
+   * does not change every second while nothing happens; the page counts down itself.
+   */
+  expiresAt: number | null;
 }
 
 export interface TopologyGraph {
@@ -133,12 +136,11 @@ function saBytes(sa: SiteStatus["ipsecSas"][number] | undefined): number | null 
 
 const edgeKey = (a: string, b: string) => (a < b ? `${a}~${b}` : `${b}~${a}`);
 
-/** Seconds a shortcut still has, given what the report said and how old the report is. */
-function remainingSeconds(expiresInSeconds: number | null, report: TopologyReport, now: number): number | null {
+/** When a cache entry runs out: the report's "expires in" counted from when the report was collected. */
+function expiryOf(expiresInSeconds: number | null, report: TopologyReport): number | null {
   if (expiresInSeconds === null) return null;
   const collected = Date.parse(report.status.collectedAt);
-  const age = Math.max(0, (now - (Number.isNaN(collected) ? report.receivedAt : collected)) / 1000);
-  return Math.floor(expiresInSeconds - age);
+  return (Number.isNaN(collected) ? report.receivedAt : collected) + expiresInSeconds * 1000;
 }
 
 export function buildTopology(input: TopologyInput): TopologyGraph {
@@ -204,7 +206,7 @@ export function buildTopology(input: TopologyInput): TopologyGraph {
           bgpUptimeSeconds: bgp?.uptimeSeconds ?? null,
           sourceNbma: hubNbma,
           targetNbma: spokeNbma,
-          expiresInSeconds: null,
+          expiresAt: null,
         });
       }
     }
@@ -217,13 +219,13 @@ export function buildTopology(input: TopologyInput): TopologyGraph {
         if (entry.type !== "dynamic") continue;
         const peer = spokeByTunnel.get(entry.protocolAddress);
         if (!peer || peer.id === spoke.id) continue;
-        const left = remainingSeconds(entry.expiresInSeconds, report, now);
-        if (left !== null && left <= 0) continue; // expired since the report; the next one will not list it
+        const expiresAt = expiryOf(entry.expiresInSeconds, report);
+        if (expiresAt !== null && expiresAt <= now) continue; // expired since the report; the next one drops it
         const id = `sc:${edgeKey(spoke.id, peer.id)}`;
         const sa = establishedSa(report.status, entry.nbma);
         const existing = shortcuts.get(id);
         if (existing) {
-          existing.expiresInSeconds = maxNullable(existing.expiresInSeconds, left);
+          existing.expiresAt = maxNullable(existing.expiresAt, expiresAt);
           existing.saUp = existing.saUp || sa !== undefined;
           existing.saBytes = existing.saBytes ?? saBytes(sa);
           continue;
@@ -243,7 +245,7 @@ export function buildTopology(input: TopologyInput): TopologyGraph {
           bgpUptimeSeconds: null,
           sourceNbma: source === spoke ? selfNbma(report.status) : entry.nbma,
           targetNbma: target === spoke ? selfNbma(report.status) : entry.nbma,
-          expiresInSeconds: left,
+          expiresAt,
         });
       }
     }
@@ -255,10 +257,13 @@ export function buildTopology(input: TopologyInput): TopologyGraph {
     }
   }
 
+  const hubsIn = new Map<string, number>();
+  for (const [networkId, sites] of byNetwork) hubsIn.set(networkId, sites.filter((x) => x.role === "hub").length);
   const nodes: TopologyNode[] = input.sites.map((s) => {
     const report = reports.get(s.id);
     const status = report?.status;
-    const siblings = byNetwork.get(s.networkId) ?? [];
+    const hubCount = hubsIn.get(s.networkId) ?? 0;
+    const siteCount = byNetwork.get(s.networkId)?.length ?? 0;
     const isHub = s.role === "hub";
     return {
       id: s.id,
@@ -275,7 +280,7 @@ export function buildTopology(input: TopologyInput): TopologyGraph {
       lastReportAt: report ? new Date(report.receivedAt).toISOString() : null,
       tunnelState: status?.tunnels[0]?.operState ?? "unknown",
       registered: isHub ? (registeredHere.get(s.id) ?? 0) : (status?.nhs.filter((n) => n.registered).length ?? 0),
-      registrationsExpected: siblings.filter((x) => x.role !== s.role).length,
+      registrationsExpected: isHub ? siteCount - hubCount : hubCount,
       sasUp: status?.ipsecSas.filter((sa) => sa.state === ESTABLISHED).length ?? 0,
       bgpEstablished: status?.bgpNeighbors.filter((n) => n.state === "Established").length ?? 0,
       bgpNeighbors: status?.bgpNeighbors.length ?? 0,
