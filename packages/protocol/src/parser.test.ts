@@ -140,3 +140,20 @@ describe("createMessageParser", () => {
     );
   });
 });
+
+describe("unpaired surrogates", () => {
+  it("refuses a string holding half a UTF-16 pair, in values and keys, and keeps real pairs", () => {
+    const hello = (hostname: string) =>
+      `{"v":1,"type":"hello","payload":{"agentVersion":"1.0.0","platform":"sim","hostname":"${hostname}","siteId":"s1","credential":"0123456789abcdef0123"}}`;
+    const lone = parseAgentMessage(hello("bad\\ud800"));
+    expect(lone).toMatchObject({
+      ok: false,
+      error: { code: "invalid-message", message: "a string holds an unpaired UTF-16 surrogate" },
+    });
+    expect(parseAgentMessage(hello("\\udc00x")).ok).toBe(false);
+    expect(
+      parseAgentMessage(`{"v":1,"type":"heartbeat","payload":{"sentAt":"2026-01-01T00:00:00Z"},"\\ud800":1}`).ok,
+    ).toBe(false);
+    expect(parseAgentMessage(hello("router-\\ud83d\\ude00")).ok).toBe(true);
+  });
+});

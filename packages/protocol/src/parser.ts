@@ -20,6 +20,10 @@ export interface MessageParserOptions {
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+class LoneSurrogateError extends Error {}
+
 class ForbiddenKeyError extends Error {}
 
 function tooLarge(raw: string | Uint8Array | ArrayBuffer, maxBytes: number): boolean {
@@ -57,11 +61,20 @@ export function createMessageParser<S extends z.ZodType>(catalog: S, options: Me
       try {
         data = JSON.parse(toText(raw), (key, value) => {
           if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError(key);
+          // JSON escapes can encode half a UTF-16 pair; such text is no Unicode and databases refuse to store it.
+          if ((typeof value === "string" && LONE_SURROGATE.test(value)) || LONE_SURROGATE.test(key))
+            throw new LoneSurrogateError();
           return value;
         });
       } catch (e) {
         if (e instanceof ForbiddenKeyError) {
           return { ok: false, error: { code: "invalid-message", message: `forbidden key "${e.message}"` } };
+        }
+        if (e instanceof LoneSurrogateError) {
+          return {
+            ok: false,
+            error: { code: "invalid-message", message: "a string holds an unpaired UTF-16 surrogate" },
+          };
         }
         return { ok: false, error: { code: "invalid-json", message: "message is not valid UTF-8 JSON" } };
       }

@@ -13,6 +13,7 @@ import {
 } from "@dmvpn/protocol";
 import { WebSocket, WebSocketServer } from "ws";
 import type { EventBus } from "../bus";
+import { describeInternalError } from "../internal-error";
 import { authenticateAgent } from "../services/agents";
 import { recordSiteEvents, storeStatusReport } from "../services/site-status";
 
@@ -101,14 +102,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       c.ws.close(4001, "authentication failed");
       return;
     }
-    const previous = bySite.get(auth.siteId);
-    if (previous && previous !== c) {
-      previous.siteId = null; // its close must not mark the new connection offline
-      previous.ws.terminate();
-    }
-    c.siteId = auth.siteId;
-    c.networkId = auth.networkId;
-    bySite.set(auth.siteId, c);
+    // Stored first: if the write fails the connection stays unauthenticated rather than half-bound.
     await db.agent.update({
       where: { siteId: auth.siteId },
       data: {
@@ -119,6 +113,14 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         platform: msg.payload.platform,
       },
     });
+    const previous = bySite.get(auth.siteId);
+    if (previous && previous !== c) {
+      previous.siteId = null; // its close must not mark the new connection offline
+      previous.ws.terminate();
+    }
+    c.siteId = auth.siteId;
+    c.networkId = auth.networkId;
+    bySite.set(auth.siteId, c);
     c.lastSeenWritten = Date.now();
     send(c.ws, consoleMessage("welcome", { siteId: auth.siteId, heartbeatSeconds, serverTime: now() }));
     await recordSiteEvents(db, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]);
@@ -178,7 +180,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       try {
         l(siteId, msg);
       } catch (e) {
-        log("error", "agent message listener failed", { error: (e as Error).message });
+        log("error", "agent message listener failed", { error: describeInternalError(e as Error) });
       }
     }
   }
@@ -205,7 +207,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         log("error", "handling an agent message failed", {
           siteId: c.siteId,
           type: msg.type,
-          error: (e as Error).message,
+          error: describeInternalError(e as Error),
         });
         send(c.ws, consoleMessage("error", { code: "internal", message: "the console could not process the message" }));
       });
@@ -223,7 +225,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         bus.publish({ type: "agent.offline", siteId, networkId: c.networkId, at: now() });
       }
     } catch (e) {
-      log("warn", "could not record agent offline", { siteId, error: (e as Error).message });
+      log("warn", "could not record agent offline", { siteId, error: describeInternalError(e as Error) });
     }
   }
 
