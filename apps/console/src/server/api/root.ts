@@ -1,14 +1,12 @@
 import { agentsRouter } from "./routers/agents";
 import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
-import { demoRouter } from "./routers/demo";
 import { authRouter } from "./routers/auth";
 import { demoRouter } from "./routers/demo";
 import { deploymentsRouter } from "./routers/deployments";
 import { inventoryRouter } from "./routers/inventory";
 import { networksRouter } from "./routers/networks";
 import { sitesRouter } from "./routers/sites";
-import { topologyRouter } from "./routers/topology";
 import { statusRouter } from "./routers/status";
 import { topologyRouter } from "./routers/topology";
 import { usersRouter } from "./routers/users";
@@ -22,8 +20,6 @@ export const appRouter = createTRPCRouter({
   sites: sitesRouter,
   inventory: inventoryRouter,
   audit: auditRouter,
-  topology: topologyRouter,
-  demo: demoRouter,
   agents: agentsRouter,
   deployments: deploymentsRouter,
   status: statusRouter,
