@@ -45,6 +45,9 @@ interface TopologyProbe {
   snapshotAt: number | null;
   firstRenderAt: number | null;
   edgeAddedAt: Record<string, number>;
+  /** first frame drawn after the edge was added */
+  edgeDrawnAt: Record<string, number>;
+  pendingDraw: string[];
   renders: number;
   deltas: number;
 }
@@ -88,6 +91,8 @@ export default function TopologyView() {
       snapshotAt: null,
       firstRenderAt: null,
       edgeAddedAt: {},
+      edgeDrawnAt: {},
+      pendingDraw: [],
       renders: 0,
       deltas: 0,
     };
@@ -141,6 +146,11 @@ export default function TopologyView() {
     });
     sigma.on("afterRender", () => {
       probe.renders++;
+      if (probe.pendingDraw.length) {
+        const at = performance.now();
+        for (const id of probe.pendingDraw) probe.edgeDrawnAt[id] = at;
+        probe.pendingDraw = [];
+      }
       if (probe.firstRenderAt === null && probe.snapshotAt !== null && graph.order > 0)
         probe.firstRenderAt = performance.now();
     });
@@ -191,6 +201,7 @@ export default function TopologyView() {
         probe.deltas++;
         const at = performance.now();
         for (const id of added) probe.edgeAddedAt[id] = at;
+        probe.pendingDraw.push(...added);
       }
     }
     // The WebGL view follows the graph at once; the side panels re-render at most every 250 ms.
