@@ -278,14 +278,14 @@ export default function TopologyView() {
         <Input
           aria-label="Search sites"
           placeholder="Search name or address, Enter to focus"
-          className="w-64"
+          className="w-64!"
           value={filters.search}
           onChange={(e) => setFilters({ ...filters, search: e.target.value })}
           onKeyDown={(e) => e.key === "Enter" && onSearchEnter()}
         />
         <Select
           aria-label="Network"
-          className="w-44"
+          className="w-44!"
           value={filters.networkId}
           onChange={(e) => setFilters({ ...filters, networkId: e.target.value })}
         >
@@ -299,7 +299,7 @@ export default function TopologyView() {
         </Select>
         <Select
           aria-label="Role"
-          className="w-32"
+          className="w-32!"
           value={filters.role}
           onChange={(e) => setFilters({ ...filters, role: e.target.value as Filters["role"] })}
         >
@@ -309,7 +309,7 @@ export default function TopologyView() {
         </Select>
         <Select
           aria-label="State"
-          className="w-36"
+          className="w-36!"
           value={filters.freshness}
           onChange={(e) => setFilters({ ...filters, freshness: e.target.value as Filters["freshness"] })}
         >
@@ -321,7 +321,7 @@ export default function TopologyView() {
         </Select>
         <Select
           aria-label="Layout"
-          className="w-36"
+          className="w-36!"
           value={mode}
           onChange={(e) => setMode(e.target.value as LayoutMode)}
         >
