@@ -106,7 +106,7 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   await expect(details.getByRole("heading", { name: from })).toBeVisible();
   await details.getByLabel(/send traffic from/).selectOption({ label: to });
   await details.getByRole("button", { name: "Send traffic" }).click();
-  await expect(details.getByRole("status")).toContainText("shortcut");
+  await expect(details.getByRole("status")).toContainText("Traffic sent");
 
   await expect(shortcuts.getByText(label)).toBeVisible({ timeout: 5_000 });
   const shortcutEdge = async () => {
