@@ -95,7 +95,7 @@ test("model a network: two hubs and three spokes get tunnel addresses", async ({
 
   await page.goto("/sites?sort=tunnelAddress");
   const table = page.getByRole("table");
-  const expected = [
+  const expected: [string, string][] = [
     ["hub-fra", "10.255.0.1"],
     ["hub-ams", "10.255.0.2"],
     ["branch-paris", "10.255.0.11"],

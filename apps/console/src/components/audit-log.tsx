@@ -46,6 +46,14 @@ export function AuditLog() {
     ),
   );
 
+  const exportHref = (format: "csv" | "json") => {
+    const q = new URLSearchParams({ format });
+    if (entityType) q.set("entityType", entityType);
+    if (actionQuery) q.set("action", actionQuery);
+    if (actorQuery) q.set("actor", actorQuery);
+    return `/api/audit/export?${q}`;
+  };
+
   const toggle = (id: string) =>
     setOpen((prev) => {
       const next = new Set(prev);
@@ -59,6 +67,24 @@ export function AuditLog() {
       <PageHeader
         title="Audit log"
         subtitle="Every change and every sensitive read, newest first. Secrets are redacted."
+        actions={
+          <>
+            <a
+              className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              href={exportHref("csv")}
+              download
+            >
+              Export CSV
+            </a>
+            <a
+              className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              href={exportHref("json")}
+              download
+            >
+              Export JSON
+            </a>
+          </>
+        }
       />
       <Card className="[&>div]:p-0">
         <div className="flex flex-wrap items-center gap-3 border-b border-zinc-200 p-3 dark:border-zinc-800">

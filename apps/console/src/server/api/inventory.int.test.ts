@@ -247,3 +247,29 @@ describe("import and export", () => {
     expect(await db.auditEvent.count({ where: { action: "inventory.import" } })).toBe(0);
   });
 });
+
+describe("audit export", () => {
+  it("exports the filtered log as CSV and JSON with secrets redacted and formulas neutralised", async () => {
+    await api.sites.create({ networkId, site: { ...hub(1), notes: "=cmd|' /C calc'!A0" } });
+    await api.networks.revealPsk({ id: networkId });
+    const csv = await api.audit.export({ format: "csv", entityType: "site" });
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toBe("at,actorType,actorName,action,entityType,entityName,entityId,networkId,before,after");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain("site.create");
+    expect(csv).not.toContain(',"=cmd'); // a formula-looking cell is prefixed so spreadsheets show it as text
+    const json = JSON.parse(await api.audit.export({ format: "json" })) as { action: string; after: string }[];
+    expect(json.map((e) => e.action)).toEqual([
+      "network.reveal-psk",
+      "site.create",
+      "network.create",
+      "session.sign-in",
+      "user.create-first-admin",
+    ]);
+    const { ipsecPsk } = await api.networks.revealPsk({ id: networkId });
+    expect(JSON.stringify(json)).not.toContain(ipsecPsk);
+    expect(JSON.parse(json.find((e) => e.action === "network.create")?.after ?? "{}")).toMatchObject({
+      ipsecPsk: "[redacted]",
+    });
+  });
+});

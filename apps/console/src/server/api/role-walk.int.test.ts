@@ -40,6 +40,7 @@ const LEVELS: Record<string, Level> = {
   "inventory.export": "viewer",
   "inventory.exportWithSecrets": "admin",
   "audit.list": "viewer",
+  "audit.export": "viewer",
   "agents.forSite": "viewer",
   "agents.states": "viewer",
   "agents.createEnrollment": "operator",

@@ -1,4 +1,5 @@
 import type { Db } from "@dmvpn/db";
+import Papa from "papaparse";
 import type { Actor } from "./actor";
 
 const SECRET_KEYS = new Set(["ipsecPsk", "passwordHash", "password", "token", "credential", "secret"]);
@@ -76,4 +77,32 @@ export async function listAuditEvents(db: Db, q: AuditQuery) {
       after: r.after ? (JSON.parse(r.after) as unknown) : null,
     })),
   };
+}
+
+/** The most rows one export holds; narrow the filters for more. */
+export const AUDIT_EXPORT_LIMIT = 100_000;
+
+/** The filtered log as CSV (one row per event, before/after as JSON text) or JSON, newest first. */
+export async function exportAuditEvents(db: Db, q: Omit<AuditQuery, "page" | "pageSize">, format: "csv" | "json") {
+  const rows: Awaited<ReturnType<typeof listAuditEvents>>["rows"] = [];
+  for (let page = 1; rows.length < AUDIT_EXPORT_LIMIT; page++) {
+    const batch = await listAuditEvents(db, { ...q, page, pageSize: 1000 });
+    rows.push(...batch.rows);
+    if (batch.rows.length < 1000) break;
+  }
+  const records = rows.slice(0, AUDIT_EXPORT_LIMIT).map((r) => ({
+    at: r.at.toISOString(),
+    actorType: r.actorType,
+    actorName: r.actorName,
+    action: r.action,
+    entityType: r.entityType,
+    entityName: r.entityName ?? "",
+    entityId: r.entityId ?? "",
+    networkId: r.networkId ?? "",
+    before: r.before === null ? "" : JSON.stringify(r.before),
+    after: r.after === null ? "" : JSON.stringify(r.after),
+  }));
+  if (format === "json") return JSON.stringify(records, null, 2);
+  // A leading = + - @ would make a spreadsheet evaluate the cell: escapeFormulae quotes those.
+  return Papa.unparse(records, { escapeFormulae: true });
 }

@@ -1,9 +1,23 @@
 import { z } from "zod";
-import { listAuditEvents } from "../../services/audit";
+import { exportAuditEvents, listAuditEvents } from "../../services/audit";
 import { auditListOutput } from "../rest-schemas";
 import { createTRPCRouter, viewerProcedure } from "../trpc";
 
+const filters = z.object({
+  entityType: z.string().max(40).optional(),
+  action: z.string().max(60).optional(),
+  actor: z.string().max(320).optional(),
+  networkId: z.string().max(64).optional(),
+});
+
 export const auditRouter = createTRPCRouter({
+  /** The filtered log as one CSV or JSON document (downloaded through /api/audit/export). */
+  export: viewerProcedure
+    .input(filters.extend({ format: z.enum(["csv", "json"]).default("csv") }))
+    .query(({ ctx, input }) => {
+      const { format, ...q } = input;
+      return exportAuditEvents(ctx.db, q, format);
+    }),
   list: viewerProcedure
     .meta({
       openapi: { method: "GET", path: "/audit", tags: ["audit"], summary: "The audit log, newest first, filtered" },
