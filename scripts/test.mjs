@@ -4,6 +4,7 @@
 // "N passed, N failed" over all of them.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { ensureConsoleBuilt, ensureInstalled, root } from "./prepare.mjs";
 
@@ -22,7 +23,20 @@ function step(name, cmd, args, count, env = {}) {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
   });
   const counted = count();
+  // A runner that failed before counting anything (a server that did not start) still counts as a failure.
+  if (r.status !== 0 && counted.failed === 0) counted.failed = 1;
   results.push({ name, ok: r.status === 0, seconds: Math.round((Date.now() - started) / 1000), ...counted });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function vitestCounts(file) {
@@ -70,7 +84,8 @@ if (!only || only === "e2e") {
       "npx",
       ["playwright", "test", "-c", "e2e/playwright.config.ts"],
       () => playwrightCounts(out),
-      { CI: "true" },
+      // A free port, so a console already running here (npm start, another run) is never in the way.
+      { CI: "true", E2E_PORT: process.env.E2E_PORT ?? String(await freePort()) },
     );
   }
 }

@@ -1,18 +1,17 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { parse } from "yaml";
+import { ADMIN, enterConsole } from "./session";
 
 // One story, in order, on a fresh console: what a newcomer does in the first minutes.
 test.describe.configure({ mode: "serial" });
 
-const admin = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
-
 test("first run: create the admin, sign out, sign in", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
-  await page.getByLabel("Name").fill(admin.name);
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
+  await page.getByLabel("Name").fill(ADMIN.name);
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
   await expect(page).toHaveURL(/\/$/); // home is the dashboard
 
@@ -20,27 +19,19 @@ test("first run: create the admin, sign out, sign in", async ({ page }) => {
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/setup");
   await expect(page).toHaveURL(/\/login$/); // first-run page is gone once a user exists
-  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "email or password" })).toContainText(
     "email or password is wrong",
   );
-  await page.getByLabel("Password").fill(admin.password);
+  await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/$/); // home is the dashboard
 });
 
-async function signIn(page: import("@playwright/test").Page) {
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(admin.email);
-  await page.getByLabel("Password").fill(admin.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/$/); // home is the dashboard
-}
-
 test("model a network: two hubs and three spokes get tunnel addresses", async ({ page }) => {
-  await signIn(page);
+  await enterConsole(page);
   await page.getByRole("link", { name: "New network" }).click();
   await page.getByLabel("Name", { exact: true }).fill("corp");
   await page.getByLabel("Tunnel prefix").fill("10.255.0.1/24");
@@ -113,7 +104,7 @@ test("model a network: two hubs and three spokes get tunnel addresses", async ({
 });
 
 test("import a CSV with one bad row, see that row's error, then export YAML", async ({ page }) => {
-  await signIn(page);
+  await enterConsole(page);
   await page.goto("/import");
   const csv = [
     "network,name,role,platform,wanInterface,publicAddress,lanPrefixes,tags",

@@ -4,30 +4,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
+import { ADMIN, enterConsole } from "./session";
 
 // Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
 test.describe.configure({ mode: "serial" });
 
-const admin = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
 const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
 const run = promisify(execFile);
 let agent: ChildProcess | null = null;
 let dir = "";
-
-async function signIn(page: Page) {
-  await page.goto("/");
-  if (page.url().endsWith("/setup")) {
-    await page.getByLabel("Name").fill(admin.name);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Create admin and sign in" }).click();
-  } else if (page.url().endsWith("/login")) {
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await expect(page).toHaveURL(/\/$/);
-}
 
 /** tRPC over HTTP with the browser's session (superjson envelope). */
 async function trpc(page: Page, path: string, input: unknown) {
@@ -44,7 +29,7 @@ test.afterAll(() => {
 
 test("enrol a sim agent from the site page, watch it come online, deploy, see it confirmed", async ({ page }) => {
   test.setTimeout(120_000);
-  await signIn(page);
+  await enterConsole(page);
   const suffix = Date.now().toString(36);
   const network = await trpc(page, "networks.create", {
     name: `rollout-${suffix}`,

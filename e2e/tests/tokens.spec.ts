@@ -1,30 +1,14 @@
 import { expect, type Page, test } from "@playwright/test";
+import { ADMIN, enterConsole } from "./session";
 
 // Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
 test.describe.configure({ mode: "serial" });
-
-const admin = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
-
-async function signIn(page: Page) {
-  await page.goto("/");
-  if (page.url().endsWith("/setup")) {
-    await page.getByLabel("Name").fill(admin.name);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Create admin and sign in" }).click();
-  } else if (page.url().endsWith("/login")) {
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await expect(page).toHaveURL(/\/$/);
-}
 
 test("a read token made in the UI reads the REST API, cannot write, and stops working once revoked", async ({
   page,
   request,
 }) => {
-  await signIn(page);
+  await enterConsole(page);
   await page.goto("/settings/tokens");
   const name = `e2e-read-${Date.now().toString(36)}`;
   await page.getByLabel("Name").fill(name);

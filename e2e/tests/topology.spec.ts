@@ -1,24 +1,9 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { ADMIN, enterConsole } from "./session";
 
 // The demo network on the topology: load it, watch hubs and spokes come up, make two spokes talk, see the shortcut
 // appear and expire, then remove the demo so later specs see only their own sites. Runs after inventory.spec.ts
 // (alphabetical order) on the same database, or alone on a fresh one.
-const admin = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
-
-async function enter(page: Page) {
-  await page.goto("/");
-  if (/\/setup$/.test(page.url())) {
-    await page.getByLabel("Name").fill(admin.name);
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Create admin and sign in" }).click();
-  } else if (/\/login$/.test(page.url())) {
-    await page.getByLabel("Email").fill(admin.email);
-    await page.getByLabel("Password").fill(admin.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await expect(page).toHaveURL(/\/$/);
-}
 
 /** Kept in e2e/test-results/<test>/ after the run, and attached to the report. */
 async function snapshot(page: Page, testInfo: TestInfo, name: string) {
@@ -59,7 +44,7 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   page,
 }, testInfo) => {
   test.setTimeout(180_000);
-  await enter(page);
+  await enterConsole(page);
 
   await page.getByRole("button", { name: "Load demo network" }).click();
   await expect(page.getByRole("button", { name: "Remove demo network" })).toBeVisible({ timeout: 20_000 });

@@ -1,0 +1,20 @@
+import { expect, type Page } from "@playwright/test";
+
+/** The one admin every spec uses: spec files share one fresh database per run, in alphabetical order. */
+export const ADMIN = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
+
+/** Lands signed in on the dashboard, creating the first admin when the console is still empty. */
+export async function enterConsole(page: Page) {
+  await page.goto("/");
+  if (page.url().endsWith("/setup")) {
+    await page.getByLabel("Name").fill(ADMIN.name);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  } else if (page.url().endsWith("/login")) {
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+  await expect(page).toHaveURL(/\/$/); // home is the dashboard
+}
