@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, enterConsole } from "./session";
+import { enterConsole } from "./session";
 
 // Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
 test.describe.configure({ mode: "serial" });

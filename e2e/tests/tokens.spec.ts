@@ -1,5 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
-import { ADMIN, enterConsole } from "./session";
+import { expect, test } from "@playwright/test";
+import { enterConsole } from "./session";
 
 // Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
 test.describe.configure({ mode: "serial" });

@@ -1,5 +1,5 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { ADMIN, enterConsole } from "./session";
+import { enterConsole } from "./session";
 
 // The demo network on the topology: load it, watch hubs and spokes come up, make two spokes talk, see the shortcut
 // appear and expire, then remove the demo so later specs see only their own sites. Runs after inventory.spec.ts

@@ -107,7 +107,7 @@ describe("wss with certificate pinning", () => {
   });
 
   it("never sends hello (with its credential) when the fingerprint does not match", async () => {
-    const { c, ready } = connect("pinned-bad", { fingerprint256: "AA:".repeat(31) + "AA" });
+    const { c, ready } = connect("pinned-bad", { fingerprint256: `${"AA:".repeat(31)}AA` });
     expect(await ready).toBe(false);
     c.stop();
     expect(hellos).not.toContain("pinned-bad");

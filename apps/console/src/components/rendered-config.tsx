@@ -7,6 +7,16 @@ import { useTRPC } from "~/trpc/react";
 import { useSessionUser } from "./session";
 import { Button, Card, cx, ErrorBanner, Select } from "./ui";
 
+/** Pieces of a text with where each starts in it: stable React keys that are not array indexes. */
+function withOffsets(pieces: string[], start: number, separator: number) {
+  let at = start;
+  return pieces.map((text) => {
+    const piece = { text, at };
+    at += text.length + separator;
+    return piece;
+  });
+}
+
 /** Comment lines dimmed, the first word (command) and addresses/prefixes coloured: enough to scan a config. */
 function highlight(line: string, key: number) {
   if (/^\s*[#!]/.test(line))
@@ -28,19 +38,18 @@ function highlight(line: string, key: number) {
       ) : (
         parts[0]
       )}
-      {parts.slice(1).map((p, i) =>
+      {withOffsets(parts.slice(1), parts[0]?.length ?? 0, 0).map(({ text, at }, i) =>
         i % 2 === 0 ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: tokens of one fixed line
           <span
-            key={i}
+            key={at}
             className={
-              p.startsWith("'") ? "text-amber-700 dark:text-amber-400" : "text-emerald-700 dark:text-emerald-400"
+              text.startsWith("'") ? "text-amber-700 dark:text-amber-400" : "text-emerald-700 dark:text-emerald-400"
             }
           >
-            {p}
+            {text}
           </span>
         ) : (
-          p
+          text
         ),
       )}
     </span>
@@ -161,8 +170,8 @@ export function RenderedConfig({ siteId, siteName }: { siteId: string; siteName:
             className="max-h-[32rem] overflow-auto rounded bg-zinc-50 p-3 font-mono text-xs leading-5 dark:bg-zinc-950"
             data-testid="rendered-config"
           >
-            {current.content.split("\n").map((line, i) => (
-              <div key={`${i}:${line}`}>{highlight(line, i)}</div>
+            {withOffsets(current.content.split("\n"), 0, 1).map(({ text, at }) => (
+              <div key={at}>{highlight(text, at)}</div>
             ))}
           </pre>
         </div>

@@ -9,9 +9,9 @@ import { ConfirmButton } from "./confirm-button";
 import { DeploymentRevisions } from "./deployment-revisions";
 import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
+import { RenderedConfig } from "./rendered-config";
 import { useSessionUser } from "./session";
 import { SiteForm, siteValues } from "./site-form";
-import { RenderedConfig } from "./rendered-config";
 import { Badge, Card, ErrorBanner, PageHeader } from "./ui";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {

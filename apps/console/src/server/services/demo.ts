@@ -139,7 +139,7 @@ export class DemoDriver {
 
   private async report(siteId: string) {
     const node = this.nodes.get(siteId);
-    if (!node || !node.up || this.stopped) return;
+    if (!node?.up || this.stopped) return;
     const status = this.fabric.status(siteId);
     node.seq++;
     const stored = await storeStatusReport(this.db, siteId, { kind: "snapshot", seq: node.seq, status });

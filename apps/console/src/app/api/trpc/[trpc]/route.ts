@@ -12,7 +12,9 @@ const handler = (req: Request) =>
     onError({ error, path }) {
       // Unexpected failures only; expected ones (bad input, auth) are the caller's business. No input is logged.
       if (error.code === "INTERNAL_SERVER_ERROR") {
-        console.error(`tRPC ${path ?? "?"} failed (reference ${internalErrorRef(error)}): ${describeInternalError(error)}`);
+        console.error(
+          `tRPC ${path ?? "?"} failed (reference ${internalErrorRef(error)}): ${describeInternalError(error)}`,
+        );
       }
     },
   });
