@@ -95,4 +95,16 @@ test("enrol a sim agent from the site page, watch it come online, deploy, see it
 
   await page.goto(`/sites/${spoke.id}/status`);
   await expect(page.getByText("registered", { exact: true })).toBeVisible({ timeout: 15_000 });
+
+  // Diagnostics run on the router through the agent: the sim answers a ping to its hub and a show command.
+  await page.getByLabel("Ping target").fill("10.254.0.1");
+  await page.getByRole("button", { name: "Ping", exact: true }).click();
+  await expect(page.getByTestId("diagnostics-output")).toContainText("PING 10.254.0.1");
+  await expect(page.getByTestId("diagnostics-output")).toContainText(/3\/3 received, 0% loss/);
+  await page.getByLabel("Show command").selectOption("running-config");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  await expect(page.getByTestId("diagnostics-output")).toContainText("ip nhrp nhs dynamic nbma 203.0.113.77");
+  await page.getByLabel("Ping target").fill("not-an-address");
+  await page.getByRole("button", { name: "Ping", exact: true }).click();
+  await expect(page.getByRole("alert")).toContainText("target must be an IPv4 address");
 });

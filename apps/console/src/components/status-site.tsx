@@ -5,6 +5,8 @@ import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { ageOf } from "./agent-age";
 import { formatDateTime } from "./form-helpers";
+import { useSessionUser } from "./session";
+import { SiteDiagnostics } from "./site-diagnostics";
 import { Badge, Card, ErrorBanner, PageHeader, tableClass } from "./ui";
 
 function Table({ head, rows, empty }: { head: string[]; rows: React.ReactNode[][]; empty: string }) {
@@ -46,6 +48,7 @@ const secs = (n: number | null) =>
 export function SiteStatusPage({ siteId }: { siteId: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.status.site.queryOptions({ siteId }, { refetchInterval: 2000 }));
+  const { canEdit } = useSessionUser();
   if (q.error) return <ErrorBanner message={q.error.message} />;
   if (!q.data) return <p className="text-zinc-500">Loading…</p>;
   const { site, status, agent, managed } = q.data;
@@ -152,6 +155,11 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
           {managed ? "No status reported yet." : "Unmanaged: no status is collected for this router."}
         </p>
       )}
+      {managed && canEdit ? (
+        <div className="mt-4">
+          <SiteDiagnostics siteId={site.id} connected={Boolean(agent?.connected)} />
+        </div>
+      ) : null}
       <div className="mt-4">
         <Card title="Events">
           <Table

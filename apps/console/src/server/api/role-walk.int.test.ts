@@ -54,6 +54,8 @@ const LEVELS: Record<string, Level> = {
   "deployments.revisions": "viewer",
   "deployments.revisionDiff": "viewer",
   "status.site": "viewer",
+  "diagnostics.ping": "operator",
+  "diagnostics.show": "operator",
   "apiTokens.list": "session",
   "apiTokens.create": "session",
   "apiTokens.revoke": "session",

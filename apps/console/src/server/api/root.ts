@@ -4,6 +4,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { demoRouter } from "./routers/demo";
 import { deploymentsRouter } from "./routers/deployments";
+import { diagnosticsRouter } from "./routers/diagnostics";
 import { inventoryRouter } from "./routers/inventory";
 import { networksRouter } from "./routers/networks";
 import { sitesRouter } from "./routers/sites";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   agents: agentsRouter,
   deployments: deploymentsRouter,
   status: statusRouter,
+  diagnostics: diagnosticsRouter,
   apiTokens: apiTokensRouter,
   webhooks: webhooksRouter,
   topology: topologyRouter,

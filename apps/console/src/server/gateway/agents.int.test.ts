@@ -251,6 +251,26 @@ describe("real agents against the console gateway", () => {
     expect((await api.deployments.revisions({ siteId: spokeId })).length).toBe(1);
   });
 
+  it("runs a ping and a whitelisted show command on the router through its agent, audited", async () => {
+    const ping = await api.diagnostics.ping({ siteId: spokeId, target: "10.255.0.1", source: "10.1.0.1", count: 2 });
+    expect(ping).toMatchObject({ target: "10.255.0.1", source: "10.1.0.1", sent: 2 });
+    expect(ping.lossPercent).toBe(Math.round(((ping.sent - ping.received) / ping.sent) * 100));
+    expect(ping.output).toContain("PING 10.255.0.1");
+    const show = await api.diagnostics.show({ siteId: spokeId, commandId: "running-config" });
+    expect(show.ok).toBe(true);
+    expect(show.output).toContain("ip nhrp nhs dynamic nbma 203.0.113.1");
+    const audit = await db.auditEvent.findMany({
+      where: { entityId: spokeId, action: { startsWith: "diagnostics." } },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual(["diagnostics.ping", "diagnostics.show"]);
+    await expect(api.diagnostics.ping({ siteId: spokeId, target: "10.255.0.1; reboot" })).rejects.toThrow(
+      /target must be an IPv4 address/,
+    );
+    await expect(api.diagnostics.show({ siteId: hubId, commandId: "bgp-summary" })).rejects.toThrow(
+      /site hub1: its agent is not connected/,
+    );
+  });
+
   it("an agent killed mid-apply rolls back by itself and the deployment records it", async () => {
     const site = await api.sites.get({ id: spokeId });
     await api.sites.update({

@@ -36,7 +36,17 @@ export const agentsRouter = createTRPCRouter({
     .query(({ ctx, input }) => listAgentStates(ctx.db, input.siteIds)),
   /** A one-time token and the install command to paste on the router (shown once). */
   createEnrollment: operatorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/sites/{siteId}/enrollment",
+        tags: ["agents"],
+        summary:
+          "A one-time enrollment token and the install command for the router (origin: the console URL the router reaches)",
+      },
+    })
     .input(z.object({ siteId, origin: z.url({ protocol: /^https?$/ }) }))
+    .output(z.object({ token: z.string(), expiresAt: z.date(), command: z.string() }))
     .mutation(async ({ ctx, input }) => {
       const site = await ctx.db.site.findUnique({ where: { id: input.siteId }, select: { platform: true } });
       if (!site) throw notFound("site");
