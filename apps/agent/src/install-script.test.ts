@@ -24,6 +24,8 @@ describe("renderInstallScript", () => {
     expect(s).toContain("ExecStart=/usr/bin/env node /opt/dmvpn-agent/dmvpn-agent.mjs run");
     expect(s).toContain("systemctl enable --now dmvpn-agent.service");
     expect(s).toContain("--driver frr");
+    expect(s).toContain("[ -x /usr/lib/frr/frr-reload.py ] || {");
+    expect(renderInstallScript({ consoleUrl: "http://c", token: "t", platform: "sim" })).not.toContain("frr-reload");
   });
 
   it("quotes the token for the shell and is valid POSIX sh", () => {

@@ -52,6 +52,12 @@ export function renderInstallScript({ consoleUrl, token, platform }: InstallScri
     "DIR=/opt/dmvpn-agent",
     "CONF=/etc/dmvpn-agent/config.json",
     'command -v node >/dev/null 2>&1 || { echo "node (>= 20) is required" >&2; exit 1; }',
+    ...(driver === "frr"
+      ? [
+          // frr.conf is applied through FRR's own frr-reload.py (Debian: frr-pythontools), which removes stale lines
+          '[ -x /usr/lib/frr/frr-reload.py ] || { echo "FRR\'s frr-reload.py is required (Debian/Ubuntu: apt install frr-pythontools)" >&2; exit 1; }',
+        ]
+      : []),
     'mkdir -p "$DIR" /etc/dmvpn-agent && chmod 700 /etc/dmvpn-agent',
     'fetch "$CONSOLE/agent/dmvpn-agent.mjs" "$DIR/dmvpn-agent.mjs.new"',
     'mv "$DIR/dmvpn-agent.mjs.new" "$DIR/dmvpn-agent.mjs"',

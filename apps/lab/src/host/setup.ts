@@ -12,6 +12,8 @@ export const LAB_HOST_PACKAGES = [
   "qemu-system-x86",
   "linux-image-amd64",
   "frr",
+  // frr-reload.py: the agent's frr driver applies frr.conf through it
+  "frr-pythontools",
   "iptables",
   "iputils-ping",
   "iproute2",
