@@ -129,6 +129,22 @@ describe("API tokens over HTTP", () => {
     expect(await config.json()).toMatchObject({ ok: true, target: "vyos-1.5" });
     const yaml = await rest("/inventory/export", tokens.viewer);
     expect(await yaml.json()).toContain("name: corp");
+    const topology = await (await rest("/topology", tokens.viewer)).json();
+    expect(topology.nodes).toEqual([expect.objectContaining({ name: "hub1", role: "hub", freshness: "unknown" })]);
+    expect(topology.edges).toEqual([]);
+    const siteId = (await db.site.findFirstOrThrow()).id;
+    const enroll = (token: string) =>
+      rest(`/sites/${siteId}/enrollment`, token, { method: "POST", body: JSON.stringify({ origin: "http://c:3000" }) });
+    expect((await enroll(tokens.viewer)).status).toBe(403);
+    const enrolment = await enroll(tokens.operator);
+    expect(enrolment.status).toBe(200);
+    expect(await enrolment.json()).toMatchObject({ command: expect.stringContaining("http://c:3000") });
+    const ping = await rest(`/sites/${siteId}/diagnostics/ping`, tokens.operator, {
+      method: "POST",
+      body: JSON.stringify({ target: "10.0.0.1" }),
+    });
+    expect(ping.status).toBe(409);
+    expect((await ping.json()).message).toMatch(/site hub1: its agent is not connected/);
   });
 
   it("serves the OpenAPI document with every REST route and the bearer scheme", async () => {
@@ -142,6 +158,10 @@ describe("API tokens over HTTP", () => {
         "/sites/{id}/config",
         "/inventory/export",
         "/audit",
+        "/topology",
+        "/sites/{siteId}/enrollment",
+        "/sites/{siteId}/diagnostics/ping",
+        "/sites/{siteId}/diagnostics/show",
       ]),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });

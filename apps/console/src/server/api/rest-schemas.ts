@@ -208,3 +208,48 @@ export const siteStatusOutput = z.object({
   receivedAt: z.date().nullable(),
   events: z.array(z.object({ id, at: z.date(), kind: z.string(), detail: z.record(z.string(), z.unknown()) })),
 });
+
+const topologyNodeOutput = z.object({
+  id,
+  name: z.string(),
+  networkId: id,
+  networkName: z.string(),
+  isDemo: z.boolean(),
+  role: z.enum(SITE_ROLES),
+  tunnelAddress: z.string(),
+  nbma: nullableText,
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  freshness: z.enum(["fresh", "stale", "offline", "unknown"]),
+  lastReportAt: nullableText,
+  tunnelState: z.enum(["up", "down", "unknown"]),
+  registered: z.number().int(),
+  registrationsExpected: z.number().int(),
+  sasUp: z.number().int(),
+  bgpEstablished: z.number().int(),
+  bgpNeighbors: z.number().int(),
+  shortcuts: z.number().int(),
+});
+
+const topologyEdgeOutput = z.object({
+  id: z.string(),
+  kind: z.enum(["hub-spoke", "shortcut"]),
+  source: id,
+  target: id,
+  state: z.enum(["up", "degraded", "down", "unknown"]),
+  registered: z.boolean(),
+  saUp: z.boolean().nullable(),
+  saBytes: z.number().nullable(),
+  saUptimeSeconds: z.number().nullable(),
+  bgpState: nullableText,
+  bgpUptimeSeconds: z.number().nullable(),
+  sourceNbma: nullableText,
+  targetNbma: nullableText,
+  /** shortcuts: when the NHRP entry runs out (ms since epoch) unless traffic refreshes it */
+  expiresAt: z.number().nullable(),
+});
+
+export const topologyGraphOutput = z.object({
+  nodes: z.array(topologyNodeOutput),
+  edges: z.array(topologyEdgeOutput),
+});

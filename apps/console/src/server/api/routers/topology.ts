@@ -5,6 +5,7 @@ import { ensureDemoRunning } from "../../services/demo";
 import { loadTopologyInput } from "../../services/topology";
 import { topologyFeed } from "../../services/topology-live";
 import { buildTopology, type TopologyDelta, type TopologyGraph } from "../../services/topology-model";
+import { topologyGraphOutput } from "../rest-schemas";
 import { createTRPCRouter, viewerProcedure } from "../trpc";
 
 export type TopologyMessage =
@@ -12,7 +13,18 @@ export type TopologyMessage =
   | { kind: "delta"; delta: TopologyDelta; sentAt: number };
 
 export const topologyRouter = createTRPCRouter({
-  graph: viewerProcedure.query(async ({ ctx }) => buildTopology(await loadTopologyInput(ctx.db))),
+  graph: viewerProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/topology",
+        tags: ["status"],
+        summary: "Every site as a node, hub-spoke registrations and live NHRP shortcuts as edges",
+      },
+    })
+    .input(z.object({}).optional())
+    .output(topologyGraphOutput)
+    .query(async ({ ctx }) => buildTopology(await loadTopologyInput(ctx.db))),
 
   /**
    * The whole graph once, then patches as agents report. Served over SSE from the same /api/trpc route: one-way
