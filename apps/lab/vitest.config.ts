@@ -10,9 +10,19 @@ export default defineConfig({
       {
         test: {
           name: "lab-vm",
-          include: ["src/**/*.int.test.ts"],
+          include: ["src/console-lab.int.test.ts"],
           testTimeout: 60_000,
-          // The whole scenario runs in beforeAll: boot, topology, registration, shortcut expiry, failover.
+          // The whole scenario runs in beforeAll: console, VM, enrollment, deploy, shortcut expiry, rollback, failover.
+          hookTimeout: 30 * 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The router-only smoke (renders configs itself, no console): NAT spoke, parser captures. `npm run smoke`.
+        test: {
+          name: "lab-smoke",
+          include: ["src/smoke.int.test.ts"],
+          testTimeout: 60_000,
           hookTimeout: 25 * 60_000,
           fileParallelism: false,
         },

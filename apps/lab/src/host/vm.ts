@@ -38,6 +38,11 @@ export interface VmRunResult {
 const running = new Set<ReturnType<typeof spawn>>();
 let exitHookInstalled = false;
 
+/** Kills every lab VM this process started (they are only ever killed, never shut down from outside). */
+export function killAllVms(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
 // A VM outliving the test or CLI that started it would keep a CPU busy for nothing.
 function killAllOnExit(): void {
   if (exitHookInstalled) return;

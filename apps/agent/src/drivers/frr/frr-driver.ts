@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigFile, ShowCommandId, SiteStatus } from "@dmvpn/protocol";
 import { type CollectOptions, collectRouterStatus, showCommandArgv } from "../../collectors/collect";
@@ -40,6 +40,8 @@ export class FrrDriver implements RouterDriver {
       wrap: (argv) => inNetns(o.netns, argv),
       tunnelInterface: o.tunnelInterface ?? "gre1",
       nhrp: "frr",
+      // only a deployment that carried a swanctl.conf (IPsec on) left one here
+      ipsecConfigured: () => this.ipsecConfigured(),
     };
   }
 
@@ -87,6 +89,11 @@ export class FrrDriver implements RouterDriver {
       await writeFile(path, swanctl, { mode: 0o600 });
       await writeFile(join(this.dir, "swanctl.conf"), swanctl, { mode: 0o600 });
       await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf");
+    } else if (frrConf !== undefined && (await this.ipsecConfigured())) {
+      // A whole config without swanctl.conf: IPsec was turned off. Drop ours, and --load-all unloads what is gone.
+      await rm(this.o.swanctlConfPath ?? "/etc/swanctl/conf.d/dmvpn-agent.conf", { force: true });
+      await rm(join(this.dir, "swanctl.conf"), { force: true });
+      await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)");
     }
     if (frrConf !== undefined) {
       const reload = [
@@ -118,6 +125,14 @@ export class FrrDriver implements RouterDriver {
     const r = await this.run(showCommandArgv(this.collect, commandId));
     const output = r.stdout + r.stderr;
     return { ok: r.exitCode === 0 || /% No entries/.test(output), output };
+  }
+
+  /** Only a deployment that carried a swanctl.conf (IPsec on) leaves a copy in the state directory. */
+  private ipsecConfigured(): Promise<boolean> {
+    return access(join(this.dir, "swanctl.conf")).then(
+      () => true,
+      () => false,
+    );
   }
 
   private async check(argv: string[], what: string): Promise<void> {

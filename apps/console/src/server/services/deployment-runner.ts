@@ -13,7 +13,11 @@ export interface DeploymentRunnerOptions {
   gateway: AgentGateway;
   /** how long a site's agent may be offline before its item fails */
   connectWaitMs?: number;
-  /** how long to wait for the apply result */
+  /**
+   * how long to wait for the apply result. Generous: a VyOS commit of a large config, or frr-reload.py on a small
+   * CPU, takes minutes (the lab's emulated routers need about a minute); the agent's confirm window only starts
+   * once the change is in, so a slow apply does not eat into it.
+   */
   applyTimeoutMs?: number;
   /** confirm this long before the agent's window closes, at the latest */
   confirmMarginMs?: number;
@@ -242,7 +246,7 @@ export class DeploymentRunner {
         : undefined;
 
     await this.setItem(deploymentId, item.id, item.siteId, "sent");
-    const resultP = this.waitFor(this.o.applyTimeoutMs ?? 60_000, {
+    const resultP = this.waitFor(this.o.applyTimeoutMs ?? 300_000, {
       message: (siteId, m) =>
         siteId === item.siteId && m.type === "apply-result" && m.payload.deploymentId === deploymentId ? m : undefined,
     });

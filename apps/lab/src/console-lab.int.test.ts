@@ -1,0 +1,68 @@
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ConsoleLab, startConsoleLab } from "./console/lab-run";
+import { runConsoleScenario, type ScenarioPhase, type ScenarioResult, scenarioReport } from "./console/scenario";
+import type { VmRunResult } from "./host/vm";
+
+// One lab for the whole file: console on the host, five FRR routers with enrolled agents in the VM; the scenario
+// runs once and each test checks one of its outcomes, all observed through the console's REST API.
+let lab: ConsoleLab;
+let result: ScenarioResult;
+let vm: VmRunResult;
+let totalMs = 0;
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  const lines: string[] = [];
+  lab = await startConsoleLab({
+    onLine: (line) => {
+      lines.push(line);
+      if (line.startsWith("[lab") || line.startsWith("LAB-")) console.log(line);
+    },
+  });
+  try {
+    result = await runConsoleScenario(lab, (line) => console.log(`[scenario] ${line}`));
+  } finally {
+    vm = await lab.stop();
+    totalMs = Date.now() - t0;
+    appendFileSync(join(lab.runDir, "output.log"), `${lines.join("\n")}\n`);
+  }
+});
+
+afterAll(() => {
+  if (lab && result) console.log(`console lab run dir ${lab.runDir}\n${scenarioReport(lab, result, totalMs)}`);
+});
+
+const expectPhase = (name: ScenarioPhase) => {
+  const p = result.phases[name];
+  expect(p.ok, `${name}: ${p.detail}`).toBe(true);
+};
+
+describe("the console drives real FRR routers through enrolled agents (lab VM)", () => {
+  it("enrolls an agent on every router with one-time tokens; all come online", () => {
+    expect(lab.timings.agentsOnlineMs).toBeGreaterThan(0);
+    expect(lab.sites.size).toBe(5);
+  });
+
+  it("deploys the imported inventory: every site applied and confirmed", () => expectPhase("deploy"));
+
+  it("registers every spoke with both hubs, as the console reports", () => expectPhase("registered"));
+
+  it("brings up iBGP from every spoke to both hubs", () => expectPhase("bgp"));
+
+  it("shows the NHRP shortcut that LAN traffic between two spokes creates", () => expectPhase("shortcut"));
+
+  it("removes the shortcut once it expires", () => expectPhase("shortcutExpired"));
+
+  it("rolls back a change that cuts a spoke off (commit-confirm)", () => expectPhase("rollback"));
+
+  it("recovers after the rollback: registered, reachable, config unchanged", () => expectPhase("recovered"));
+
+  it("reports a hub's NHRP failure and keeps spokes reachable through the other hub", () => expectPhase("failover"));
+
+  it("shuts the VM down cleanly", () => {
+    expect(vm.timedOut).toBe(false);
+    expect(vm.exitCode).toBe(0);
+  });
+});

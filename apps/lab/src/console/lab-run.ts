@@ -1,0 +1,181 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { labDir, repoDir } from "../host/paths";
+import { ensureLabHost } from "../host/setup";
+import { bundleScenario } from "../host/smoke-run";
+import { killAllVms, newRunDir, runVm, type VmRunResult } from "../host/vm";
+import { QEMU_HOST_ADDRESS } from "../vm/topology";
+import { type ConsoleProcess, ensureBuilt, startConsole } from "./console-process";
+import { LabApi, type LabSite } from "./lab-api";
+import { labInventoryYaml, labRouters } from "./lab-inventory";
+import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput, labResponseSchema } from "./lab-spec";
+
+const run = promisify(execFile);
+
+export interface ConsoleLab {
+  runDir: string;
+  console: ConsoleProcess;
+  api: LabApi;
+  admin: { email: string; password: string };
+  /** by name */
+  sites: Map<string, LabSite>;
+  networkId: string;
+  /** resolves when the VM has powered off */
+  vm: Promise<VmRunResult>;
+  timings: { consoleReadyMs: number; vmReadyMs: number | null; agentsOnlineMs: number };
+  /** ask the VM to do something only the lab can (stop a router daemon) */
+  request(request: LabRequest, timeoutMs?: number): Promise<LabResponse>;
+  stop(): Promise<VmRunResult>;
+}
+
+export interface ConsoleLabOptions {
+  onLine?: (line: string) => void;
+  port?: number;
+  /** qemu is killed after this long whatever happens */
+  vmTimeoutMs?: number;
+  statusIntervalSeconds?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 1000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Brings the whole lab up the way an engineer would: the console (production build, fresh SQLite) on the host,
+ * the inventory imported with the `dmvpn` command line, a one-time enrollment token per site from the REST API,
+ * then the VM, whose routers enroll their agents with those tokens and connect back to the console. Resolves once
+ * every agent is online; nothing is deployed yet.
+ */
+export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<ConsoleLab> {
+  const say = (line: string) => options.onLine?.(line);
+  const t0 = Date.now();
+  const host = await ensureLabHost((line) => say(`[lab setup] ${line}`));
+  const { agentBundle } = await ensureBuilt(say);
+  const runDir = await newRunDir("console");
+  const dataDir = join(runDir, "console-data");
+  await mkdir(dataDir, { recursive: true });
+  const consoleProcess = await startConsole({ dataDir, port: options.port, onLine: options.onLine });
+  const consoleReadyMs = Date.now() - t0;
+  let vm: Promise<VmRunResult> | null = null;
+  try {
+    const { api, email, password } = await LabApi.bootstrap(consoleProcess.url);
+    say(`console on ${consoleProcess.url}; admin ${email}`);
+
+    const inventoryFile = join(runDir, "inventory.yaml");
+    await writeFile(inventoryFile, labInventoryYaml());
+    const cli = await run(
+      process.execPath,
+      [join(repoDir(), "apps", "cli", "bin", "dmvpn.js"), "inventory", "import", inventoryFile],
+      { cwd: repoDir(), env: { ...process.env, DMVPN_CONSOLE: consoleProcess.url, DMVPN_TOKEN: api.bearer } },
+    );
+    say(`dmvpn inventory import: ${cli.stdout.trim().split("\n").at(-1)}`);
+
+    const sites = new Map((await api.sites()).map((s) => [s.name, s]));
+    const networkId = [...sites.values()][0]?.networkId;
+    if (!networkId) throw new Error("the import created no sites");
+    const routersUrl = `http://${QEMU_HOST_ADDRESS}:${consoleProcess.port}`;
+    const tokens: Record<string, string> = {};
+    for (const router of labRouters()) {
+      const s = sites.get(router.name);
+      if (!s) throw new Error(`site ${router.name} is missing after the import`);
+      tokens[router.name] = await api.enrollmentToken(s.id, routersUrl);
+    }
+    const input: LabVmInput = {
+      consoleUrl: routersUrl,
+      agentBundle,
+      statusIntervalSeconds: options.statusIntervalSeconds ?? 4,
+      registrationGraceSeconds: 20,
+      routers: labRouters(),
+    };
+    await writeFile(join(runDir, LAB_FILES.input), JSON.stringify(input, null, 2));
+    await writeFile(join(runDir, LAB_FILES.tokens), JSON.stringify(tokens), { mode: 0o600 });
+    await mkdir(join(runDir, LAB_FILES.requests), { recursive: true });
+
+    const bundle = await bundleScenario(join(labDir(), "src", "console", "vm-main.ts"), runDir);
+    const vmStarted = Date.now();
+    vm = runVm(
+      {
+        host,
+        job: `cd ${repoDir()} && exec node /run/lab/${bundle} /run/lab`,
+        timeoutMs: options.vmTimeoutMs ?? 40 * 60_000,
+        memoryMb: 2048,
+        onLine: options.onLine,
+      },
+      runDir,
+    );
+    let vmExited = false;
+    void vm.then(() => {
+      vmExited = true;
+    });
+    await until("every agent to connect to the console", 15 * 60_000, async () => {
+      if (vmExited) throw new Error("the VM stopped before every agent connected");
+      for (const s of sites.values()) if (!(await api.agentConnected(s.id))) return undefined;
+      return true;
+    }).catch(async (e: Error) => {
+      if (vmExited) throw new Error(`the VM stopped before every agent connected; see ${runDir}/logs`);
+      throw e;
+    });
+    const ready = await readFile(join(runDir, LAB_FILES.ready), "utf8").then(
+      (t) => JSON.parse(t) as { readyAfterMs: number },
+      () => null,
+    );
+
+    let requestCounter = 0;
+    const request = async (req: LabRequest, timeoutMs = 120_000): Promise<LabResponse> => {
+      const name = `${String(++requestCounter).padStart(3, "0")}.json`;
+      await writeFile(join(runDir, LAB_FILES.requests, name), JSON.stringify(req));
+      const responseFile = join(runDir, LAB_FILES.responses, name);
+      return until(
+        `the VM to answer ${req.action}`,
+        timeoutMs,
+        async () =>
+          existsSync(responseFile)
+            ? labResponseSchema.parse(JSON.parse(await readFile(responseFile, "utf8")))
+            : undefined,
+        300,
+      );
+    };
+    const vmPromise = vm;
+    return {
+      runDir,
+      console: consoleProcess,
+      api,
+      admin: { email, password },
+      sites,
+      networkId,
+      vm: vmPromise,
+      timings: {
+        consoleReadyMs,
+        vmReadyMs: ready ? ready.readyAfterMs : null,
+        agentsOnlineMs: Date.now() - vmStarted,
+      },
+      request,
+      async stop() {
+        if (!vmExited) await request({ action: "shutdown" }, 60_000).catch(() => undefined);
+        const result = await Promise.race([vmPromise, sleep(90_000).then(() => null)]);
+        if (!result) killAllVms();
+        await consoleProcess.stop();
+        return result ?? (await vmPromise);
+      },
+    };
+  } catch (e) {
+    await consoleProcess.stop();
+    if (vm) {
+      // the VM's own timeout would end it; do not leave a CPU spinning for that long
+      killAllVms();
+      await vm;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { FRR_DAEMONS } from "../vm/topology";
+
+/**
+ * What the host and the VM tell each other through the shared run directory (/run/lab in the VM): the host
+ * writes lab.json (and the one-time enrollment tokens, which the VM deletes once used), the VM answers requests
+ * the host drops into requests/ with files in responses/.
+ */
+
+export const labRouterSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]{1,12}$/),
+  /** CIDR on the router's eth0, on the simulated internet */
+  wanAddress: z.string(),
+  lanAddresses: z.array(z.string()),
+});
+export type LabRouterSpec = z.infer<typeof labRouterSchema>;
+
+export const labVmInputSchema = z.object({
+  /** the console as the routers reach it (qemu's 10.0.2.2 is the host's loopback) */
+  consoleUrl: z.url(),
+  /** the agent's one-file bundle; the VM's root is the host's, so the same path works there */
+  agentBundle: z.string(),
+  statusIntervalSeconds: z.number().positive(),
+  registrationGraceSeconds: z.number().nonnegative(),
+  routers: z.array(labRouterSchema).min(1),
+});
+export type LabVmInput = z.infer<typeof labVmInputSchema>;
+
+/** router name -> one-time enrollment token */
+export const enrollmentTokensSchema = z.record(z.string(), z.string().min(1));
+
+export const labRequestSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("stop-daemon"), router: z.string(), daemon: z.enum(FRR_DAEMONS) }),
+  z.object({ action: z.literal("shutdown") }),
+]);
+export type LabRequest = z.infer<typeof labRequestSchema>;
+
+export const labResponseSchema = z.object({ ok: z.boolean(), detail: z.string() });
+export type LabResponse = z.infer<typeof labResponseSchema>;
+
+export const LAB_FILES = {
+  input: "lab.json",
+  tokens: "enrollment-tokens.json",
+  /** written by the VM once every agent is enrolled and started */
+  ready: "vm-ready.json",
+  requests: "requests",
+  responses: "responses",
+  logs: "logs",
+} as const;

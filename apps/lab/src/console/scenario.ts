@@ -1,0 +1,250 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { SiteStatus } from "@dmvpn/protocol";
+import { deployAndWait, describeDeployment } from "./deploy";
+import type { LabSite, LabTopologyGraph } from "./lab-api";
+import { LAB_HOLDTIME_S, labHubNames, labSpokeNames, lanHost } from "./lab-inventory";
+import type { ConsoleLab } from "./lab-run";
+
+/**
+ * The checks of issue 7, made through the console's API only (REST with an API token): the console deploys the
+ * imported inventory through the agents, and real FRR in the VM must then do what the configs promise.
+ */
+
+export const SCENARIO_PHASES = [
+  "deploy",
+  "registered",
+  "bgp",
+  "shortcut",
+  "shortcutExpired",
+  "rollback",
+  "recovered",
+  "failover",
+] as const;
+export type ScenarioPhase = (typeof SCENARIO_PHASES)[number];
+
+export interface PhaseResult {
+  ok: boolean;
+  /** from the phase's trigger to its outcome */
+  ms: number | null;
+  detail: string;
+}
+
+export interface ScenarioResult {
+  holdtimeSeconds: number;
+  phases: Record<ScenarioPhase, PhaseResult>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 1000) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = "";
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (e) {
+      lastError = ` (last error: ${(e as Error).message})`;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError}`);
+    await sleep(everyMs);
+  }
+}
+
+export async function runConsoleScenario(
+  lab: ConsoleLab,
+  log: (line: string) => void = () => {},
+): Promise<ScenarioResult> {
+  const { api } = lab;
+  const site = (name: string): LabSite => {
+    const s = lab.sites.get(name);
+    if (!s) throw new Error(`no site ${name}`);
+    return s;
+  };
+  const hubs = labHubNames.map(site);
+  const spokes = labSpokeNames.map(site);
+  const [spoke1, spoke2] = [site("spoke1"), site("spoke2")];
+  const hub1 = site("hub1");
+  const result: ScenarioResult = {
+    holdtimeSeconds: LAB_HOLDTIME_S,
+    phases: Object.fromEntries(
+      SCENARIO_PHASES.map((p) => [p, { ok: false, ms: null, detail: "not reached" }]),
+    ) as Record<ScenarioPhase, PhaseResult>,
+  };
+  const save = () => writeFile(join(lab.runDir, "result.json"), `${JSON.stringify(result, null, 2)}\n`);
+
+  /** Runs one phase; `run` returns [detail, ms] where ms is the figure the phase reports (default: its duration). */
+  async function phase(name: ScenarioPhase, run: () => Promise<[string, number?]>): Promise<boolean> {
+    const t0 = Date.now();
+    log(`${name}: start`);
+    try {
+      const [detail, ms] = await run();
+      result.phases[name] = { ok: true, ms: ms ?? Date.now() - t0, detail };
+      log(`${name}: ok (${detail})`);
+    } catch (e) {
+      result.phases[name] = { ok: false, ms: Date.now() - t0, detail: (e as Error).message };
+      log(`${name}: FAILED ${(e as Error).message}`);
+    }
+    await save();
+    return result.phases[name].ok;
+  }
+
+  const statusOf = async (s: LabSite): Promise<SiteStatus> => {
+    const view = await api.status(s.id);
+    if (!view.status) throw new Error(`${s.name} has reported no status`);
+    return view.status;
+  };
+  /** hub names a spoke reports as registered NHSs */
+  const registeredHubs = async (spoke: LabSite) => {
+    const status = await statusOf(spoke);
+    return hubs.filter((h) => status.nhs.some((n) => n.registered && n.nbma === h.publicAddress)).map((h) => h.name);
+  };
+  const allRegistered = async (among: LabSite[], expected: string[]) => {
+    for (const s of among) if ((await registeredHubs(s)).join() !== expected.join()) return undefined;
+    return true;
+  };
+  const shortcutEdge = (g: LabTopologyGraph, a: LabSite, b: LabSite) =>
+    g.edges.find(
+      (e) =>
+        e.kind === "shortcut" && ((e.source === a.id && e.target === b.id) || (e.source === b.id && e.target === a.id)),
+    );
+  const lanPing = (from: LabSite, to: LabSite, count: number) =>
+    api.ping(from.id, lanHost(to.name), lanHost(from.name), count);
+
+  let deployStarted = 0;
+  await phase("deploy", async () => {
+    deployStarted = Date.now();
+    const { deployment, ms } = await deployAndWait(api, { networkId: lab.networkId });
+    if (deployment.status !== "succeeded") throw new Error(describeDeployment(deployment));
+    const notConfirmed = deployment.items.filter((i) => i.status !== "confirmed");
+    if (notConfirmed.length) throw new Error(`not confirmed: ${describeDeployment(deployment)}`);
+    return [describeDeployment(deployment), ms];
+  });
+
+  await phase("registered", async () => {
+    await until("every spoke registered with both hubs", 5 * 60_000, () => allRegistered(spokes, labHubNames));
+    const ms = Date.now() - deployStarted;
+    const graph = await until("the topology to show every registration", 60_000, async () => {
+      const g = await api.topology();
+      const hubSpoke = g.edges.filter((e) => e.kind === "hub-spoke");
+      return hubSpoke.length === hubs.length * spokes.length && hubSpoke.every((e) => e.registered) ? g : undefined;
+    });
+    return [
+      `${spokes.length} spokes × ${hubs.length} hubs registered; ${graph.edges.length} edges in the topology; deploy start → all registered`,
+      ms,
+    ];
+  });
+
+  await phase("bgp", async () => {
+    await until("BGP Established from every spoke to both hubs", 3 * 60_000, async () => {
+      for (const s of spokes) {
+        const status = await statusOf(s);
+        for (const h of hubs) {
+          const n = status.bgpNeighbors.find((b) => b.address === h.tunnelAddress);
+          if (n?.state !== "Established") return undefined;
+        }
+      }
+      return true;
+    });
+    return [`${spokes.length * hubs.length} iBGP sessions Established`];
+  });
+
+  let lastPacketAt = 0;
+  await phase("shortcut", async () => {
+    const t0 = Date.now();
+    // The agent's ping diagnostic, from spoke1's LAN to spoke2's: the first packets go through a hub, whose
+    // redirect makes spoke1 resolve spoke2 and build the shortcut.
+    const pinging = lanPing(spoke1, spoke2, 8);
+    const seenAfter = await until(
+      "the console's topology to show the spoke1–spoke2 shortcut",
+      90_000,
+      async () => (shortcutEdge(await api.topology(), spoke1, spoke2) ? Date.now() - t0 : undefined),
+      500,
+    );
+    const ping = await pinging;
+    lastPacketAt = Date.now();
+    if (ping.received === 0) throw new Error(`no reply from ${lanHost("spoke2")}: ${ping.output}`);
+    const status = await statusOf(spoke1);
+    const row = status.nhrpCache.find((c) => c.type === "dynamic" && c.nbma === spoke2.publicAddress);
+    return [
+      `first packet → shortcut edge in /api/v1/topology; ping ${ping.received}/${ping.sent}; spoke1 cache: ${row ? `${row.protocolAddress} via NBMA ${row.nbma}` : "no dynamic row"}`,
+      seenAfter,
+    ];
+  });
+
+  await phase("shortcutExpired", async () => {
+    const gone = await until(
+      "the shortcut to expire and leave the topology",
+      (LAB_HOLDTIME_S * 4 + 60) * 1000,
+      async () => (shortcutEdge(await api.topology(), spoke1, spoke2) ? undefined : Date.now() - lastPacketAt),
+      1000,
+    );
+    return [`last packet → shortcut gone from the topology (holdtime ${LAB_HOLDTIME_S} s)`, gone];
+  });
+
+  await phase("rollback", async () => {
+    // A plausible mistake: the WAN interface set to the LAN one. Each file is valid, the routers accept it, and
+    // the spoke loses its hubs: the console must not confirm, and the agent must put the old config back.
+    await api.updateSite(spoke1.id, { wanInterface: "lan0" });
+    const { deployment, ms } = await deployAndWait(api, { siteIds: [spoke1.id] }, { confirmWindowSeconds: 120 });
+    const item = deployment.items.find((i) => i.siteId === spoke1.id);
+    if (item?.status !== "rolled-back") throw new Error(`expected rolled-back: ${describeDeployment(deployment)}`);
+    return [`spoke1 ${item.status}: ${item.error ?? ""}`, ms];
+  });
+
+  await phase("recovered", async () => {
+    const t0 = Date.now();
+    await api.updateSite(spoke1.id, { wanInterface: "eth0" });
+    await until("spoke1 registered with both hubs again", 3 * 60_000, () => allRegistered([spoke1], labHubNames));
+    const ping = await lanPing(spoke1, spoke2, 3);
+    if (ping.received === 0) throw new Error(`spoke1's LAN cannot reach spoke2's after the rollback: ${ping.output}`);
+    // The router runs the confirmed config again, which is what the inventory renders once more: nothing to do.
+    const { deployment } = await deployAndWait(api, { siteIds: [spoke1.id] });
+    const item = deployment.items.find((i) => i.siteId === spoke1.id);
+    if (item?.status !== "unchanged") throw new Error(`expected unchanged: ${describeDeployment(deployment)}`);
+    return [`registered again, LAN ping ${ping.received}/${ping.sent}, re-deploy: ${item.status}`, Date.now() - t0];
+  });
+
+  await phase("failover", async () => {
+    const response = await lab.request({ action: "stop-daemon", router: "hub1", daemon: "nhrpd" });
+    if (!response.ok) throw new Error(`the VM could not stop hub1's nhrpd: ${response.detail}`);
+    const t0 = Date.now();
+    await until("the spokes to report hub1's registration lost", 3 * 60_000, () => allRegistered(spokes, ["hub2"]));
+    const lostAfter = Date.now() - t0;
+    const events = (await api.status(spoke1.id)).events;
+    const lost = events.find((e) => e.kind === "registration-lost" && e.detail.hubNbma === hub1.publicAddress);
+    if (!lost)
+      throw new Error(`spoke1 has no registration-lost event for hub1: ${events.map((e) => e.kind).join(", ")}`);
+    const edge = (await api.topology()).edges.find(
+      (e) =>
+        e.kind === "hub-spoke" && [e.source, e.target].includes(hub1.id) && [e.source, e.target].includes(spoke1.id),
+    );
+    if (edge?.registered !== false) throw new Error(`the topology still shows spoke1 registered with hub1`);
+    const ping = await lanPing(spoke1, spoke2, 3);
+    if (ping.received === 0) throw new Error(`spoke1's LAN cannot reach spoke2's through hub2: ${ping.output}`);
+    return [
+      `hub1 nhrpd stopped → spokes report it lost; LAN ping through hub2 ${ping.received}/${ping.sent}`,
+      lostAfter,
+    ];
+  });
+
+  return result;
+}
+
+export function scenarioReport(lab: ConsoleLab, result: ScenarioResult, totalMs: number): string {
+  const s = (ms: number | null | undefined) => (ms == null ? "n/a" : `${(ms / 1000).toFixed(1)} s`);
+  const p = result.phases;
+  return [
+    `console ready (migrate + start): ${s(lab.timings.consoleReadyMs)}`,
+    `VM start → every agent enrolled and online: ${s(lab.timings.agentsOnlineMs)}`,
+    `deploy (whole network, waves, commit-confirm): ${s(p.deploy.ms)} ${p.deploy.ok ? "" : "FAILED"}`,
+    `deploy start → every spoke registered with both hubs: ${s(p.registered.ms)}`,
+    `first packet → shortcut visible in the console: ${s(p.shortcut.ms)}`,
+    `last packet → shortcut gone (holdtime ${result.holdtimeSeconds} s): ${s(p.shortcutExpired.ms)}`,
+    `bad change → rolled back by commit-confirm: ${s(p.rollback.ms)}`,
+    `hub1 nhrpd stopped → spokes report registration lost: ${s(p.failover.ms)}`,
+    `whole lab run: ${s(totalMs)}`,
+  ].join("\n");
+}
