@@ -133,6 +133,18 @@ describe("FrrDriver against live FRR 8.4 daemons", () => {
     expect((await driver.collectStatus()).bgpNeighbors.map((n) => n.address)).toEqual(["10.255.0.1"]);
   });
 
+  it("re-applies an nhrpd config that frr-reload.py cannot apply cleanly (repeated nhs lines) and converges", async () => {
+    const spoke = (extra: string) =>
+      `frr version 8.4.4\nhostname ${NS}\ninterface gre1\n ip nhrp network-id 1\n ip nhrp nhs dynamic nbma 203.0.113.1\n ip nhrp nhs dynamic nbma 203.0.113.2\n ip nhrp shortcut\n${extra}exit\n${bgpConf("10.255.0.1").split("\n").slice(2).join("\n")}`;
+    await driver.applyConfig([{ name: "frr.conf", content: spoke("") }]);
+    await driver.applyConfig([{ name: "frr.conf", content: spoke(" ip nhrp holdtime 30\n") }]);
+    const running = (await driver.readRunningConfig()).files.find((f) => f.name === "frr.conf")!.content;
+    expect(running).toContain(" ip nhrp nhs dynamic nbma 203.0.113.1\n ip nhrp nhs dynamic nbma 203.0.113.2");
+    expect(running).toContain(" ip nhrp holdtime 30");
+    await driver.applyConfig([{ name: "frr.conf", content: bgpConf("10.255.0.1") }]);
+    expect((await driver.readRunningConfig()).files.find((f) => f.name === "frr.conf")!.content).not.toContain("nhrp");
+  });
+
   it("runs gre.sh inside the namespace and reports a script failure", async () => {
     await driver.applyConfig([{ name: "gre.sh", content: "ip link set lo mtu 65000\n" }]);
     const err = await driver

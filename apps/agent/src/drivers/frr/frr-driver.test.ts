@@ -36,23 +36,62 @@ describe("FrrDriver and IPsec", () => {
     await driver.collectStatus();
     expect(swanctlCalls()).toEqual([]);
 
-    await driver.applyConfig(
-      [
-        { name: "frr.conf", content: "hostname r1\n" },
-        { name: "swanctl.conf", content: "connections {}\n" },
-      ],
-      { confirmWindowSeconds: 60 },
-    );
+    await driver.applyConfig([
+      { name: "frr.conf", content: "hostname r1\n" },
+      { name: "swanctl.conf", content: "connections {}\n" },
+    ]);
     expect(existsSync(dropIn)).toBe(true);
     await driver.collectStatus();
     expect(swanctlCalls()).toEqual(["swanctl --load-all", "swanctl --list-sas --pretty"]);
 
     calls.length = 0;
-    await driver.applyConfig([{ name: "frr.conf", content: "hostname r1\n" }], { confirmWindowSeconds: 60 });
+    await driver.applyConfig([{ name: "frr.conf", content: "hostname r1\n" }]);
     expect(existsSync(dropIn)).toBe(false);
     expect(swanctlCalls()).toEqual(["swanctl --load-all"]);
     calls.length = 0;
     await driver.collectStatus();
     expect(swanctlCalls()).toEqual([]);
+  });
+});
+
+describe("FrrDriver and frr-reload.py", () => {
+  const reloadingRouter = (testOutput: string) => {
+    const calls: string[] = [];
+    const run: CommandRunner = async (argv) => {
+      calls.push(argv.join(" "));
+      if (argv.includes("--reload"))
+        return {
+          stdout: "% Entry exists already\nline 21: Failure to communicate[13] to nhrpd",
+          stderr: "",
+          exitCode: 1,
+        };
+      if (argv.includes("--test")) return { stdout: testOutput, stderr: "", exitCode: 0 };
+      return { stdout: "", stderr: "", exitCode: 0 };
+    };
+    return { calls, run };
+  };
+
+  it("accepts a reload that exited non-zero when nothing but vtysh-only lines still differs", async () => {
+    dir = mkdtempSync(join(tmpdir(), "frr-driver-"));
+    const { calls, run } = reloadingRouter(
+      "Lines To Delete\n===============\nno hostname vm\n\nLines To Add\n============\nhostname r1\n",
+    );
+    const driver = new FrrDriver({ stateDir: dir, run, frrReload: "frr-reload.py", vtyshArgs: ["-N", "r1"] });
+    await driver.applyConfig([{ name: "frr.conf", content: "hostname r1\n" }]);
+    expect(calls.filter((c) => c.startsWith("frr-reload.py"))).toEqual([
+      `frr-reload.py --reload --stdout --pathspace r1 ${join(dir, "frr-files", "frr.conf.candidate")}`,
+      `frr-reload.py --test --stdout --pathspace r1 ${join(dir, "frr-files", "frr.conf.candidate")}`,
+    ]);
+  });
+
+  it("fails with FRR's error and what is still missing when the config did not converge", async () => {
+    dir = mkdtempSync(join(tmpdir(), "frr-driver-"));
+    const { run } = reloadingRouter(
+      "Lines To Delete\n===============\n\nLines To Add\n============\ninterface gre1\n ip nhrp shortcut\n",
+    );
+    const driver = new FrrDriver({ stateDir: dir, run, frrReload: "frr-reload.py" });
+    const error = await driver.applyConfig([{ name: "frr.conf", content: "hostname r1\n" }]).catch((e) => e);
+    expect(error.message).toContain("frr-reload.py exited 1: % Entry exists already");
+    expect(error.message).toContain("still different from the new config:\n+ interface gre1");
   });
 });

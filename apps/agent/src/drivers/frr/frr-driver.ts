@@ -5,6 +5,7 @@ import { type CollectOptions, collectRouterStatus, showCommandArgv } from "../..
 import { parsePingOutput } from "../../collectors/ping";
 import { ApplyError, type PingOutcome, type RouterDriver, type SavedConfig } from "../driver";
 import { type CommandRunner, inNetns, runCommand } from "../exec";
+import { parseReloadTest, reloadErrors, remainingDiff } from "./frr-reload";
 
 export interface FrrDriverOptions {
   netns?: string;
@@ -95,16 +96,32 @@ export class FrrDriver implements RouterDriver {
       await rm(join(this.dir, "swanctl.conf"), { force: true });
       await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)");
     }
-    if (frrConf !== undefined) {
-      const reload = [
-        this.o.frrReload ?? "/usr/lib/frr/frr-reload.py",
-        "--reload",
-        "--stdout",
-        ...(this.pathspace ? ["--pathspace", this.pathspace] : []),
-        frrPath,
-      ];
-      await this.check(inNetns(this.o.netns, reload), "frr.conf");
-    }
+    if (frrConf !== undefined) await this.reloadFrr(frrPath);
+  }
+
+  /** frr-reload.py, judged by what still differs afterwards (see frr-reload.ts for why). */
+  private async reloadFrr(candidate: string): Promise<void> {
+    const reload = (mode: "--reload" | "--test") =>
+      this.run(
+        inNetns(this.o.netns, [
+          this.o.frrReload ?? "/usr/lib/frr/frr-reload.py",
+          mode,
+          "--stdout",
+          ...(this.pathspace ? ["--pathspace", this.pathspace] : []),
+          candidate,
+        ]),
+        { timeoutMs: 300_000 },
+      );
+    const applied = await reload("--reload");
+    if (applied.exitCode === 0) return;
+    const test = await reload("--test");
+    const left = remainingDiff(parseReloadTest(test.stdout));
+    if (test.exitCode === 0 && left.toAdd.length === 0 && left.toDelete.length === 0) return;
+    const pending = [...left.toDelete.map((l) => `- ${l}`), ...left.toAdd.map((l) => `+ ${l}`)];
+    throw new ApplyError(
+      `frr.conf: frr-reload.py exited ${applied.exitCode}: ${reloadErrors(applied.stdout + applied.stderr)}` +
+        (pending.length ? `\nstill different from the new config:\n${pending.slice(0, 40).join("\n")}` : ""),
+    );
   }
 
   async rollback(saved: SavedConfig): Promise<void> {
@@ -138,9 +155,7 @@ export class FrrDriver implements RouterDriver {
   private async check(argv: string[], what: string): Promise<void> {
     const r = await this.run(argv, { timeoutMs: 120_000 });
     if (r.exitCode !== 0) {
-      throw new ApplyError(
-        `${what}: ${argv[0]} exited ${r.exitCode}: ${(r.stderr + r.stdout).trim().slice(0, 10_000)}`,
-      );
+      throw new ApplyError(`${what}: ${argv[0]} exited ${r.exitCode}: ${(r.stderr + r.stdout).trim().slice(-4000)}`);
     }
   }
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parseReloadTest, reloadErrors, remainingDiff } from "./frr-reload";
+
+// What FRR 8.4.4's frr-reload.py --test printed against nhrpd/bgpd in a path space, after a reload that "failed".
+const TEST_OUTPUT = `2026-12-01 13:08:35,349  INFO: Loading Config object from file spoke.conf
+2026-12-01 13:08:35,406  INFO: "frr version 8.4.4" cannot be removed
+
+Lines To Delete
+===============
+no hostname vm
+
+Lines To Add
+============
+hostname spoke1
+service integrated-vtysh-config
+`;
+
+const RELOAD_LOG = `2026-12-01 13:08:31,355  INFO: Executed "no hostname vm"
+% Can't open configuration file /etc/frr/tst1/vtysh.conf due to 'No such file or directory'.
+['hostname spoke1\\n',
+ 'interface gre1\\n ip nhrp nhs dynamic nbma 203.0.113.1\\n']
+% Entry exists already
+line 21: Failure to communicate[13] to nhrpd, line:  ip nhrp nhs dynamic nbma 203.0.113.1
+% Entry exists already
+2026-12-01 13:08:31,521 WARNING: frr-reload.py failed due to
+vtysh (exec file) exited with status 13`;
+
+describe("frr-reload.py output", () => {
+  it("reads the two sections of --test", () => {
+    expect(parseReloadTest(TEST_OUTPUT)).toEqual({
+      toDelete: ["no hostname vm"],
+      toAdd: ["hostname spoke1", "service integrated-vtysh-config"],
+    });
+    expect(parseReloadTest("Lines To Delete\n===============\n\nLines To Add\n============\n")).toEqual({
+      toDelete: [],
+      toAdd: [],
+    });
+  });
+
+  it("ignores only the lines a path-space FRR never shows", () => {
+    expect(remainingDiff(parseReloadTest(TEST_OUTPUT))).toEqual({ toDelete: [], toAdd: [] });
+    expect(
+      remainingDiff({ toDelete: ["no hostname vm"], toAdd: ["interface gre1\n ip nhrp shortcut", "hostname a"] }),
+    ).toEqual({ toDelete: [], toAdd: ["interface gre1\n ip nhrp shortcut"] });
+  });
+
+  it("keeps FRR's own error lines from a long reload log", () => {
+    expect(reloadErrors(RELOAD_LOG).split("\n")).toEqual([
+      "% Entry exists already",
+      "line 21: Failure to communicate[13] to nhrpd, line:  ip nhrp nhs dynamic nbma 203.0.113.1",
+      "2026-12-01 13:08:31,521 WARNING: frr-reload.py failed due to",
+    ]);
+  });
+});
