@@ -1,3 +1,5 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { deployAndWait, describeDeployment } from "../console/deploy";
 import { startConsoleLab } from "../console/lab-run";
 
@@ -15,11 +17,18 @@ const lab = await startConsoleLab({
 console.log(`agents online ${(lab.timings.agentsOnlineMs / 1000).toFixed(1)} s after the VM started; deploying…`);
 const { deployment, ms } = await deployAndWait(lab.api, { networkId: lab.networkId });
 console.log(`deployment ${describeDeployment(deployment)} in ${(ms / 1000).toFixed(1)} s`);
+// For the dmvpn command line and scripts against this lab: local, mode 0600, deleted with the run directory.
+await writeFile(
+  join(lab.runDir, "lab-access.json"),
+  JSON.stringify({ console: lab.console.url, email: lab.admin.email, password: lab.admin.password, token: lab.api.bearer }),
+  { mode: 0o600 },
+);
 console.log(`
 The lab is running.
   console:  ${lab.console.url}   (sign in as ${lab.admin.email} / ${lab.admin.password})
   routers:  hub1 hub2 spoke1 spoke2 spoke3 (FRR + dmvpn-agent in the lab VM; status, topology, diagnostics in the console)
-  run dir:  ${lab.runDir}   (agent logs in logs/)
+  run dir:  ${lab.runDir}   (agent logs in logs/; lab-access.json has an API token for the dmvpn CLI)
+  a router: npm run lab:exec -w @dmvpn/lab -- spoke1 vtysh -N spoke1 -c "show dmvpn"
 Press Ctrl-C to stop the VM and the console.`);
 process.once("SIGINT", () => {
   console.log("stopping…");

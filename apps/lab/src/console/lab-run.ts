@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -11,7 +10,8 @@ import { QEMU_HOST_ADDRESS } from "../vm/topology";
 import { type ConsoleProcess, ensureBuilt, startConsole } from "./console-process";
 import { LabApi, type LabSite } from "./lab-api";
 import { labInventoryYaml, labRouters } from "./lab-inventory";
-import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput, labResponseSchema } from "./lab-spec";
+import { sendLabRequest } from "./lab-requests";
+import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput } from "./lab-spec";
 
 const run = promisify(execFile);
 
@@ -131,21 +131,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
       () => null,
     );
 
-    let requestCounter = 0;
-    const request = async (req: LabRequest, timeoutMs = 120_000): Promise<LabResponse> => {
-      const name = `${String(++requestCounter).padStart(3, "0")}.json`;
-      await writeFile(join(runDir, LAB_FILES.requests, name), JSON.stringify(req));
-      const responseFile = join(runDir, LAB_FILES.responses, name);
-      return until(
-        `the VM to answer ${req.action}`,
-        timeoutMs,
-        async () =>
-          existsSync(responseFile)
-            ? labResponseSchema.parse(JSON.parse(await readFile(responseFile, "utf8")))
-            : undefined,
-        300,
-      );
-    };
+    const request = (req: LabRequest, timeoutMs?: number) => sendLabRequest(runDir, req, timeoutMs);
     const vmPromise = vm;
     return {
       runDir,

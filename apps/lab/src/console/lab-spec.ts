@@ -31,6 +31,8 @@ export const enrollmentTokensSchema = z.record(z.string(), z.string().min(1));
 
 export const labRequestSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("stop-daemon"), router: z.string(), daemon: z.enum(FRR_DAEMONS) }),
+  /** a person exploring `npm run lab` (or a test) looks inside a router: argv runs in its namespace */
+  z.object({ action: z.literal("exec"), router: z.string(), argv: z.array(z.string()).min(1).max(50) }),
   z.object({ action: z.literal("shutdown") }),
 ]);
 export type LabRequest = z.infer<typeof labRequestSchema>;

@@ -78,6 +78,11 @@ async function handle(topology: LabTopology, request: LabRequest): Promise<LabRe
     case "stop-daemon":
       await topology.stopDaemon(request.router, request.daemon);
       return { ok: true, detail: `${request.router}: ${request.daemon} stopped` };
+    case "exec": {
+      if (!topology.spec.routers.some((r) => r.name === request.router)) throw new Error(`no router ${request.router}`);
+      const r = await topology.exec(request.router, request.argv);
+      return { ok: r.exitCode === 0, detail: `${r.stdout}${r.stderr}`.slice(-20_000) };
+    }
     case "shutdown":
       return { ok: true, detail: "shutting down" };
   }

@@ -1,0 +1,34 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { labCacheDir } from "../host/paths";
+import { LAB_FILES, type LabRequest, type LabResponse, labResponseSchema } from "./lab-spec";
+
+/** Drops a request into the run directory the VM watches and waits for its answer. */
+export async function sendLabRequest(runDir: string, request: LabRequest, timeoutMs = 120_000): Promise<LabResponse> {
+  // Time first, so the VM handles requests in the order they were made, whoever made them.
+  const name = `${Date.now().toString().padStart(15, "0")}-${randomBytes(3).toString("hex")}.json`;
+  await writeFile(join(runDir, LAB_FILES.requests, name), JSON.stringify(request));
+  const responseFile = join(runDir, LAB_FILES.responses, name);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (existsSync(responseFile)) return labResponseSchema.parse(JSON.parse(await readFile(responseFile, "utf8")));
+    if (Date.now() > deadline) throw new Error(`the lab VM did not answer ${request.action} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** The newest console lab whose VM is up and has not finished. */
+export async function runningLabDir(): Promise<string | null> {
+  const runs = join(labCacheDir(), "runs");
+  const dirs = (await readdir(runs).catch(() => []))
+    .filter((d) => d.includes("-console-"))
+    .sort()
+    .reverse();
+  for (const d of dirs) {
+    const dir = join(runs, d);
+    if (existsSync(join(dir, LAB_FILES.ready)) && !existsSync(join(dir, "exit-code"))) return dir;
+  }
+  return null;
+}
