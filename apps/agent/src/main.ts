@@ -1,6 +1,7 @@
 import { hostname as osHostname } from "node:os";
 import { parseArgs } from "node:util";
 import { Agent } from "./agent";
+import { attachOptionValues } from "./cli-args";
 import { DEFAULT_CONFIG_PATH, DRIVERS, readAgentConfig, stateDirOf, writeAgentConfig } from "./config";
 import { createDriver } from "./drivers";
 import { enroll } from "./enroll";
@@ -17,26 +18,29 @@ usage:
 
 const PLATFORM_OF = { frr: "frr-linux", sim: "sim" } as const;
 
+const OPTIONS = {
+  console: { type: "string" },
+  token: { type: "string" },
+  config: { type: "string" },
+  driver: { type: "string" },
+  hostname: { type: "string" },
+  netns: { type: "string" },
+  "vtysh-arg": { type: "string", multiple: true },
+  "vyos-version": { type: "string" },
+  "ca-file": { type: "string" },
+  fingerprint: { type: "string" },
+  "nbma-address": { type: "string" },
+  "log-level": { type: "string" },
+  version: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === "string" ? [name] : [])));
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: attachOptionValues(argv, VALUE_OPTIONS),
     allowPositionals: true,
-    options: {
-      console: { type: "string" },
-      token: { type: "string" },
-      config: { type: "string" },
-      driver: { type: "string" },
-      hostname: { type: "string" },
-      netns: { type: "string" },
-      "vtysh-arg": { type: "string", multiple: true },
-      "vyos-version": { type: "string" },
-      "ca-file": { type: "string" },
-      fingerprint: { type: "string" },
-      "nbma-address": { type: "string" },
-      "log-level": { type: "string" },
-      version: { type: "boolean" },
-      help: { type: "boolean" },
-    },
+    options: OPTIONS,
   });
   if (values.version) {
     process.stdout.write(`${AGENT_VERSION}\n`);
