@@ -20,7 +20,12 @@ console.log(`deployment ${describeDeployment(deployment)} in ${(ms / 1000).toFix
 // For the dmvpn command line and scripts against this lab: local, mode 0600, deleted with the run directory.
 await writeFile(
   join(lab.runDir, "lab-access.json"),
-  JSON.stringify({ console: lab.console.url, email: lab.admin.email, password: lab.admin.password, token: lab.api.bearer }),
+  JSON.stringify({
+    console: lab.console.url,
+    email: lab.admin.email,
+    password: lab.admin.password,
+    token: lab.api.bearer,
+  }),
   { mode: 0o600 },
 );
 console.log(`

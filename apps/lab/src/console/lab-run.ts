@@ -41,13 +41,21 @@ export interface ConsoleLabOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 1000) {
+/** Polls `check` (its errors count as "not yet") until it gives a value; `abort` ends the wait at once. */
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+  abort: () => string | null = () => null,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const aborted = abort();
+    if (aborted) throw new Error(aborted);
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await sleep(everyMs);
+    await sleep(1000);
   }
 }
 
@@ -118,14 +126,15 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
     void vm.then(() => {
       vmExited = true;
     });
-    await until("every agent to connect to the console", 15 * 60_000, async () => {
-      if (vmExited) throw new Error("the VM stopped before every agent connected");
-      for (const s of sites.values()) if (!(await api.agentConnected(s.id))) return undefined;
-      return true;
-    }).catch(async (e: Error) => {
-      if (vmExited) throw new Error(`the VM stopped before every agent connected; see ${runDir}/logs`);
-      throw e;
-    });
+    await until(
+      "every agent to connect to the console",
+      15 * 60_000,
+      async () => {
+        for (const s of sites.values()) if (!(await api.agentConnected(s.id))) return undefined;
+        return true;
+      },
+      () => (vmExited ? `the VM stopped before every agent connected; see ${runDir}/output of the VM above` : null),
+    );
     const ready = await readFile(join(runDir, LAB_FILES.ready), "utf8").then(
       (t) => JSON.parse(t) as { readyAfterMs: number },
       () => null,

@@ -95,3 +95,23 @@ describe("FrrDriver and frr-reload.py", () => {
     expect(error.message).toContain("still different from the new config:\n+ interface gre1");
   });
 });
+
+describe("FrrDriver apply order", () => {
+  it("runs gre.sh again after frr-reload.py, which rewrites the GRE device when `tunnel source` changes", async () => {
+    dir = mkdtempSync(join(tmpdir(), "frr-driver-"));
+    const { calls, run } = fakeRouter();
+    const driver = new FrrDriver({ stateDir: dir, run, frrReload: "frr-reload.py" });
+    await driver.applyConfig([
+      { name: "gre.sh", content: "ip tunnel change gre1 mode gre key 42 ttl 64 dev eth0\n" },
+      { name: "frr.conf", content: "hostname r1\n" },
+    ]);
+    const gre = join(dir, "frr-files", "gre.sh");
+    const candidate = join(dir, "frr-files", "frr.conf.candidate");
+    expect(calls.map((c) => c.join(" "))).toEqual([
+      `vtysh --dryrun -f ${candidate}`,
+      `sh -e ${gre}`,
+      `frr-reload.py --reload --stdout ${candidate}`,
+      `sh -e ${gre}`,
+    ]);
+  });
+});

@@ -96,7 +96,14 @@ export class FrrDriver implements RouterDriver {
       await rm(join(this.dir, "swanctl.conf"), { force: true });
       await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)");
     }
-    if (frrConf !== undefined) await this.reloadFrr(frrPath);
+    if (frrConf !== undefined) {
+      await this.reloadFrr(frrPath);
+      // FRR 8.4 rewrites the GRE device when `tunnel source` changes (its link, and it drops the key and TTL), and
+      // does not put it back when the source changes back, as the lab showed: run gre.sh again after FRR, so the
+      // kernel's tunnel is the one the console rendered.
+      const gre = byName.get("gre.sh");
+      if (gre !== undefined) await this.check(inNetns(this.o.netns, ["sh", "-e", join(this.dir, "gre.sh")]), "gre.sh");
+    }
   }
 
   /** frr-reload.py, judged by what still differs afterwards (see frr-reload.ts for why). */
