@@ -54,6 +54,12 @@ test("enrol a sim agent from the site page, watch it come online, deploy, see it
 
   await page.goto(`/sites/${spoke.id}`);
   await expect(page.getByTestId("agent-state")).toContainText("unmanaged");
+  // a token made by mistake can be revoked before anyone uses it
+  await page.getByRole("button", { name: "Enrol agent" }).click();
+  await expect(page.getByTestId("pending-token")).toBeVisible();
+  await page.getByRole("button", { name: "Revoke token" }).click();
+  await expect(page.getByTestId("pending-token")).toHaveCount(0);
+  await expect(page.getByTestId("install-command")).toHaveCount(0);
   await page.getByRole("button", { name: "Enrol agent" }).click();
   const command = (await page.getByTestId("install-command").textContent()) ?? "";
   expect(command).toMatch(/curl -fsSL '.*\/api\/agent\/install\.sh\?platform=frr-linux' \| DMVPN_TOKEN='[^']+' sh/);

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ageOf } from "./agent-age";
 import { ConfirmButton } from "./confirm-button";
+import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
 import { useSessionUser } from "./session";
 import { Badge, Button, Card, ErrorBanner } from "./ui";
@@ -29,6 +30,14 @@ export function AgentCard({ siteId }: { siteId: string }) {
     }),
   );
   const revoke = useMutation(trpc.agents.revokeCredential.mutationOptions({ onSuccess: () => void refresh() }));
+  const revokeToken = useMutation(
+    trpc.agents.revokeEnrollment.mutationOptions({
+      onSuccess: () => {
+        setCommand(null);
+        void refresh();
+      },
+    }),
+  );
 
   const data = state.data;
   const agent = data?.agent;
@@ -42,7 +51,9 @@ export function AgentCard({ siteId }: { siteId: string }) {
         </>
       }
     >
-      <ErrorBanner message={state.error?.message ?? enroll.error?.message ?? revoke.error?.message} />
+      <ErrorBanner
+        message={state.error?.message ?? enroll.error?.message ?? revoke.error?.message ?? revokeToken.error?.message}
+      />
       {!data ? (
         <p className="text-zinc-500">Loading…</p>
       ) : !data.agentCapable ? (
@@ -85,6 +96,14 @@ export function AgentCard({ siteId }: { siteId: string }) {
               ) : null}
             </div>
           ) : null}
+          {canEdit && data.pendingTokenExpiresAt ? (
+            <p className="flex items-center gap-2 text-xs text-zinc-500" data-testid="pending-token">
+              An unused enrolment token is outstanding (valid until {formatDateTime(data.pendingTokenExpiresAt)}).
+              <Button variant="ghost" disabled={revokeToken.isPending} onClick={() => revokeToken.mutate({ siteId })}>
+                Revoke token
+              </Button>
+            </p>
+          ) : null}
           {command ? (
             <div className="space-y-1">
               <p className="text-xs text-zinc-500">
@@ -108,8 +127,6 @@ export function AgentCard({ siteId }: { siteId: string }) {
                 </Button>
               </div>
             </div>
-          ) : data.pendingTokenExpiresAt ? (
-            <p className="text-xs text-zinc-500">An unused enrolment token is outstanding.</p>
           ) : null}
           <p className="text-xs">
             <Link href={`/sites/${siteId}/status`} className={textLinkClass}>
