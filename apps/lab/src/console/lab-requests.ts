@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { labCacheDir } from "../host/paths";
 import { LAB_FILES, type LabRequest, type LabResponse, labResponseSchema } from "./lab-spec";
@@ -9,7 +9,10 @@ import { LAB_FILES, type LabRequest, type LabResponse, labResponseSchema } from 
 export async function sendLabRequest(runDir: string, request: LabRequest, timeoutMs = 120_000): Promise<LabResponse> {
   // Time first, so the VM handles requests in the order they were made, whoever made them.
   const name = `${Date.now().toString().padStart(15, "0")}-${randomBytes(3).toString("hex")}.json`;
-  await writeFile(join(runDir, LAB_FILES.requests, name), JSON.stringify(request));
+  // whole or not at all: the VM polls the directory for *.json
+  const file = join(runDir, LAB_FILES.requests, name);
+  await writeFile(`${file}.tmp`, JSON.stringify(request));
+  await rename(`${file}.tmp`, file);
   const responseFile = join(runDir, LAB_FILES.responses, name);
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCommand, sleep } from "../vm/exec";
 import { LabTopology } from "../vm/topology";
@@ -104,7 +104,10 @@ async function serveRequests(topology: LabTopology): Promise<void> {
       } catch (e) {
         response = { ok: false, detail: (e as Error).message };
       }
-      await writeFile(join(dir, LAB_FILES.responses, name), JSON.stringify(response));
+      // written whole, then renamed: the host polls for the name and must never read half a file
+      const file = join(dir, LAB_FILES.responses, name);
+      await writeFile(`${file}.tmp`, JSON.stringify(response));
+      await rename(`${file}.tmp`, file);
       if (request?.action === "shutdown") return;
     }
     await sleep(300);
