@@ -112,5 +112,5 @@ test("enrol a sim agent from the site page, watch it come online, deploy, see it
   await expect(page.getByTestId("diagnostics-output")).toContainText("ip nhrp nhs dynamic nbma 203.0.113.77");
   await page.getByLabel("Ping target").fill("not-an-address");
   await page.getByRole("button", { name: "Ping", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("target must be an IPv4 address");
+  await expect(page.locator('[data-field-error="diag-target"]')).toHaveText("target must be an IPv4 address");
 });

@@ -4,6 +4,7 @@ import { SHOW_COMMAND_IDS } from "@dmvpn/protocol";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { errorFor, fieldErrors } from "./field-errors";
 import { Button, Card, ErrorBanner, Field, Input, Select } from "./ui";
 
 /** Ping and whitelisted show commands, run on the router by its agent (operators; every run is audited). */
@@ -15,6 +16,8 @@ export function SiteDiagnostics({ siteId, connected }: { siteId: string; connect
   const ping = useMutation(trpc.diagnostics.ping.mutationOptions());
   const show = useMutation(trpc.diagnostics.show.mutationOptions());
   const busy = ping.isPending || show.isPending;
+  const pingErrors = fieldErrors(ping.error);
+  const showErrors = fieldErrors(show.error);
   const output = ping.data
     ? `${ping.data.output}\n${ping.data.received}/${ping.data.sent} received, ${ping.data.lossPercent}% loss`
     : show.data?.output;
@@ -22,7 +25,7 @@ export function SiteDiagnostics({ siteId, connected }: { siteId: string; connect
   return (
     <Card title="Diagnostics (run on the router)">
       <div className="grid gap-3 md:grid-cols-[1fr_1fr_auto] md:items-end">
-        <Field label="Ping target" htmlFor="diag-target">
+        <Field label="Ping target" htmlFor="diag-target" error={errorFor(pingErrors.byField, "target")}>
           <Input
             id="diag-target"
             value={target}
@@ -30,7 +33,12 @@ export function SiteDiagnostics({ siteId, connected }: { siteId: string; connect
             onChange={(e) => setTarget(e.target.value)}
           />
         </Field>
-        <Field label="From address (optional)" htmlFor="diag-source" hint="one of the router's own, e.g. its LAN">
+        <Field
+          label="From address (optional)"
+          htmlFor="diag-source"
+          hint="one of the router's own, e.g. its LAN"
+          error={errorFor(pingErrors.byField, "source")}
+        >
           <Input id="diag-source" value={source} onChange={(e) => setSource(e.target.value)} />
         </Field>
         <Button
@@ -69,7 +77,7 @@ export function SiteDiagnostics({ siteId, connected }: { siteId: string; connect
       </div>
       {!connected ? <p className="mt-2 text-xs text-zinc-500">The agent is offline: nothing can run there.</p> : null}
       <div className="mt-3">
-        <ErrorBanner message={ping.error?.message ?? show.error?.message} />
+        <ErrorBanner message={pingErrors.general ?? showErrors.general} />
         {output !== undefined ? (
           <pre
             data-testid="diagnostics-output"

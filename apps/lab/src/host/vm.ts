@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { labCacheDir, vmInitScript } from "./paths";
+import { labCacheDir, repoDir, vmInitScript } from "./paths";
 import type { LabHost } from "./setup";
 
 /** Printed by init.sh on the serial console; the host parses them, so keep them in sync. */
@@ -59,6 +59,8 @@ function killAllOnExit(): void {
 }
 
 export function qemuArgs(host: LabHost, runDir: string, memoryMb: number, cpus: number): string[] {
+  const repo = repoDir();
+  if (/[\s"']/.test(repo)) throw new Error(`the lab cannot run from a path with spaces or quotes: ${repo}`);
   const kernelCmdline = [
     "console=ttyS0",
     "root=hostroot",
@@ -69,6 +71,8 @@ export function qemuArgs(host: LabHost, runDir: string, memoryMb: number, cpus: 
     "panic=-1",
     "loglevel=3",
     "net.ifnames=0",
+    // init.sh mounts the repository here when its own tmpfs (/tmp, /run, …) hides it, e.g. a clone under /tmp
+    `lab.repo=${repo}`,
   ].join(" ");
   return [
     "-accel",
@@ -89,6 +93,8 @@ export function qemuArgs(host: LabHost, runDir: string, memoryMb: number, cpus: 
     "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
     "-virtfs",
     `local,path=${runDir},mount_tag=labrun,security_model=none`,
+    "-virtfs",
+    `local,path=${repo},mount_tag=labrepo,security_model=none,readonly=on,multidevs=remap`,
     "-nic",
     "user,model=virtio-net-pci",
   ];

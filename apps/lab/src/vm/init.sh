@@ -14,6 +14,17 @@ for dir in /run /var/log /var/tmp /tmp; do mount -t tmpfs -o mode=1777 tmpfs "$d
 chmod 755 /run
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 
+# The repository (scenarios, the agent, node_modules) is part of the shared root, unless it sits under one of the
+# directories just covered by a tmpfs (a clone under /tmp): then it comes from its own share.
+repo=$(sed -n 's/.*lab\.repo=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -n "$repo" ] && [ ! -d "$repo/apps/lab" ]; then
+  mkdir -p "$repo"
+  if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro labrepo "$repo"; then
+    echo "LAB-SCENARIO-EXIT 126"
+    poweroff -f
+  fi
+fi
+
 mkdir -p /run/lab
 if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 labrun /run/lab; then
   echo "LAB-SCENARIO-EXIT 125"
