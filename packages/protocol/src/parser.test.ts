@@ -78,7 +78,7 @@ describe("createMessageParser", () => {
       v: 1,
       type: "show-result",
       id: "ü",
-      payload: { commandId: "dmvpn", ok: true, output: "Zürich 東京 🚀\u0000" },
+      payload: { commandId: "dmvpn", ok: true, output: "Zürich 東京 🚀" },
     };
     expect(parseAgentMessage(JSON.stringify(msg))).toEqual({ ok: true, message: msg });
   });
@@ -148,12 +148,22 @@ describe("unpaired surrogates", () => {
     const lone = parseAgentMessage(hello("bad\\ud800"));
     expect(lone).toMatchObject({
       ok: false,
-      error: { code: "invalid-message", message: "a string holds an unpaired UTF-16 surrogate" },
+      error: { code: "invalid-message", message: "a string holds a NUL or an unpaired UTF-16 surrogate" },
     });
     expect(parseAgentMessage(hello("\\udc00x")).ok).toBe(false);
     expect(
       parseAgentMessage(`{"v":1,"type":"heartbeat","payload":{"sentAt":"2026-01-01T00:00:00Z"},"\\ud800":1}`).ok,
     ).toBe(false);
     expect(parseAgentMessage(hello("router-\\ud83d\\ude00")).ok).toBe(true);
+  });
+
+  it("refuses NUL, which PostgreSQL cannot store in text (found by the gateway fuzz on PostgreSQL)", () => {
+    const hello = (siteId: string) =>
+      `{"v":1,"type":"hello","payload":{"agentVersion":"1.0.0","platform":"sim","hostname":"r1","siteId":"${siteId}","credential":"0123456789abcdef0123"}}`;
+    expect(parseAgentMessage(hello("\\u0000\\u0001\\u001f"))).toMatchObject({
+      ok: false,
+      error: { code: "invalid-message" },
+    });
+    expect(parseAgentMessage(hello("site\\u0001")).ok).toBe(true);
   });
 });

@@ -20,9 +20,13 @@ export interface MessageParserOptions {
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * Text no database stores: half a UTF-16 pair (no Unicode at all), or NUL (PostgreSQL's text refuses it; the
+ * gateway fuzz found a hello with a NUL in its site id turning into an internal error there).
+ */
+const UNSTORABLE_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
 
-class LoneSurrogateError extends Error {}
+class UnstorableTextError extends Error {}
 
 class ForbiddenKeyError extends Error {}
 
@@ -61,19 +65,19 @@ export function createMessageParser<S extends z.ZodType>(catalog: S, options: Me
       try {
         data = JSON.parse(toText(raw), (key, value) => {
           if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError(key);
-          // JSON escapes can encode half a UTF-16 pair; such text is no Unicode and databases refuse to store it.
-          if ((typeof value === "string" && LONE_SURROGATE.test(value)) || LONE_SURROGATE.test(key))
-            throw new LoneSurrogateError();
+          // JSON escapes can encode text a database refuses (half a UTF-16 pair, NUL): refuse it here, once.
+          if ((typeof value === "string" && UNSTORABLE_TEXT.test(value)) || UNSTORABLE_TEXT.test(key))
+            throw new UnstorableTextError();
           return value;
         });
       } catch (e) {
         if (e instanceof ForbiddenKeyError) {
           return { ok: false, error: { code: "invalid-message", message: `forbidden key "${e.message}"` } };
         }
-        if (e instanceof LoneSurrogateError) {
+        if (e instanceof UnstorableTextError) {
           return {
             ok: false,
-            error: { code: "invalid-message", message: "a string holds an unpaired UTF-16 surrogate" },
+            error: { code: "invalid-message", message: "a string holds a NUL or an unpaired UTF-16 surrogate" },
           };
         }
         return { ok: false, error: { code: "invalid-json", message: "message is not valid UTF-8 JSON" } };

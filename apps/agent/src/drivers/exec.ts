@@ -28,7 +28,14 @@ export const runCommand: CommandRunner = (argv, options = {}) =>
       if (stderr.length < MAX_OUTPUT) stderr += d;
     });
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ stdout, stderr, exitCode: code ?? (signal ? 128 : 1) }));
+    // NUL never means anything in router output, and the protocol refuses it (PostgreSQL cannot store it)
+    child.on("close", (code, signal) =>
+      resolve({
+        stdout: stdout.replaceAll("\0", ""),
+        stderr: stderr.replaceAll("\0", ""),
+        exitCode: code ?? (signal ? 128 : 1),
+      }),
+    );
     child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
