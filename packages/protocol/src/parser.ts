@@ -24,7 +24,8 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * Text no database stores: half a UTF-16 pair (no Unicode at all), or NUL (PostgreSQL's text refuses it; the
  * gateway fuzz found a hello with a NUL in its site id turning into an internal error there).
  */
-const UNSTORABLE_TEXT = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorable = (text: string) => text.includes("\0") || LONE_SURROGATE.test(text);
 
 class UnstorableTextError extends Error {}
 
@@ -66,7 +67,7 @@ export function createMessageParser<S extends z.ZodType>(catalog: S, options: Me
         data = JSON.parse(toText(raw), (key, value) => {
           if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError(key);
           // JSON escapes can encode text a database refuses (half a UTF-16 pair, NUL): refuse it here, once.
-          if ((typeof value === "string" && UNSTORABLE_TEXT.test(value)) || UNSTORABLE_TEXT.test(key))
+          if ((typeof value === "string" && unstorable(value)) || unstorable(key))
             throw new UnstorableTextError();
           return value;
         });
