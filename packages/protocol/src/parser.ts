@@ -67,8 +67,7 @@ export function createMessageParser<S extends z.ZodType>(catalog: S, options: Me
         data = JSON.parse(toText(raw), (key, value) => {
           if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKeyError(key);
           // JSON escapes can encode text a database refuses (half a UTF-16 pair, NUL): refuse it here, once.
-          if ((typeof value === "string" && unstorable(value)) || unstorable(key))
-            throw new UnstorableTextError();
+          if ((typeof value === "string" && unstorable(value)) || unstorable(key)) throw new UnstorableTextError();
           return value;
         });
       } catch (e) {
