@@ -70,6 +70,13 @@ describe("FRR NHRP", () => {
     ]);
   });
 
+  it("parses a shortcut still being resolved, which FRR prints without `via` (seen in the lab)", () => {
+    const json = { attr: { entriesCount: 1 }, table: [{ type: "incomplete", prefix: "192.168.12.1/32" }] };
+    expect(parseFrrNhrpShortcuts(json)).toEqual([
+      { type: "incomplete", prefix: "192.168.12.1/32", via: null, identity: null },
+    ]);
+  });
+
   it("parses show dmvpn json", () => {
     expect(parseFrrDmvpn(parseVtyshJson(fixture("frr-dmvpn.json")))).toEqual([
       { source: "198.51.100.11", destination: "203.0.113.1", notifierActive: true, installedSas: 1, identity: null },

@@ -19,7 +19,8 @@ const NhsRow = z.object({ interface: z.string(), fqdn: z.string(), nbma: z.strin
 const ShortcutRow = z.object({
   type: z.string(),
   prefix: z.string(),
-  via: z.string(),
+  // absent while the shortcut is still being resolved (FRR prints it only once the entry has a cache row)
+  via: z.string().optional(),
   identity: z.string().optional(),
 });
 

@@ -21,7 +21,12 @@ export type NhrpCacheRow = z.infer<typeof nhrpCacheRowSchema>;
 export const nhrpNhsRowSchema = z.looseObject({ interface: z.string(), nbma: z.string(), protocol: z.string() });
 export type NhrpNhsRow = z.infer<typeof nhrpNhsRowSchema>;
 
-export const nhrpShortcutRowSchema = z.looseObject({ type: z.string(), prefix: z.string(), via: z.string() });
+/** `via` is absent while a shortcut is still being resolved (the lab saw such a row). */
+export const nhrpShortcutRowSchema = z.looseObject({
+  type: z.string(),
+  prefix: z.string(),
+  via: z.string().optional(),
+});
 export type NhrpShortcutRow = z.infer<typeof nhrpShortcutRowSchema>;
 
 const bgpPeersSchema = z.record(z.string(), z.looseObject({ state: z.string(), pfxRcd: z.number().optional() }));
