@@ -28,3 +28,8 @@ export function getRuntime(): ConsoleRuntime {
   if (!runtime) throw new Error("console runtime not initialised: start the console through server.ts (npm start)");
   return runtime;
 }
+
+/** The runtime, or null where it was never set (tests that call routers without server.ts or a gateway). */
+export function findRuntime(): ConsoleRuntime | null {
+  return holder.__dmvpnRuntime ?? null;
+}

@@ -1,5 +1,11 @@
 import type { Db } from "@dmvpn/db";
-import { type AgentToConsole, type ConsoleToAgent, consoleMessage, SHOW_COMMAND_IDS } from "@dmvpn/protocol";
+import {
+  type AgentMessage,
+  type AgentToConsole,
+  type ConsoleToAgent,
+  consoleMessage,
+  ShowCommandId,
+} from "@dmvpn/protocol";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { AgentGateway } from "../gateway/gateway";
@@ -22,7 +28,7 @@ export type PingInput = z.infer<typeof pingInputSchema>;
 
 export const showInputSchema = z.object({
   siteId: z.string().min(1).max(64),
-  commandId: z.enum(SHOW_COMMAND_IDS),
+  commandId: ShowCommandId,
 });
 export type ShowInput = z.infer<typeof showInputSchema>;
 
@@ -30,56 +36,66 @@ export type ShowInput = z.infer<typeof showInputSchema>;
 const PING_TIMEOUT_MS = 40_000;
 const SHOW_TIMEOUT_MS = 20_000;
 
-async function siteWithAgent(db: Db, gateway: AgentGateway | null | undefined, siteId: string) {
-  const site = await db.site.findUnique({ where: { id: siteId }, select: { id: true, name: true, networkId: true } });
+/**
+ * Records who runs what on which router, then asks its agent and checks the reply type. The audit entry comes
+ * first: an attempt counts even when the router does not answer.
+ */
+async function runOnRouter<T extends "ping-result" | "show-result">(
+  db: Db,
+  gateway: AgentGateway | null | undefined,
+  actor: Actor,
+  run: { siteId: string; action: string; audited: unknown; message: ConsoleToAgent; timeoutMs: number; reply: T },
+): Promise<AgentMessage<T>> {
+  const site = await db.site.findUnique({
+    where: { id: run.siteId },
+    select: { id: true, name: true, networkId: true },
+  });
   if (!site) throw notFound("site");
-  if (!gateway?.isConnected(siteId)) {
+  if (!gateway?.isConnected(site.id)) {
     throw new DomainError("CONFLICT", `site ${site.name}: its agent is not connected, so nothing can run there`);
   }
-  return site;
-}
-
-async function ask(gateway: AgentGateway, siteId: string, message: ConsoleToAgent, timeoutMs: number) {
+  await recordAudit(db, actor, {
+    action: run.action,
+    entityType: "site",
+    entityId: site.id,
+    entityName: site.name,
+    networkId: site.networkId,
+    after: run.audited,
+  });
   let reply: AgentToConsole;
   try {
-    reply = await gateway.request(siteId, message, timeoutMs);
+    reply = await gateway.request(site.id, run.message, run.timeoutMs);
   } catch (e) {
     throw new DomainError("CONFLICT", (e as Error).message);
   }
   if (reply.type === "error") throw new DomainError("BAD_REQUEST", `the agent refused: ${reply.payload.message}`);
-  return reply;
+  if (reply.type !== run.reply) throw new DomainError("CONFLICT", `unexpected reply from the agent: ${reply.type}`);
+  return reply as AgentMessage<T>;
 }
 
 export async function runPing(db: Db, gateway: AgentGateway | null | undefined, actor: Actor, input: PingInput) {
-  const site = await siteWithAgent(db, gateway, input.siteId);
-  const { target, source, count } = input;
-  await recordAudit(db, actor, {
+  const { siteId, target, source, count } = input;
+  const { payload } = await runOnRouter(db, gateway, actor, {
+    siteId,
     action: "diagnostics.ping",
-    entityType: "site",
-    entityId: site.id,
-    entityName: site.name,
-    networkId: site.networkId,
-    after: { target, source: source ?? null, count },
+    audited: { target, source: source ?? null, count },
+    message: consoleMessage("ping", source === undefined ? { target, count } : { target, source, count }),
+    timeoutMs: PING_TIMEOUT_MS,
+    reply: "ping-result",
   });
-  const payload = source === undefined ? { target, count } : { target, source, count };
-  const reply = await ask(gateway!, site.id, consoleMessage("ping", payload), PING_TIMEOUT_MS);
-  if (reply.type !== "ping-result") throw new DomainError("CONFLICT", `unexpected reply from the agent: ${reply.type}`);
-  return { ...reply.payload, source: source ?? null, lossPercent: lossPercent(reply.payload) };
+  return { ...payload, source: source ?? null, lossPercent: lossPercent(payload) };
 }
 
 export async function runShow(db: Db, gateway: AgentGateway | null | undefined, actor: Actor, input: ShowInput) {
-  const site = await siteWithAgent(db, gateway, input.siteId);
-  await recordAudit(db, actor, {
+  const { payload } = await runOnRouter(db, gateway, actor, {
+    siteId: input.siteId,
     action: "diagnostics.show",
-    entityType: "site",
-    entityId: site.id,
-    entityName: site.name,
-    networkId: site.networkId,
-    after: { commandId: input.commandId },
+    audited: { commandId: input.commandId },
+    message: consoleMessage("show", { commandId: input.commandId }),
+    timeoutMs: SHOW_TIMEOUT_MS,
+    reply: "show-result",
   });
-  const reply = await ask(gateway!, site.id, consoleMessage("show", { commandId: input.commandId }), SHOW_TIMEOUT_MS);
-  if (reply.type !== "show-result") throw new DomainError("CONFLICT", `unexpected reply from the agent: ${reply.type}`);
-  return reply.payload;
+  return payload;
 }
 
 export function lossPercent(r: { sent: number; received: number }): number {

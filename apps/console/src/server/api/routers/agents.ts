@@ -1,7 +1,7 @@
 import type { AgentPlatform } from "@dmvpn/protocol";
 import { z } from "zod";
 import { notFound } from "../../errors";
-import { getRuntime } from "../../runtime";
+import { findRuntime } from "../../runtime";
 import { installCommand } from "../../services/agent-install";
 import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
 import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
@@ -9,14 +9,6 @@ import { siteAgentOutput } from "../rest-schemas";
 import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 const siteId = z.string().min(1).max(64);
-
-function runtimeGateway() {
-  try {
-    return getRuntime().gateway ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export const agentsRouter = createTRPCRouter({
   forSite: viewerProcedure
@@ -59,7 +51,7 @@ export const agentsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => revokeEnrollmentTokens(ctx.db, ctx.actor, input.siteId)),
   revokeCredential: adminProcedure.input(z.object({ siteId })).mutation(async ({ ctx, input }) => {
     await revokeAgentCredential(ctx.db, ctx.actor, input.siteId);
-    runtimeGateway()?.disconnect(input.siteId, "credential revoked");
+    findRuntime()?.gateway?.disconnect(input.siteId, "credential revoked");
     return { ok: true };
   }),
 });

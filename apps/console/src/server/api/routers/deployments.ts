@@ -1,6 +1,6 @@
 import { consoleMessage } from "@dmvpn/protocol";
 import { z } from "zod";
-import { getRuntime } from "../../runtime";
+import { findRuntime } from "../../runtime";
 import {
   createDeployment,
   deploymentOptionsSchema,
@@ -19,23 +19,15 @@ import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 const id = z.string().min(1).max(64);
 const tags = ["deployments"];
 
-function runtime() {
-  try {
-    return getRuntime();
-  } catch {
-    return null;
-  }
-}
-
 /** Asks a connected agent for its running config (whitelisted show command), 5 s at most. */
 const readRunningConfig: RunningConfigReader = async (siteId) => {
-  const gateway = runtime()?.gateway;
+  const gateway = findRuntime()?.gateway;
   if (!gateway?.isConnected(siteId)) return null;
   const reply = await gateway.request(siteId, consoleMessage("show", { commandId: "running-config" }), 5000);
   return reply.type === "show-result" && reply.payload.ok ? reply.payload.output : null;
 };
 
-const kick = () => runtime()?.deployments?.kick();
+const kick = () => findRuntime()?.deployments?.kick();
 
 export const deploymentsRouter = createTRPCRouter({
   /** Operators only: previews are rendered with the real configs (the key is masked in the diffs). */

@@ -1,18 +1,10 @@
-import { SHOW_COMMAND_IDS } from "@dmvpn/protocol";
+import { SHOW_COMMAND_IDS, ShowCommandId } from "@dmvpn/protocol";
 import { z } from "zod";
-import { getRuntime } from "../../runtime";
+import { findRuntime } from "../../runtime";
 import { pingInputSchema, runPing, runShow, showInputSchema } from "../../services/diagnostics";
 import { createTRPCRouter, operatorProcedure } from "../trpc";
 
 const tags = ["diagnostics"];
-
-function gateway() {
-  try {
-    return getRuntime().gateway ?? null;
-  } catch {
-    return null;
-  }
-}
 
 /** Running anything on a router is an operator's action and is audited, even a read-only show command. */
 export const diagnosticsRouter = createTRPCRouter({
@@ -37,7 +29,7 @@ export const diagnosticsRouter = createTRPCRouter({
         output: z.string(),
       }),
     )
-    .mutation(({ ctx, input }) => runPing(ctx.db, gateway(), ctx.actor, input)),
+    .mutation(({ ctx, input }) => runPing(ctx.db, findRuntime()?.gateway, ctx.actor, input)),
   show: operatorProcedure
     .meta({
       openapi: {
@@ -48,6 +40,6 @@ export const diagnosticsRouter = createTRPCRouter({
       },
     })
     .input(showInputSchema)
-    .output(z.object({ commandId: z.enum(SHOW_COMMAND_IDS), ok: z.boolean(), output: z.string() }))
-    .mutation(({ ctx, input }) => runShow(ctx.db, gateway(), ctx.actor, input)),
+    .output(z.object({ commandId: ShowCommandId, ok: z.boolean(), output: z.string() }))
+    .mutation(({ ctx, input }) => runShow(ctx.db, findRuntime()?.gateway, ctx.actor, input)),
 });
