@@ -21,9 +21,10 @@ function replay(moment: string, router: string): CommandRunner {
   const dir = join(CAPTURES, moment, router);
   if (!existsSync(dir)) throw new Error(`no capture ${moment}/${router}`);
   return async (argv) => {
-    const file = join(dir, `${slug(argv)}.txt`);
+    const base = join(dir, slug(argv));
+    const file = `${base}.txt`;
     if (!existsSync(file)) return { stdout: "", stderr: `${argv[0]}: not captured`, exitCode: 127 };
-    const exitCode = Number(readFileSync(join(dir, `${slug(argv)}.exit`), "utf8").trim());
+    const exitCode = Number(readFileSync(`${base}.exit`, "utf8").trim());
     return { stdout: readFileSync(file, "utf8"), stderr: "", exitCode };
   };
 }

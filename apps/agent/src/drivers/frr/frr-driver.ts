@@ -80,19 +80,17 @@ export class FrrDriver implements RouterDriver {
     for (const name of ["gre.sh", "iptables.sh"] as const) {
       const script = byName.get(name);
       if (script === undefined) continue;
-      const path = join(this.dir, name);
-      await writeFile(path, script, { mode: 0o700 });
-      await this.check(inNetns(this.o.netns, ["sh", "-e", path]), name);
+      await writeFile(join(this.dir, name), script, { mode: 0o700 });
+      await this.runScript(name);
     }
     const swanctl = byName.get("swanctl.conf");
     if (swanctl !== undefined) {
-      const path = this.o.swanctlConfPath ?? "/etc/swanctl/conf.d/dmvpn-agent.conf";
-      await writeFile(path, swanctl, { mode: 0o600 });
+      await writeFile(this.swanctlDropIn, swanctl, { mode: 0o600 });
       await writeFile(join(this.dir, "swanctl.conf"), swanctl, { mode: 0o600 });
       await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf");
     } else if (frrConf !== undefined && (await this.ipsecConfigured())) {
       // A whole config without swanctl.conf: IPsec was turned off. Drop ours, and --load-all unloads what is gone.
-      await rm(this.o.swanctlConfPath ?? "/etc/swanctl/conf.d/dmvpn-agent.conf", { force: true });
+      await rm(this.swanctlDropIn, { force: true });
       await rm(join(this.dir, "swanctl.conf"), { force: true });
       await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)");
     }
@@ -101,8 +99,7 @@ export class FrrDriver implements RouterDriver {
       // FRR 8.4 rewrites the GRE device when `tunnel source` changes (its link, and it drops the key and TTL), and
       // does not put it back when the source changes back, as the lab showed: run gre.sh again after FRR, so the
       // kernel's tunnel is the one the console rendered.
-      const gre = byName.get("gre.sh");
-      if (gre !== undefined) await this.check(inNetns(this.o.netns, ["sh", "-e", join(this.dir, "gre.sh")]), "gre.sh");
+      if (byName.has("gre.sh")) await this.runScript("gre.sh");
     }
   }
 
@@ -149,6 +146,15 @@ export class FrrDriver implements RouterDriver {
     const r = await this.run(showCommandArgv(this.collect, commandId));
     const output = r.stdout + r.stderr;
     return { ok: r.exitCode === 0 || /% No entries/.test(output), output };
+  }
+
+  private get swanctlDropIn(): string {
+    return this.o.swanctlConfPath ?? "/etc/swanctl/conf.d/dmvpn-agent.conf";
+  }
+
+  /** An applied script, from the state directory, inside the router's namespace. */
+  private runScript(name: "gre.sh" | "iptables.sh"): Promise<void> {
+    return this.check(inNetns(this.o.netns, ["sh", "-e", join(this.dir, name)]), name);
   }
 
   /** Only a deployment that carried a swanctl.conf (IPsec on) leaves a copy in the state directory. */
