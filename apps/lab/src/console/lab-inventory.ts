@@ -7,6 +7,7 @@ import {
   toInventoryYaml,
   validateNetworkSites,
 } from "@dmvpn/inventory";
+import { SMOKE_HOLDTIME_S, smokeNetwork } from "../scenarios/smoke-inventory";
 import type { LabRouterSpec } from "./lab-spec";
 
 /**
@@ -16,21 +17,13 @@ import type { LabRouterSpec } from "./lab-spec";
  * so a shortcut's expiry can be watched. The console allocates the tunnel addresses.
  */
 
-export const LAB_HOLDTIME_S = 30;
+export const LAB_HOLDTIME_S = SMOKE_HOLDTIME_S;
 
+/** The smoke's network (same prefix, GRE key, holdtime, iBGP), as the console will hold it. */
 export const labNetwork: NetworkSpec = networkSchema.parse({
-  name: "lab",
+  ...smokeNetwork,
   description: "DMVPN lab: FRR routers in the lab VM",
-  tunnelPrefix: "10.255.0.0/24",
-  greKey: 42,
-  nhrpNetworkId: 1,
-  nhrpHoldtime: LAB_HOLDTIME_S,
   phase: 3,
-  ipsecEnabled: false,
-  ipsecPsk: "lab-only-psk-not-used-0123456789",
-  routing: "bgp",
-  asnPlan: "single",
-  bgpAsn: 65000,
 });
 
 interface LabSiteDef {

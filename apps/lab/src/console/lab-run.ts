@@ -6,12 +6,14 @@ import { labDir, repoDir } from "../host/paths";
 import { ensureLabHost } from "../host/setup";
 import { bundleScenario } from "../host/smoke-run";
 import { killAllVms, newRunDir, runVm, type VmRunResult } from "../host/vm";
+import { sleep } from "../vm/exec";
 import { QEMU_HOST_ADDRESS } from "../vm/topology";
 import { type ConsoleProcess, ensureBuilt, startConsole } from "./console-process";
 import { LabApi, type LabSite } from "./lab-api";
 import { labInventoryYaml, labRouters } from "./lab-inventory";
 import { sendLabRequest } from "./lab-requests";
 import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput } from "./lab-spec";
+import { until } from "./until";
 
 const run = promisify(execFile);
 
@@ -37,26 +39,6 @@ export interface ConsoleLabOptions {
   /** qemu is killed after this long whatever happens */
   vmTimeoutMs?: number;
   statusIntervalSeconds?: number;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` (its errors count as "not yet") until it gives a value; `abort` ends the wait at once. */
-async function until<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-  abort: () => string | null = () => null,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const aborted = abort();
-    if (aborted) throw new Error(aborted);
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
-    await sleep(1000);
-  }
 }
 
 /**
@@ -133,7 +115,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
         for (const s of sites.values()) if (!(await api.agentConnected(s.id))) return undefined;
         return true;
       },
-      () => (vmExited ? `the VM stopped before every agent connected; see ${runDir}/output of the VM above` : null),
+      { abort: () => (vmExited ? `the VM stopped before every agent connected; see the VM's output above` : null) },
     );
     const ready = await readFile(join(runDir, LAB_FILES.ready), "utf8").then(
       (t) => JSON.parse(t) as { readyAfterMs: number },

@@ -5,6 +5,7 @@ import { deployAndWait, describeDeployment } from "./deploy";
 import type { LabSite, LabTopologyGraph } from "./lab-api";
 import { LAB_HOLDTIME_S, labHubNames, labSpokeNames, lanHost } from "./lab-inventory";
 import type { ConsoleLab } from "./lab-run";
+import { until } from "./until";
 
 /**
  * The checks of issue 7, made through the console's API only (REST with an API token): the console deploys the
@@ -33,24 +34,6 @@ export interface PhaseResult {
 export interface ScenarioResult {
   holdtimeSeconds: number;
   phases: Record<ScenarioPhase, PhaseResult>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, everyMs = 1000) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError = "";
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (e) {
-      lastError = ` (last error: ${(e as Error).message})`;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError}`);
-    await sleep(everyMs);
-  }
 }
 
 export async function runConsoleScenario(
@@ -161,7 +144,7 @@ export async function runConsoleScenario(
       "the console's topology to show the spoke1–spoke2 shortcut",
       90_000,
       async () => (shortcutEdge(await api.topology(), spoke1, spoke2) ? Date.now() - t0 : undefined),
-      500,
+      { everyMs: 500 },
     );
     const ping = await pinging;
     lastPacketAt = Date.now();
@@ -179,7 +162,6 @@ export async function runConsoleScenario(
       "the shortcut to expire and leave the topology",
       (LAB_HOLDTIME_S * 4 + 60) * 1000,
       async () => (shortcutEdge(await api.topology(), spoke1, spoke2) ? undefined : Date.now() - lastPacketAt),
-      1000,
     );
     return [`last packet → shortcut gone from the topology (holdtime ${LAB_HOLDTIME_S} s)`, gone];
   });
