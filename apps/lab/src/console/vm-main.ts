@@ -3,7 +3,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCommand, sleep } from "../vm/exec";
-import { LabTopology } from "../vm/topology";
+import { LabTopology, ns } from "../vm/topology";
 import {
   enrollmentTokensSchema,
   LAB_FILES,
@@ -26,12 +26,10 @@ const log = (msg: string) => console.log(`[lab-vm +${((Date.now() - started) / 1
 const AGENT_DIR = "/run/dmvpn-agent";
 const agents = new Map<string, ReturnType<typeof spawn>>();
 
-const nsenter = (router: string, ...argv: string[]) => ["nsenter", `--net=/run/netns/${router}`, ...argv];
-
 async function enrollAndStart(router: string, token: string, input: ReturnType<typeof labVmInputSchema.parse>) {
   const configPath = join(AGENT_DIR, router, "config.json");
   const enroll = await runCommand(
-    nsenter(
+    ns(
       router,
       process.execPath,
       input.agentBundle,
@@ -62,11 +60,8 @@ async function enrollAndStart(router: string, token: string, input: ReturnType<t
   await writeFile(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
 
   const out = createWriteStream(join(dir, LAB_FILES.logs, `${router}-agent.log`));
-  const child = spawn(
-    "nsenter",
-    [`--net=/run/netns/${router}`, process.execPath, input.agentBundle, "run", "--config", configPath],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const [command, ...args] = ns(router, process.execPath, input.agentBundle, "run", "--config", configPath);
+  const child = spawn(command as string, args, { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   child.on("exit", (code, signal) => log(`${router}: agent exited ${code ?? signal}`));

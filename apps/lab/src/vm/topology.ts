@@ -46,7 +46,7 @@ export interface TopologySpec {
  * Enters only the network namespace. `ip netns exec` also makes a mount namespace and remounts /sys, which costs
  * seconds per call under software emulation; nothing here needs that (FRR's path space keeps sockets apart).
  */
-const ns = (name: string, ...argv: string[]) => ["nsenter", `--net=/run/netns/${name}`, ...argv];
+export const ns = (name: string, ...argv: string[]) => ["nsenter", `--net=/run/netns/${name}`, ...argv];
 
 /** Quotes one word for sh; names and addresses here are plain, but a stray character must not become syntax. */
 export const shellQuote = (word: string): string =>
