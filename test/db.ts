@@ -33,8 +33,20 @@ export async function createTestDb(): Promise<{ db: PrismaClient; url: string; c
     db,
     url: url.toString(),
     cleanup: async () => {
-      await db.$disconnect();
-      psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      try {
+        // PrismaPg's $disconnect never returns while a transaction is still running: say so instead of hanging
+        await Promise.race([
+          db.$disconnect(),
+          new Promise((_, reject) =>
+            setTimeout(
+              () => reject(new Error("the test left a database query running: something it started was not awaited")),
+              10_000,
+            ).unref(),
+          ),
+        ]);
+      } finally {
+        psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
     },
   };
 }

@@ -39,7 +39,8 @@ async function main() {
     server.close();
     void agents
       .close()
-      .then(() => db.$disconnect())
+      // PrismaPg's $disconnect waits forever for a transaction cut off mid-way, so the exit does not wait on it
+      .then(() => Promise.race([db.$disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]))
       .finally(() => process.exit(0));
   };
   process.on("SIGINT", shutdown);

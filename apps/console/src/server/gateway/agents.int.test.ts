@@ -39,9 +39,9 @@ let hubId: string;
 let spokeId: string;
 
 /** The console's HTTP side for agents: the enrol endpoint (same validation as the route) and the WebSocket. */
-async function startConsole() {
+async function startConsole(consoleDb: PrismaClient = db) {
   services = await startAgentServices({
-    db,
+    db: consoleDb,
     bus,
     heartbeatSeconds: 1,
     connectWaitMs: 10_000,
@@ -197,8 +197,10 @@ describe("real agents against the console gateway", () => {
 
   it("connects, shows online and stores the status it reports", async () => {
     startAgent();
-    await until(async () => (await db.agent.findUnique({ where: { siteId: spokeId } }))?.connected, "agent online");
-    expect(events.some((e) => e.type === "agent.online" && e.siteId === spokeId)).toBe(true);
+    // the event is published after the write commits: both are there once it arrives
+    await until(() => events.some((e) => e.type === "agent.online" && e.siteId === spokeId), "agent.online event");
+    expect((await db.agent.findUnique({ where: { siteId: spokeId } }))?.connected).toBe(true);
+    expect(await db.siteEvent.count({ where: { siteId: spokeId, kind: "agent-online" } })).toBe(1);
     const status = await until(() => loadStoredStatus(db, spokeId), "status snapshot");
     expect(status.status.collectedAt).toBeTruthy();
     const view = await api.status.site({ siteId: spokeId });
@@ -372,6 +374,40 @@ describe("gateway message handling", () => {
     expect((await c.next("welcome")).payload.siteId).toBe(hubId);
     expect(c.ws.readyState).toBe(WebSocket.OPEN);
     c.ws.close();
+  });
+
+  it("a console shutdown right after an agent drops still records it offline, with the event", async () => {
+    // a database as slow as a remote PostgreSQL under load: the offline write is still running at shutdown
+    await stopConsole();
+    const offlineBefore = await db.siteEvent.count({ where: { siteId: hubId, kind: "agent-offline" } });
+    const slowDb = db.$extends({
+      query: {
+        agent: {
+          async update({ args, query }) {
+            await new Promise((r) => setTimeout(r, 300));
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    await startConsole(slowDb);
+    try {
+      const c = await open();
+      c.ws.send(hello(hubId, hubCredential));
+      await c.next("welcome");
+      await until(async () => (await db.agent.findUniqueOrThrow({ where: { siteId: hubId } })).connected, "online");
+      c.ws.terminate();
+      await until(() => !services.gateway.isConnected(hubId), "socket gone");
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      await stopConsole();
+    }
+    const stored = {
+      connected: (await db.agent.findUniqueOrThrow({ where: { siteId: hubId } })).connected,
+      offlineEvents: await db.siteEvent.count({ where: { siteId: hubId, kind: "agent-offline" } }),
+    };
+    await startConsole();
+    expect(stored).toEqual({ connected: false, offlineEvents: offlineBefore + 1 });
   });
 
   it("refuses a wrong credential and a credential used for another site", async () => {

@@ -73,6 +73,8 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxBytes * 4 });
   const bySite = new Map<string, Connection>();
   const listeners = new Set<AgentMessageListener>();
+  /** offline writes still running: close() waits for them so a shutdown never cuts one off */
+  const closing = new Set<Promise<void>>();
   let requestCounter = 0;
 
   const send = (ws: WebSocket, message: ConsoleToAgent) => {
@@ -102,16 +104,20 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       c.ws.close(4001, "authentication failed");
       return;
     }
-    // Stored first: if the write fails the connection stays unauthenticated rather than half-bound.
-    await db.agent.update({
-      where: { siteId: auth.siteId },
-      data: {
-        connected: true,
-        lastSeenAt: new Date(),
-        hostname: msg.payload.hostname,
-        version: msg.payload.agentVersion,
-        platform: msg.payload.platform,
-      },
+    // Stored first, with its event in one transaction: if the write fails the connection stays unauthenticated
+    // rather than half-bound, and whoever sees the agent online also sees the event that says so.
+    await db.$transaction(async (tx) => {
+      await tx.agent.update({
+        where: { siteId: auth.siteId },
+        data: {
+          connected: true,
+          lastSeenAt: new Date(),
+          hostname: msg.payload.hostname,
+          version: msg.payload.agentVersion,
+          platform: msg.payload.platform,
+        },
+      });
+      await recordSiteEvents(tx, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]);
     });
     const previous = bySite.get(auth.siteId);
     if (previous && previous !== c) {
@@ -123,7 +129,6 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     bySite.set(auth.siteId, c);
     c.lastSeenWritten = Date.now();
     send(c.ws, consoleMessage("welcome", { siteId: auth.siteId, heartbeatSeconds, serverTime: now() }));
-    await recordSiteEvents(db, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]);
     bus.publish({ type: "agent.online", siteId: auth.siteId, networkId: auth.networkId, at: now() });
     log("info", "agent connected", { siteId: auth.siteId, hostname: msg.payload.hostname });
   }
@@ -219,11 +224,12 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     if (!siteId || bySite.get(siteId) !== c) return;
     bySite.delete(siteId);
     try {
-      await db.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date() } });
-      if (c.networkId) {
-        await recordSiteEvents(db, siteId, c.networkId, [{ kind: "agent-offline", at: now() }]);
-        bus.publish({ type: "agent.offline", siteId, networkId: c.networkId, at: now() });
-      }
+      // one transaction: whoever sees the agent offline also sees the event that says so
+      await db.$transaction(async (tx) => {
+        await tx.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date() } });
+        if (c.networkId) await recordSiteEvents(tx, siteId, c.networkId, [{ kind: "agent-offline", at: now() }]);
+      });
+      if (c.networkId) bus.publish({ type: "agent.offline", siteId, networkId: c.networkId, at: now() });
     } catch (e) {
       log("warn", "could not record agent offline", { siteId, error: describeInternalError(e as Error) });
     }
@@ -247,7 +253,9 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     ws.on("error", (e) => log("warn", "agent socket error", { siteId: c.siteId, error: e.message }));
     ws.on("close", () => {
       clearTimeout(helloTimer);
-      void onClose(c);
+      const done = onClose(c);
+      closing.add(done);
+      void done.finally(() => closing.delete(done));
     });
   });
 
@@ -294,10 +302,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     },
     async close() {
       clearInterval(sweep);
-      const open = [...bySite.values()];
       for (const c of wss.clients) c.terminate();
-      await Promise.all(open.map((c) => onClose(c)));
+      // resolves once every socket has emitted close, so every offline write is in `closing` by then
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await Promise.all(closing);
     },
   };
 }
