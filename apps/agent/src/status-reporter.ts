@@ -4,10 +4,14 @@ import {
   deriveEvents,
   diffStatus,
   isEmptyDelta,
+  type SiteEvent,
   type SiteStatus,
 } from "@dmvpn/protocol";
 import type { RouterDriver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
+
+/** the protocol's limit per event message */
+const EVENTS_PER_MESSAGE = 1000;
 
 export interface StatusReporterOptions {
   driver: RouterDriver;
@@ -15,11 +19,15 @@ export interface StatusReporterOptions {
   send: (message: AgentToConsole) => boolean;
   onStatus?: (status: SiteStatus) => void;
   log?: Logger;
+  /** events kept while the console is unreachable; past this the oldest are dropped */
+  maxPendingEvents?: number;
 }
 
 /**
  * Collects status every interval; while connected sends a snapshot first, then deltas with a monotonic `seq`, and
- * events derived from consecutive statuses. Collection continues while disconnected (commit-confirm watches it).
+ * events derived from consecutive statuses. Collection continues while disconnected (commit-confirm watches it),
+ * and the events derived meanwhile are sent after the snapshot on reconnect: a spoke that lost its WAN usually lost
+ * the console too, and "hub1 lost at 03:12" is what the engineer wants to read afterwards.
  */
 export class StatusReporter {
   private seq = 0;
@@ -28,6 +36,9 @@ export class StatusReporter {
   private consoleView: SiteStatus | null = null;
   private timer: NodeJS.Timeout | null = null;
   private collecting = false;
+  /** derived but not yet delivered, oldest first */
+  private pendingEvents: SiteEvent[] = [];
+  private droppedEvents = 0;
   private readonly log: Logger;
 
   constructor(private readonly options: StatusReporterOptions) {
@@ -47,6 +58,7 @@ export class StatusReporter {
   resync(): void {
     this.consoleView = null;
     if (this.last) this.sendSnapshot(this.last);
+    this.sendPendingEvents();
   }
 
   disconnected(): void {
@@ -61,22 +73,44 @@ export class StatusReporter {
       const prev = this.last;
       this.last = status;
       this.options.onStatus?.(status);
-      if (prev) {
-        const events = deriveEvents(prev, status);
-        if (events.length && this.consoleView) this.options.send(agentMessage("event", { events }));
-      }
+      if (prev) this.queueEvents(deriveEvents(prev, status));
+      // status first, then the events: whoever reads an event finds the status that shows it
       if (!this.consoleView) {
         this.sendSnapshot(status);
-        return;
+      } else {
+        const delta = diffStatus(this.consoleView, status);
+        if (!isEmptyDelta(delta)) {
+          if (this.options.send(agentMessage("status-delta", { seq: ++this.seq, ...delta }))) this.consoleView = status;
+          else this.consoleView = null;
+        }
       }
-      const delta = diffStatus(this.consoleView, status);
-      if (isEmptyDelta(delta)) return;
-      if (this.options.send(agentMessage("status-delta", { seq: ++this.seq, ...delta }))) this.consoleView = status;
-      else this.consoleView = null;
+      this.sendPendingEvents();
     } catch (e) {
       this.log("warn", "status collection failed", { error: (e as Error).message });
     } finally {
       this.collecting = false;
+    }
+  }
+
+  private queueEvents(events: SiteEvent[]): void {
+    this.pendingEvents.push(...events);
+    const excess = this.pendingEvents.length - (this.options.maxPendingEvents ?? 5000);
+    if (excess > 0) {
+      this.pendingEvents.splice(0, excess);
+      this.droppedEvents += excess;
+    }
+  }
+
+  private sendPendingEvents(): void {
+    if (!this.consoleView) return;
+    if (this.droppedEvents) {
+      this.log("warn", "events dropped while the console was unreachable", { dropped: this.droppedEvents });
+      this.droppedEvents = 0;
+    }
+    while (this.pendingEvents.length) {
+      const events = this.pendingEvents.slice(0, EVENTS_PER_MESSAGE);
+      if (!this.options.send(agentMessage("event", { events }))) return;
+      this.pendingEvents.splice(0, events.length);
     }
   }
 
