@@ -73,6 +73,12 @@ describe("several simulated agents in one process sharing a fabric", () => {
     expect(console_.sites.get("spoke1")!.status!.shortcuts).toEqual([
       { type: "dynamic", prefix: "192.168.2.0/24", via: "10.255.0.12", identity: null },
     ]);
+    // spoke2's own report must show it registered first, or there is nothing for it to lose
+    await console_.waitUntil(
+      () => console_.sites.get("spoke2")?.status?.nhs.some((n) => n.registered),
+      10_000,
+      "spoke2 reports its registration",
+    );
     fleet.fabric.setSiteUp("spoke2", false);
     await console_.waitUntil(
       () => console_.sites.get("spoke2")?.events.find((e) => e.kind === "registration-lost"),
