@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createPrismaClient, type PrismaClient } from "@dmvpn/db";
+import { createPrismaClient, disconnectWithin, type PrismaClient } from "@dmvpn/db";
 import { inject } from "vitest";
 
 /** A fresh, migrated database of the suite's provider (copied from the template that global-setup made). */
@@ -34,16 +34,8 @@ export async function createTestDb(): Promise<{ db: PrismaClient; url: string; c
     url: url.toString(),
     cleanup: async () => {
       try {
-        // PrismaPg's $disconnect never returns while a transaction is still running: say so instead of hanging
-        await Promise.race([
-          db.$disconnect(),
-          new Promise((_, reject) =>
-            setTimeout(
-              () => reject(new Error("the test left a database query running: something it started was not awaited")),
-              10_000,
-            ).unref(),
-          ),
-        ]);
+        if (!(await disconnectWithin(db, 10_000)))
+          throw new Error("the test left a database query running: something it started was not awaited");
       } finally {
         psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       }

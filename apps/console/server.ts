@@ -3,7 +3,7 @@
 import { createServer } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createPrismaClient, resolveDatabase } from "@dmvpn/db";
+import { createPrismaClient, disconnectWithin, resolveDatabase } from "@dmvpn/db";
 import next from "next";
 import { readEnv } from "./src/env";
 import { createInMemoryBus } from "./src/server/bus";
@@ -39,8 +39,7 @@ async function main() {
     server.close();
     void agents
       .close()
-      // PrismaPg's $disconnect waits forever for a transaction cut off mid-way, so the exit does not wait on it
-      .then(() => Promise.race([db.$disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]))
+      .then(() => disconnectWithin(db, 5000))
       .finally(() => process.exit(0));
   };
   process.on("SIGINT", shutdown);

@@ -37,3 +37,14 @@ export function getDb(): PrismaClient {
   holder.__dmvpnPrisma ??= createPrismaClient();
   return holder.__dmvpnPrisma;
 }
+
+/**
+ * Disconnects, giving up after `ms`: PrismaPg's `$disconnect` never returns while a transaction is cut off
+ * mid-way (its pool waits for a connection nobody releases). True when the client did disconnect.
+ */
+export function disconnectWithin(db: PrismaClient, ms: number): Promise<boolean> {
+  return Promise.race([
+    db.$disconnect().then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref()),
+  ]);
+}
