@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { labCacheDir } from "../host/paths";
+import { waitFor } from "../vm/exec";
 import { LAB_FILES, type LabRequest, type LabResponse, labResponseSchema } from "./lab-spec";
 
 /** Drops a request into the run directory the VM watches and waits for its answer. */
@@ -14,12 +15,13 @@ export async function sendLabRequest(runDir: string, request: LabRequest, timeou
   await writeFile(`${file}.tmp`, JSON.stringify(request));
   await rename(`${file}.tmp`, file);
   const responseFile = join(runDir, LAB_FILES.responses, name);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (existsSync(responseFile)) return labResponseSchema.parse(JSON.parse(await readFile(responseFile, "utf8")));
-    if (Date.now() > deadline) throw new Error(`the lab VM did not answer ${request.action} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  return waitFor(
+    `the lab VM to answer ${request.action}`,
+    timeoutMs,
+    async () =>
+      existsSync(responseFile) ? labResponseSchema.parse(JSON.parse(await readFile(responseFile, "utf8"))) : undefined,
+    { everyMs: 300 },
+  );
 }
 
 /** The newest console lab whose VM is up and has not finished. */

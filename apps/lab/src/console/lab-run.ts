@@ -6,14 +6,13 @@ import { labDir, repoDir } from "../host/paths";
 import { ensureLabHost } from "../host/setup";
 import { bundleScenario } from "../host/smoke-run";
 import { killAllVms, newRunDir, runVm, type VmRunResult } from "../host/vm";
-import { sleep } from "../vm/exec";
+import { sleep, waitFor } from "../vm/exec";
 import { QEMU_HOST_ADDRESS } from "../vm/topology";
 import { type ConsoleProcess, ensureBuilt, startConsole } from "./console-process";
 import { LabApi, type LabSite } from "./lab-api";
 import { labInventoryYaml, labRouters } from "./lab-inventory";
 import { sendLabRequest } from "./lab-requests";
 import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput } from "./lab-spec";
-import { until } from "./until";
 
 const run = promisify(execFile);
 
@@ -108,14 +107,17 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
     void vm.then(() => {
       vmExited = true;
     });
-    await until(
+    await waitFor(
       "every agent to connect to the console",
       15 * 60_000,
       async () => {
         for (const s of sites.values()) if (!(await api.agentConnected(s.id))) return undefined;
         return true;
       },
-      { abort: () => (vmExited ? `the VM stopped before every agent connected; see the VM's output above` : null) },
+      {
+        retryErrors: true,
+        abort: () => (vmExited ? `the VM stopped before every agent connected; see the VM's output above` : null),
+      },
     );
     const ready = await readFile(join(runDir, LAB_FILES.ready), "utf8").then(
       (t) => JSON.parse(t) as { readyAfterMs: number },

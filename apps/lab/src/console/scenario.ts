@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SiteStatus } from "@dmvpn/protocol";
+import { type WaitOptions, waitFor } from "../vm/exec";
 import { deployAndWait, describeDeployment } from "./deploy";
 import type { LabSite, LabTopologyGraph } from "./lab-api";
 import { LAB_HOLDTIME_S, labHubNames, labSpokeNames, lanHost } from "./lab-inventory";
 import type { ConsoleLab } from "./lab-run";
-import { until } from "./until";
 
 /**
  * The checks of issue 7, made through the console's API only (REST with an API token): the console deploys the
@@ -35,6 +35,10 @@ export interface ScenarioResult {
   holdtimeSeconds: number;
   phases: Record<ScenarioPhase, PhaseResult>;
 }
+
+/** Every wait here asks the console (or a router through it): an error means "not yet", and the last one is named. */
+const until = <T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, options: WaitOptions = {}) =>
+  waitFor(what, timeoutMs, check, { retryErrors: true, ...options });
 
 export async function runConsoleScenario(
   lab: ConsoleLab,

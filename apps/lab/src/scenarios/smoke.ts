@@ -237,7 +237,9 @@ async function main(): Promise<void> {
     const traffic = keepPinging(spoke1, spoke2);
     const first = await traffic.firstSentAt;
     try {
-      const seen = await waitFor("spoke1 shortcut to spoke2", 60_000, () => shortcutTo("spoke1", spoke2), 250);
+      const seen = await waitFor("spoke1 shortcut to spoke2", 60_000, () => shortcutTo("spoke1", spoke2), {
+        everyMs: 250,
+      });
       const ms = Date.now() - first;
       result.observations.routeWithShortcut = await routeTo("spoke1", lanAddress(spoke2));
       result.observations.dmvpnWithShortcut = JSON.parse((await topology.vtysh("spoke1", "show dmvpn json")).stdout);

@@ -47,19 +47,36 @@ export async function mustRun(argv: string[], input?: string): Promise<string> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+export interface WaitOptions {
+  everyMs?: number;
+  /** errors from `check` count as "not yet" (a console or router still coming up); the last one is named on timeout */
+  retryErrors?: boolean;
+  /** ends the wait at once with the message it returns */
+  abort?: () => string | null;
+}
+
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,
   check: () => Promise<T | undefined>,
-  everyMs = 1000,
+  options: WaitOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError = "";
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
+    const aborted = options.abort?.();
+    if (aborted) throw new Error(aborted);
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (e) {
+      if (!options.retryErrors) throw e;
+      lastError = ` (last error: ${(e as Error).message})`;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${lastError}`);
+    await sleep(options.everyMs ?? 1000);
   }
 }
 

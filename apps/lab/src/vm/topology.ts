@@ -220,7 +220,9 @@ export class LabTopology {
     const pid = await this.daemonPid(name, daemon);
     if (pid === undefined) throw new Error(`${name}: ${daemon} has no pid file`);
     process.kill(pid, "SIGTERM");
-    await waitFor(`${name} ${daemon} to stop`, 15_000, async () => (isAlive(pid) ? undefined : true), 200);
+    await waitFor(`${name} ${daemon} to stop`, 15_000, async () => (isAlive(pid) ? undefined : true), {
+      everyMs: 200,
+    });
   }
 
   async readDaemonLog(name: string, daemon: FrrDaemon): Promise<string> {
