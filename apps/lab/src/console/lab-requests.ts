@@ -1,19 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { labCacheDir } from "../host/paths";
 import { waitFor } from "../vm/exec";
-import { LAB_FILES, type LabRequest, type LabResponse, labResponseSchema } from "./lab-spec";
+import { LAB_FILES, type LabRequest, type LabResponse, labResponseSchema, writeExchangeFile } from "./lab-spec";
 
 /** Drops a request into the run directory the VM watches and waits for its answer. */
 export async function sendLabRequest(runDir: string, request: LabRequest, timeoutMs = 120_000): Promise<LabResponse> {
   // Time first, so the VM handles requests in the order they were made, whoever made them.
   const name = `${Date.now().toString().padStart(15, "0")}-${randomBytes(3).toString("hex")}.json`;
-  // whole or not at all: the VM polls the directory for *.json
-  const file = join(runDir, LAB_FILES.requests, name);
-  await writeFile(`${file}.tmp`, JSON.stringify(request));
-  await rename(`${file}.tmp`, file);
+  await writeExchangeFile(join(runDir, LAB_FILES.requests, name), request);
   const responseFile = join(runDir, LAB_FILES.responses, name);
   return waitFor(
     `the lab VM to answer ${request.action}`,

@@ -1,3 +1,4 @@
+import { rename, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { FRR_DAEMONS } from "../vm/topology";
 
@@ -49,3 +50,9 @@ export const LAB_FILES = {
   responses: "responses",
   logs: "logs",
 } as const;
+
+/** A request or response, written whole (a temporary name, then renamed): the other side polls for *.json. */
+export async function writeExchangeFile(file: string, message: LabRequest | LabResponse): Promise<void> {
+  await writeFile(`${file}.tmp`, JSON.stringify(message));
+  await rename(`${file}.tmp`, file);
+}

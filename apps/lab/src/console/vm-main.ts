@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCommand, sleep } from "../vm/exec";
 import { LabTopology, ns } from "../vm/topology";
@@ -11,6 +11,7 @@ import {
   type LabResponse,
   labRequestSchema,
   labVmInputSchema,
+  writeExchangeFile,
 } from "./lab-spec";
 
 /**
@@ -99,10 +100,7 @@ async function serveRequests(topology: LabTopology): Promise<void> {
       } catch (e) {
         response = { ok: false, detail: (e as Error).message };
       }
-      // written whole, then renamed: the host polls for the name and must never read half a file
-      const file = join(dir, LAB_FILES.responses, name);
-      await writeFile(`${file}.tmp`, JSON.stringify(response));
-      await rename(`${file}.tmp`, file);
+      await writeExchangeFile(join(dir, LAB_FILES.responses, name), response);
       if (request?.action === "shutdown") return;
     }
     await sleep(300);
