@@ -220,16 +220,16 @@ export function createGateway(options: GatewayOptions): AgentGateway {
 
   async function onClose(c: Connection) {
     await c.chain;
-    const siteId = c.siteId;
-    if (!siteId || bySite.get(siteId) !== c) return;
+    const { siteId, networkId } = c; // hello sets both
+    if (!siteId || !networkId || bySite.get(siteId) !== c) return;
     bySite.delete(siteId);
     try {
       // one transaction: whoever sees the agent offline also sees the event that says so
       await db.$transaction(async (tx) => {
         await tx.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date() } });
-        if (c.networkId) await recordSiteEvents(tx, siteId, c.networkId, [{ kind: "agent-offline", at: now() }]);
+        await recordSiteEvents(tx, siteId, networkId, [{ kind: "agent-offline", at: now() }]);
       });
-      if (c.networkId) bus.publish({ type: "agent.offline", siteId, networkId: c.networkId, at: now() });
+      bus.publish({ type: "agent.offline", siteId, networkId, at: now() });
     } catch (e) {
       log("warn", "could not record agent offline", { siteId, error: describeInternalError(e as Error) });
     }
