@@ -398,6 +398,7 @@ describe("gateway message handling", () => {
       await until(async () => (await db.agent.findUniqueOrThrow({ where: { siteId: hubId } })).connected, "online");
       c.ws.terminate();
       await until(() => !services.gateway.isConnected(hubId), "socket gone");
+      // past the gateway's own bookkeeping, into the slow write: the moment a shutdown used to cut it off
       await new Promise((r) => setTimeout(r, 50));
     } finally {
       await stopConsole();
