@@ -39,20 +39,51 @@ function freePort() {
   });
 }
 
+// The first lines of a failure, without colour codes: CI logs are often read from the end, so the summary
+// repeats what failed and why.
+const firstLines = (message) =>
+  String(message ?? "")
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .filter((l) => l.trim())
+    .slice(0, 4)
+    .join("\n      ");
+
 function vitestCounts(file) {
-  if (!existsSync(file)) return { passed: 0, failed: 1 };
+  if (!existsSync(file)) return { passed: 0, failed: 1, failures: [] };
   const j = JSON.parse(readFileSync(file, "utf8"));
+  const failures = [];
+  for (const f of j.testResults ?? []) {
+    const name = path.relative(root, f.name);
+    // a file that failed outside its tests (an import error, a failing beforeAll)
+    if (f.status === "failed" && f.message) failures.push(`${name}: ${firstLines(f.message)}`);
+    for (const t of f.assertionResults ?? [])
+      if (t.status === "failed") failures.push(`${name} › ${t.fullName}: ${firstLines(t.failureMessages?.[0])}`);
+  }
   return {
     passed: j.numPassedTests,
     failed: j.numFailedTests + (j.numTotalTests === 0 ? 1 : 0),
     skipped: j.numPendingTests + j.numTodoTests,
+    failures,
   };
 }
 
 function playwrightCounts(file) {
-  if (!existsSync(file)) return { passed: 0, failed: 1 };
-  const s = JSON.parse(readFileSync(file, "utf8")).stats;
-  return { passed: s.expected, failed: s.unexpected + s.flaky, skipped: s.skipped };
+  if (!existsSync(file)) return { passed: 0, failed: 1, failures: [] };
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  const failures = [];
+  const walk = (suite, titles) => {
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === "unexpected" || t.status === "flaky") {
+          const error = t.results?.find((r) => r.error)?.error?.message;
+          failures.push(`${[...titles, spec.title].filter(Boolean).join(" › ")}: ${firstLines(error)}`);
+        }
+  };
+  walk(report, []);
+  const s = report.stats;
+  return { passed: s.expected, failed: s.unexpected + s.flaky, skipped: s.skipped, failures };
 }
 
 ensureInstalled();
@@ -119,8 +150,10 @@ if ((!only || only === "lab") && process.env.DMVPN_LAB !== "0") {
 }
 
 console.log("\n=== summary ===");
-for (const r of results)
+for (const r of results) {
   console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds}s)`);
+  for (const f of r.failures ?? []) console.log(`  ✗ ${f}`);
+}
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);
