@@ -25,6 +25,7 @@ const KEEP: string[][] = [
   ["protocols", "bgp"],
   ["protocols", "static"],
   ["vpn", "ipsec"],
+  ["policy", "prefix-list"],
 ];
 const FILES = [
   "interfaces_tunnel.xml.in",
@@ -32,6 +33,7 @@ const FILES = [
   "protocols_bgp.xml.in",
   "protocols_static.xml.in",
   "vpn_ipsec.xml.in",
+  "policy.xml.in",
 ];
 
 function gitShow(repo: string, ref: string, path: string): string {

@@ -20,6 +20,8 @@ export const IPSEC_NAMES = {
 } as const;
 
 export const BGP_SPOKE_PEER_GROUP = "SPOKES";
+/** The prefix list a phase-3 hub filters its fellow hubs' routes with (see BgpPlan.rejectFromHubs). */
+export const BGP_FROM_HUBS_PREFIX_LIST = "DMVPN-FROM-HUBS";
 export const NHRP_NFLOG_GROUP = 1;
 
 export const IKE_LIFETIME_SECONDS = 28800;

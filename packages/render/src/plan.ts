@@ -46,6 +46,12 @@ export interface BgpPlan {
   networks: string[];
   /** Phase-3 hub summaries (summary-only aggregates). */
   aggregates: string[];
+  /**
+   * Phase-3 hubs refuse these (the summaries) from their fellow hubs, so that each hub originates them itself.
+   * FRR before 9.0 does not install its own aggregate when it already holds an identical one from a peer; the
+   * lab caught it: one hub then only passed the other's summary on, and the spokes' summary went with that hub.
+   */
+  rejectFromHubs: string[];
 }
 
 export interface StaticRoute {
@@ -202,8 +208,10 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
       spokeNeighbors: null,
       networks: site.lanPrefixes,
       aggregates: [],
+      rejectFromHubs: [],
     };
 
+  const aggregates = network.phase === 3 && allSpokes ? spokeSummary(allSpokes) : [];
   const spokeNeighbors = allSpokes
     ? () =>
         allSpokes
@@ -227,7 +235,8 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
     },
     spokeNeighbors,
     networks: site.lanPrefixes,
-    aggregates: network.phase === 3 && allSpokes ? spokeSummary(allSpokes) : [],
+    aggregates,
+    rejectFromHubs: neighbors.length > 0 ? aggregates : [],
   };
 }
 

@@ -117,6 +117,32 @@ describe("renderSiteConfig", () => {
     expect(text(render("hub-1", "vyos-1.5"))).toContain("set protocols nhrp tunnel tun0 redirect");
   });
 
+  it("phase 3: a hub refuses its fellow hub's summaries, so that it always originates them itself", () => {
+    const filter = (target: RenderTarget, name = "hub-1") =>
+      text(render(name, target))
+        .split("\n")
+        .filter((l) => l.includes("DMVPN-FROM-HUBS"));
+    expect(filter("frr")).toEqual([
+      "ip prefix-list DMVPN-FROM-HUBS seq 10 deny 10.1.0.0/21",
+      "ip prefix-list DMVPN-FROM-HUBS seq 20 deny 192.168.50.0/24",
+      "ip prefix-list DMVPN-FROM-HUBS seq 30 permit 0.0.0.0/0 le 32",
+      "  neighbor 10.255.0.2 prefix-list DMVPN-FROM-HUBS in",
+    ]);
+    expect(filter("ios", "hub-2")).toContain("  neighbor 10.255.0.1 prefix-list DMVPN-FROM-HUBS in");
+    expect(filter("vyos-1.5")).toEqual(
+      expect.arrayContaining([
+        "set protocols bgp neighbor 10.255.0.2 address-family ipv4-unicast prefix-list import 'DMVPN-FROM-HUBS'",
+        "set policy prefix-list DMVPN-FROM-HUBS rule 20 prefix '192.168.50.0/24'",
+        "set policy prefix-list DMVPN-FROM-HUBS rule 30 action 'permit'",
+      ]),
+    );
+    // Spokes summarise nothing; a lone hub has no fellow to filter.
+    expect(filter("frr", "spoke-a")).toEqual([]);
+    expect(
+      text(renderSiteConfig({ network, site: site("hub-1"), hubs: [site("hub-1")], spokes, target: "frr" })),
+    ).not.toContain("prefix-list");
+  });
+
   it("phase 2 with per-spoke ASNs: hubs keep the spoke next hop, spokes speak eBGP with their own ASN", () => {
     const p2 = referenceNetwork({ phase: 2, asnPlan: "per-spoke" });
     const p2sites = referenceSites(p2);
@@ -131,6 +157,7 @@ describe("renderSiteConfig", () => {
     expect(hub).toContain("neighbor SPOKES remote-as external");
     expect(hub).toContain("neighbor SPOKES attribute-unchanged next-hop");
     expect(hub).not.toContain("aggregate-address");
+    expect(hub).not.toContain("prefix-list");
     expect(hub).not.toContain("redirect");
     const spoke = text(renderSiteConfig(input("spoke-a", "vyos-1.4")));
     expect(spoke).toContain("set protocols bgp system-as '4200000002'");

@@ -1,4 +1,5 @@
 import {
+  BGP_FROM_HUBS_PREFIX_LIST,
   BGP_SPOKE_PEER_GROUP,
   DPD_INTERVAL_SECONDS,
   ESP_LIFETIME_SECONDS,
@@ -10,6 +11,7 @@ import {
 } from "../naming";
 import { type SitePlan, STATIC_TUNNEL_ROUTE_DISTANCE, type StaticRoute } from "../plan";
 import { RenderError, type RenderedFile } from "../types";
+import { denyPrefixList } from "./prefix-list";
 
 /** Plain Linux: iproute2 GRE, FRR 8.4 (nhrpd, bgpd, staticd), strongSwan swanctl, iptables. */
 const GRE = TUNNEL_INTERFACE.frr;
@@ -78,6 +80,8 @@ function frrConf(plan: SitePlan): string {
   out.push(` tunnel source ${plan.site.wanInterface}`, " no link-detect", "exit", "!");
 
   const bgp = plan.bgp;
+  if (bgp && bgp.rejectFromHubs.length > 0)
+    out.push(...denyPrefixList(BGP_FROM_HUBS_PREFIX_LIST, bgp.rejectFromHubs), "!");
   if (bgp) {
     out.push(
       `router bgp ${bgp.asn}`,
@@ -111,7 +115,11 @@ function frrConf(plan: SitePlan): string {
       if (bgp.spokes.routeReflectorClient) out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} route-reflector-client`);
       if (bgp.spokes.keepNextHop) out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} attribute-unchanged next-hop`);
     }
-    for (const n of bgp.neighbors) out.push(`  neighbor ${n.address} activate`);
+    for (const n of bgp.neighbors) {
+      out.push(`  neighbor ${n.address} activate`);
+      if (bgp.rejectFromHubs.length > 0)
+        out.push(`  neighbor ${n.address} prefix-list ${BGP_FROM_HUBS_PREFIX_LIST} in`);
+    }
     out.push(" exit-address-family", "exit", "!");
   }
 

@@ -1,5 +1,6 @@
 import type { FieldIssue } from "@dmvpn/inventory";
 import {
+  BGP_FROM_HUBS_PREFIX_LIST,
   BGP_SPOKE_PEER_GROUP,
   DPD_INTERVAL_SECONDS,
   ESP_LIFETIME_SECONDS,
@@ -12,6 +13,7 @@ import type { SitePlan } from "../plan";
 import { DH_GROUPS, type Encryption, type Integrity } from "../proposal";
 import { prefixMask } from "../summary";
 import { RenderError, type RenderedFile } from "../types";
+import { denyPrefixList } from "./prefix-list";
 
 /** Cisco IOS / IOS-XE DMVPN with IKEv2. */
 const TUN = TUNNEL_INTERFACE.ios;
@@ -113,6 +115,8 @@ export function renderIos(plan: SitePlan): RenderedFile[] {
   if (ike) out.push(` tunnel protection ipsec profile ${NAME}`);
   out.push("!");
 
+  if (bgp && bgp.rejectFromHubs.length > 0)
+    out.push(...denyPrefixList(BGP_FROM_HUBS_PREFIX_LIST, bgp.rejectFromHubs), "!");
   if (bgp) {
     out.push(
       `router bgp ${bgp.asn}`,
@@ -141,7 +145,11 @@ export function renderIos(plan: SitePlan): RenderedFile[] {
       out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} activate`);
       if (bgp.spokes.routeReflectorClient) out.push(`  neighbor ${BGP_SPOKE_PEER_GROUP} route-reflector-client`);
     }
-    for (const n of bgp.neighbors) out.push(`  neighbor ${n.address} activate`);
+    for (const n of bgp.neighbors) {
+      out.push(`  neighbor ${n.address} activate`);
+      if (bgp.rejectFromHubs.length > 0)
+        out.push(`  neighbor ${n.address} prefix-list ${BGP_FROM_HUBS_PREFIX_LIST} in`);
+    }
     for (const n of spokeNeighbors) {
       out.push(`  neighbor ${n.address} activate`);
       if (bgp.spokes?.keepNextHop) out.push(`  neighbor ${n.address} next-hop-unchanged`);

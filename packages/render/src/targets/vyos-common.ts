@@ -1,5 +1,6 @@
 import type { FieldIssue } from "@dmvpn/inventory";
 import {
+  BGP_FROM_HUBS_PREFIX_LIST,
   BGP_SPOKE_PEER_GROUP,
   DPD_INTERVAL_SECONDS,
   DPD_TIMEOUT_SECONDS,
@@ -96,6 +97,11 @@ export function vyosBgp(plan: SitePlan, hostRoutes: boolean): VyosSet[] {
   for (const n of bgp.neighbors) {
     const nb = [...b, "neighbor", n.address];
     out.push({ path: [...nb, "address-family", "ipv4-unicast"] });
+    if (bgp.rejectFromHubs.length > 0)
+      out.push({
+        path: [...nb, "address-family", "ipv4-unicast", "prefix-list", "import"],
+        value: BGP_FROM_HUBS_PREFIX_LIST,
+      });
     out.push({ path: [...nb, "description"], value: n.description });
     if (hostRoutes) out.push({ path: [...nb, "disable-connected-check"] });
     out.push({ path: [...nb, "remote-as"], value: String(n.remoteAs) });
@@ -110,6 +116,16 @@ export function vyosBgp(plan: SitePlan, hostRoutes: boolean): VyosSet[] {
       out.push({ path: [...pg, "address-family", "ipv4-unicast", "route-reflector-client"] });
     if (hostRoutes) out.push({ path: [...pg, "disable-connected-check"] });
     out.push({ path: [...pg, "remote-as"], value: bgp.spokes.remoteAs });
+  }
+  if (bgp.rejectFromHubs.length > 0) {
+    const list = ["policy", "prefix-list", BGP_FROM_HUBS_PREFIX_LIST, "rule"];
+    const rules = bgp.rejectFromHubs.map((p, i) => ({ n: String((i + 1) * 10), action: "deny", prefix: p }));
+    rules.push({ n: String((rules.length + 1) * 10), action: "permit", prefix: "0.0.0.0/0" });
+    for (const r of rules) {
+      out.push({ path: [...list, r.n, "action"], value: r.action });
+      out.push({ path: [...list, r.n, "prefix"], value: r.prefix });
+    }
+    out.push({ path: [...list, String(rules.length * 10), "le"], value: "32" });
   }
   return out;
 }
