@@ -60,6 +60,7 @@ const pingResult = z.object({
   rttAvgMs: z.number().nullable(),
   output: z.string(),
 });
+export type LabPing = z.infer<typeof pingResult>;
 
 export class LabApi {
   constructor(
