@@ -45,7 +45,7 @@ const firstLines = (message) =>
   String(message ?? "")
     .replace(/\x1b\[[0-9;]*m/g, "")
     .split("\n")
-    .filter((l) => l.trim())
+    .filter((l) => l.trim() && !/^\s*at /.test(l))
     .slice(0, 4)
     .join("\n      ");
 
