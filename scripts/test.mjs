@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { ensureConsoleBuilt, ensureInstalled, root } from "./prepare.mjs";
 
 const only = process.argv[2]; // optional: unit | integration | e2e | lab
@@ -42,8 +43,7 @@ function freePort() {
 // The first lines of a failure, without colour codes: CI logs are often read from the end, so the summary
 // repeats what failed and why.
 const firstLines = (message) =>
-  String(message ?? "")
-    .replace(/\x1b\[[0-9;]*m/g, "")
+  stripVTControlCharacters(String(message ?? ""))
     .split("\n")
     .filter((l) => l.trim() && !/^\s*at /.test(l))
     .slice(0, 4)
