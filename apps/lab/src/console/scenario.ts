@@ -110,6 +110,28 @@ export async function runConsoleScenario(
     );
   const lanPing = (from: LabSite, to: LabSite, count: number) =>
     api.ping(from.id, lanHost(to.name), lanHost(from.name), count);
+  /** Pings spoke1's LAN → spoke2's until replies come back; the error quotes the last ping. */
+  const lansReach = async (what: string, timeoutMs: number) => {
+    let lastPing = "";
+    return until(what, timeoutMs, async () => {
+      const p = await lanPing(spoke1, spoke2, 3);
+      lastPing = p.output;
+      return p.received > 0 ? p : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; last ping: ${lastPing}`);
+    });
+  };
+  /** true once every one of `among` has BGP Established with every hub */
+  const bgpEstablished = async (among: LabSite[]) => {
+    for (const s of among) {
+      const status = await statusOf(s);
+      for (const h of hubs) {
+        const n = status.bgpNeighbors.find((b) => b.address === h.tunnelAddress);
+        if (n?.state !== "Established") return undefined;
+      }
+    }
+    return true;
+  };
 
   const originatesSummaries = async (hub: LabSite) => {
     const shown = await lab.request({
@@ -154,16 +176,7 @@ export async function runConsoleScenario(
   });
 
   await phase("bgp", async () => {
-    await until("BGP Established from every spoke to both hubs", 3 * 60_000, async () => {
-      for (const s of spokes) {
-        const status = await statusOf(s);
-        for (const h of hubs) {
-          const n = status.bgpNeighbors.find((b) => b.address === h.tunnelAddress);
-          if (n?.state !== "Established") return undefined;
-        }
-      }
-      return true;
-    });
+    await until("BGP Established from every spoke to both hubs", 3 * 60_000, () => bgpEstablished(spokes));
     // Each hub must originate the spokes' summary itself. FRR 8.4 does not when its fellow hub's identical
     // aggregate reached it first (the renderer now filters it, see BgpPlan.rejectFromHubs); the hub then only
     // passed that one on, and the spokes lost the summary with the other hub. The console has no BGP table view,
@@ -243,13 +256,18 @@ export async function runConsoleScenario(
     const t0 = Date.now();
     await api.updateSite(spoke1.id, { wanInterface: "eth0" });
     await until("spoke1 registered with both hubs again", 3 * 60_000, () => allRegistered([spoke1], labHubNames));
-    const ping = await lanPing(spoke1, spoke2, 3);
-    if (ping.received === 0) throw new Error(`spoke1's LAN cannot reach spoke2's after the rollback: ${ping.output}`);
+    // spoke1's BGP sessions went down with its registrations; its routes to the other LANs come back with them
+    // (FRR retries a failed connection after up to 120 s), so reachability is checked once they are up again.
+    await until("spoke1's BGP sessions with both hubs Established again", 4 * 60_000, () => bgpEstablished([spoke1]));
+    const ping = await lansReach("spoke1's LAN to reach spoke2's after the rollback", 60_000);
     // The router runs the confirmed config again, which is what the inventory renders once more: nothing to do.
     const { deployment } = await deployAndWait(api, { siteIds: [spoke1.id] });
     const item = deployment.items.find((i) => i.siteId === spoke1.id);
     if (item?.status !== "unchanged") throw new Error(`expected unchanged: ${describeDeployment(deployment)}`);
-    return [`registered again, LAN ping ${ping.received}/${ping.sent}, re-deploy: ${item.status}`, Date.now() - t0];
+    return [
+      `registered and BGP Established again, LAN ping ${ping.received}/${ping.sent}, re-deploy: ${item.status}`,
+      Date.now() - t0,
+    ];
   });
 
   await phase("failover", async () => {
@@ -271,14 +289,7 @@ export async function runConsoleScenario(
     // instant, another needed 47 s where most need 2–4 s); what must hold is that the LANs reach each other
     // through hub2 once routing has moved, so the bound is generous and the figure is reported.
     const reachT0 = Date.now();
-    let lastPing = "";
-    const ping = await until("spoke1's LAN to reach spoke2's through hub2", 150_000, async () => {
-      const p = await lanPing(spoke1, spoke2, 3);
-      lastPing = p.output;
-      return p.received > 0 ? p : undefined;
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}; last ping: ${lastPing}`);
-    });
+    const ping = await lansReach("spoke1's LAN to reach spoke2's through hub2", 150_000);
     const reachedAfter = Date.now() - reachT0;
     // hub1 can no longer reach anyone, so its BGP sessions end only when their hold timers expire. Routing must
     // still carry the LANs through hub2 then, on hub2's own summary.
@@ -290,13 +301,7 @@ export async function runConsoleScenario(
       return true;
     });
     const expiredAfter = Date.now() - t0;
-    const after = await until("spoke1's LAN to reach spoke2's once hub1's BGP is gone", 60_000, async () => {
-      const p = await lanPing(spoke1, spoke2, 3);
-      lastPing = p.output;
-      return p.received > 0 ? p : undefined;
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}; last ping: ${lastPing}`);
-    });
+    const after = await lansReach("spoke1's LAN to reach spoke2's once hub1's BGP is gone", 60_000);
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     return [
       `hub1 nhrpd stopped → spokes report it lost; LAN ping through hub2 ${ping.received}/${ping.sent}, ${seconds(reachedAfter)} after the loss was reported; hub1's BGP sessions expired ${seconds(expiredAfter)} after the stop, LAN ping then ${after.received}/${after.sent}`,
