@@ -10,6 +10,7 @@ import {
 } from "../naming";
 import type { SitePlan, StaticRoute } from "../plan";
 import { DH_GROUPS } from "../proposal";
+import { denyThenPermitAll } from "./prefix-list";
 
 /** One `set` command: the path (tag values included) and, for leaves that take one, the value. */
 export interface VyosSet {
@@ -118,14 +119,12 @@ export function vyosBgp(plan: SitePlan, hostRoutes: boolean): VyosSet[] {
     out.push({ path: [...pg, "remote-as"], value: bgp.spokes.remoteAs });
   }
   if (bgp.rejectFromHubs.length > 0) {
-    const list = ["policy", "prefix-list", BGP_FROM_HUBS_PREFIX_LIST, "rule"];
-    const rules = bgp.rejectFromHubs.map((p, i) => ({ n: String((i + 1) * 10), action: "deny", prefix: p }));
-    rules.push({ n: String((rules.length + 1) * 10), action: "permit", prefix: "0.0.0.0/0" });
-    for (const r of rules) {
-      out.push({ path: [...list, r.n, "action"], value: r.action });
-      out.push({ path: [...list, r.n, "prefix"], value: r.prefix });
+    for (const r of denyThenPermitAll(bgp.rejectFromHubs)) {
+      const rule = ["policy", "prefix-list", BGP_FROM_HUBS_PREFIX_LIST, "rule", String(r.seq)];
+      out.push({ path: [...rule, "action"], value: r.action });
+      out.push({ path: [...rule, "prefix"], value: r.prefix });
+      if (r.le !== undefined) out.push({ path: [...rule, "le"], value: String(r.le) });
     }
-    out.push({ path: [...list, String(rules.length * 10), "le"], value: "32" });
   }
   return out;
 }
