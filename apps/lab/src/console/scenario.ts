@@ -121,14 +121,14 @@ export async function runConsoleScenario(
       throw new Error(`${e.message}; last ping: ${lastPing}`);
     });
   };
+  /** the state a site reports for its BGP session with `hub` */
+  const bgpStateWith = (status: SiteStatus, hub: LabSite) =>
+    status.bgpNeighbors.find((b) => b.address === hub.tunnelAddress)?.state;
   /** true once every one of `among` has BGP Established with every hub */
   const bgpEstablished = async (among: LabSite[]) => {
     for (const s of among) {
       const status = await statusOf(s);
-      for (const h of hubs) {
-        const n = status.bgpNeighbors.find((b) => b.address === h.tunnelAddress);
-        if (n?.state !== "Established") return undefined;
-      }
+      if (hubs.some((h) => bgpStateWith(status, h) !== "Established")) return undefined;
     }
     return true;
   };
@@ -294,10 +294,7 @@ export async function runConsoleScenario(
     // hub1 can no longer reach anyone, so its BGP sessions end only when their hold timers expire. Routing must
     // still carry the LANs through hub2 then, on hub2's own summary.
     await until("the spokes' BGP sessions with hub1 to expire", 5 * 60_000, async () => {
-      for (const s of spokes) {
-        const n = (await statusOf(s)).bgpNeighbors.find((b) => b.address === hub1.tunnelAddress);
-        if (n?.state === "Established") return undefined;
-      }
+      for (const s of spokes) if (bgpStateWith(await statusOf(s), hub1) === "Established") return undefined;
       return true;
     });
     const expiredAfter = Date.now() - t0;
