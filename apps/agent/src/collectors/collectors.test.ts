@@ -1,12 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SiteStatus } from "@dmvpn/protocol";
 import { describe, expect, it } from "vitest";
 import { parseFrrBgpSummary } from "./frr-bgp";
 import { parseFrrDmvpn } from "./frr-dmvpn";
 import { parseFrrNhrpCache, parseFrrNhrpNhs, parseFrrNhrpShortcuts } from "./frr-nhrp";
 import { parseIpLink } from "./ip-link";
-import { parseExpiresIn, parseOpennhrpShow } from "./opennhrp";
 import { parseSwanctlSas } from "./swanctl";
 import { CollectorError, parseVtyshJson } from "./vtysh-output";
 
@@ -161,50 +159,5 @@ describe("ip -j -s link", () => {
     expect(parseIpLink([{ ifname: "gre1", flags: ["POINTOPOINT", "NOARP"], operstate: "DOWN" }])[0]!.operState).toBe(
       "down",
     );
-  });
-});
-
-describe("opennhrp (VyOS 1.4)", () => {
-  it("parses blocks with Expires-In m:ss, NAT OA and hubs", () => {
-    const s = parseOpennhrpShow(fixture("opennhrp-show.txt"));
-    expect(s.cache.map((c) => [c.type, c.protocolAddress, c.expiresInSeconds])).toEqual([
-      ["local", "10.255.0.11", null],
-      ["static", "10.255.0.1", 292],
-      ["static", "10.255.0.2", null],
-      ["cached", "10.255.0.12", 90],
-    ]);
-    expect(s.cache[3]).toMatchObject({
-      nbma: "198.51.100.7",
-      claimedNbma: "192.168.1.12",
-      flags: { used: true, up: true },
-    });
-    expect(s.nhs).toEqual([
-      { interface: "tun0", nbma: "203.0.113.1", protocolAddress: "10.255.0.1", registered: true },
-      { interface: "tun0", nbma: "203.0.113.2", protocolAddress: null, registered: false },
-    ]);
-    expect(s.shortcuts).toEqual([
-      { type: "shortcut-route", prefix: "192.168.12.0/24", via: "10.255.0.12", identity: null },
-    ]);
-  });
-
-  it("parses an empty table and rejects an error status", () => {
-    expect(parseOpennhrpShow(fixture("opennhrp-empty.txt"))).toEqual({ cache: [], nhs: [], shortcuts: [] });
-    expect(() => parseOpennhrpShow("Status: failed\n")).toThrow(/failed/);
-    expect(parseExpiresIn("1:02:03")).toBe(3723);
-  });
-
-  it("produces rows that validate against the protocol schemas", () => {
-    const s = parseOpennhrpShow(fixture("opennhrp-show.txt"));
-    const status = {
-      collectedAt: new Date(0).toISOString(),
-      tunnels: [],
-      nhrpCache: s.cache,
-      nhs: s.nhs,
-      shortcuts: s.shortcuts,
-      dmvpnPeers: [],
-      ipsecSas: parseSwanctlSas(fixture("swanctl-list-sas-pretty.txt")),
-      bgpNeighbors: parseFrrBgpSummary(parseVtyshJson(fixture("frr-bgp-summary.json"))),
-    };
-    expect(SiteStatus.safeParse(status).success).toBe(true);
   });
 });

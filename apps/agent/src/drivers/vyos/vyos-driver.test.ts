@@ -7,8 +7,6 @@ import type { CommandResult, CommandRunner } from "../exec";
 import { commitConfirmMinutes, configLines } from "./vyos-commands";
 import { VyosDriver } from "./vyos-driver";
 
-const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../../collectors/fixtures", name), "utf8");
-
 /** Records every command and the vbash script it ran; answers from a table. */
 function recorder(answer: (argv: string[], script: string | null) => Partial<CommandResult> = () => ({})) {
   const calls: { argv: string[]; script: string | null; input?: string }[] = [];
@@ -102,42 +100,5 @@ describe("VyOS command sequences", () => {
       configLines([{ name: "c", content: "delete protocols nhrp\nset protocols nhrp tunnel tun0 holdtime '300'" }]),
     ).toHaveLength(2);
     expect(commitConfirmMinutes(60)).toBe(2);
-  });
-});
-
-describe("VyOS status", () => {
-  it("1.4 reads NHRP from opennhrpctl and BGP from vtysh", async () => {
-    const { calls, run } = recorder((argv) => {
-      if (argv.includes("opennhrpctl")) return { stdout: fixture("opennhrp-show.txt") };
-      if (argv[0] === "vtysh") return { stdout: fixture("frr-bgp-summary.json") };
-      if (argv[0] === "swanctl") return { stdout: fixture("swanctl-list-sas-pretty.txt") };
-      if (argv[0] === "ip") return { stdout: fixture("ip-link-gre1.json") };
-      return { exitCode: 127 };
-    });
-    const s = await new VyosDriver({ version: "1.4", stateDir: stateDir(), run }).collectStatus();
-    expect(s.nhs.map((n) => n.registered)).toEqual([true, false]);
-    expect(s.bgpNeighbors).toHaveLength(2);
-    expect(s.ipsecSas).toHaveLength(3);
-    expect(calls.some((c) => c.argv.join(" ") === "sudo opennhrpctl show")).toBe(true);
-    expect(calls.some((c) => c.argv.join(" ") === "ip -j -s link show dev tun0")).toBe(true);
-  });
-
-  it("1.5 reads NHRP from vtysh JSON, treating '% No entries' (exit 1) as empty", async () => {
-    const { run } = recorder((argv) => {
-      const cmd = argv.at(-1) ?? "";
-      if (cmd === "show ip nhrp cache json") return { stdout: fixture("frr-nhrp-cache.json") };
-      if (cmd === "show ip nhrp nhs json") return { stdout: fixture("frr-nhrp-nhs.json") };
-      if (cmd === "show ip nhrp shortcut json") return { stdout: fixture("frr-nhrp-shortcut.txt") };
-      if (cmd.startsWith("show dmvpn")) return { stdout: fixture("frr-no-entries.txt"), exitCode: 1 };
-      if (cmd.startsWith("show bgp")) return { stdout: "{}" };
-      return { exitCode: 1, stderr: "not found" };
-    });
-    const s = await new VyosDriver({ version: "1.5", stateDir: stateDir(), run }).collectStatus();
-    expect(s.nhrpCache).toHaveLength(4);
-    expect(s.nhs[0]!.registered).toBe(true);
-    expect(s.shortcuts).toHaveLength(2);
-    expect(s.dmvpnPeers).toEqual([]);
-    expect(s.ipsecSas).toEqual([]);
-    expect(s.tunnels).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigFile, ShowCommandId, SiteStatus } from "@dmvpn/protocol";
-import { type CollectOptions, collectRouterStatus, showCommandArgv } from "../../collectors/collect";
+import { type CollectOptions, showCommandArgv } from "../../collectors/collect";
 import { parsePingOutput } from "../../collectors/ping";
+import { collectVyosStatus, vyosCollectOptions } from "../../collectors/vyos-status";
 import { ApplyError, type PingOutcome, type RouterDriver, type SavedConfig } from "../driver";
 import { type CommandRunner, runCommand } from "../exec";
 import {
@@ -33,13 +34,7 @@ export class VyosDriver implements RouterDriver {
   constructor(private readonly o: VyosDriverOptions) {
     this.platform = o.version === "1.4" ? "vyos-1.4" : "vyos-1.5";
     this.run = o.run ?? runCommand;
-    this.collect = {
-      run: this.run,
-      vtysh: ["vtysh"],
-      wrap: (argv) => (argv[0] === "opennhrpctl" ? ["sudo", ...argv] : argv),
-      tunnelInterface: o.tunnelInterface ?? "tun0",
-      nhrp: o.version === "1.4" ? "opennhrp" : "frr",
-    };
+    this.collect = vyosCollectOptions(o.version, this.run, o.tunnelInterface ?? "tun0");
   }
 
   private path(name: string): string {
@@ -69,7 +64,7 @@ export class VyosDriver implements RouterDriver {
   }
 
   collectStatus(): Promise<SiteStatus> {
-    return collectRouterStatus(this.collect);
+    return collectVyosStatus(this.o.version, this.collect);
   }
 
   async ping(target: string, source: string | undefined, count: number): Promise<PingOutcome> {
