@@ -11,7 +11,8 @@ import { VyosDriver } from "./vyos-driver";
 /**
  * The VyOS driver's status collection end to end, command execution injected. Every answer is real output: FRR 8.4.4
  * as the lab VM printed it (apps/lab/captures, the same captures frr-captures.test.ts replays), opennhrp 0.14.1 as
- * captured here (collectors/fixtures/opennhrp-0.14.1) and swanctl's --list-sas --pretty fixture.
+ * captured here (collectors/fixtures/opennhrp-0.14.1) and strongSwan 5.9.8 as captured here
+ * (collectors/fixtures/swanctl-5.9.8).
  */
 const LAB = join(import.meta.dirname, "../../../../lab/captures/frr-8.4.4");
 
@@ -48,7 +49,7 @@ function vyosRouter(o: { moment: string; router: string; opennhrp?: string; open
       return { stdout: opennhrpCapture(o.opennhrpConf), stderr: "", exitCode: 0 };
     }
     if (command === "swanctl --list-sas --pretty") {
-      return { stdout: readCapture("swanctl-list-sas-pretty.txt"), stderr: "", exitCode: 0 };
+      return { stdout: readCapture("swanctl-5.9.8/spoke-established-no-child.txt"), stderr: "", exitCode: 0 };
     }
     const labArgv =
       command === "ip -j -s link show dev tun0" ? ["ip", "-j", "-s", "link", "show", "dev", "gre1"] : argv;
@@ -80,7 +81,9 @@ describe("VyOS 1.4 status: opennhrp, swanctl, BGP from vtysh", () => {
       ["10.255.0.1", "Established"],
       ["10.255.0.2", "Established"],
     ]);
-    expect(s.ipsecSas.map((sa) => sa.state)).toEqual(["ESTABLISHED", "ESTABLISHED", "CONNECTING"]);
+    expect(s.ipsecSas).toEqual([
+      expect.objectContaining({ name: "dmvpn-NHRPVPN-tun0", state: "ESTABLISHED", remoteHost: "203.0.113.1" }),
+    ]);
     expect(s.tunnels).toEqual([expect.objectContaining({ name: "gre1", operState: "up", mtu: 1400 })]);
     // as VyOS's op mode runs it; FRR's NHRP commands are not asked on 1.4
     expect(router.calls).toContain("sudo opennhrpctl show");
