@@ -40,6 +40,16 @@ export function applyScript(lines: string[], windowSeconds: number): string {
   ].join("\n");
 }
 
+/** A plain commit, for the one-off settings the agent needs before its first commit-confirm. */
+export function prepareScript(lines: string[]): string {
+  return [SCRIPT_TEMPLATE, "configure", ...lines, "commit", "save", "exit", ""].join("\n");
+}
+
+/** The running config as `set` commands, the form the renderer writes and the drift check compares. */
+export function showCommandsScript(): string {
+  return [SCRIPT_TEMPLATE, "run show configuration commands", ""].join("\n");
+}
+
 export function confirmScript(): string {
   return [SCRIPT_TEMPLATE, "configure", "confirm", "save", "exit", ""].join("\n");
 }
@@ -56,7 +66,7 @@ export function rollbackScript(path: string): string {
 const FAILURE =
   /(Commit failed|Set failed|Delete failed|Invalid command|is not valid|Configuration path: .* is not valid|Load failed)/;
 
+/** The router's whole output when it reports a failure; the protocol's limit is applied when it is sent. */
 export function vyosFailure(output: string): string | null {
-  const m = output.match(FAILURE);
-  return m ? output.trim().slice(0, 10_000) : null;
+  return FAILURE.test(output) ? output.trim() : null;
 }
