@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AgentToConsole } from "@dmvpn/protocol";
 import { afterEach, describe, expect, it } from "vitest";
+import { CommitConfirm } from "../../apply";
+import { MemoryStateStore } from "../../state-store";
 import { ApplyError } from "../driver";
 import type { CommandResult, CommandRunner } from "../exec";
 import { commitConfirmMinutes, configLines } from "./vyos-commands";
@@ -40,9 +43,11 @@ const commands = [
 /** A router as the stub shows it: `show configuration commands` answers with `running`; scripts are recorded. */
 function vyosRouter(running: string[]) {
   const router = { running: running.join("\n") };
-  const rec = recorder((_argv, script) =>
-    script?.includes("run show configuration commands") ? { stdout: `${router.running}\n` } : {},
-  );
+  const rec = recorder((_argv, script) => {
+    const saveTo = script?.match(/^save (\S+)$/m)?.[1];
+    if (saveTo) writeFileSync(saveTo, "interfaces {\n}\n");
+    return script?.includes("run show configuration commands") ? { stdout: `${router.running}\n` } : {};
+  });
   const scripts = () => rec.calls.map((c) => c.script ?? "");
   return { router, ...rec, scripts };
 }
@@ -135,6 +140,44 @@ describe("VyOS command sequences", () => {
     expect(readFileSync(join(dir, "confirmed.commands.vyos"), "utf8")).toContain("network 10.1.3.0/24");
     expect(() => readFileSync(join(dir, "pending.commands.vyos"))).toThrow();
   });
+
+  it("through CommitConfirm: unconfirmed, the agent reverts by load + commit (no reboot); confirmed, by confirm + save", async () => {
+    const r = vyosRouter([...USER, ...HAS_RELOAD]);
+    const driver = new VyosDriver({ version: "1.5", stateDir: stateDir(), run: r.run });
+    const sent: AgentToConsole[] = [];
+    const cc = new CommitConfirm({ driver, store: new MemoryStateStore(), send: (m) => sent.push(m) > 0 });
+    await cc.init();
+    const apply = (deploymentId: string, lines: string[]) =>
+      cc.handleApply({
+        deploymentId,
+        revision: 1,
+        contentHash: deploymentId,
+        target: "vyos-1.5",
+        files: file(lines),
+        confirmWindowSeconds: 5,
+      });
+    expect(await apply("d1", A)).toMatchObject({ outcome: "applied" });
+    expect(await cc.handleConfirm("d1")).toEqual({ ok: true });
+    r.router.running = [...USER, ...HAS_RELOAD, ...A].join("\n");
+    r.calls.length = 0;
+    expect(await apply("d2", B)).toMatchObject({ outcome: "applied" });
+    await new Promise((done) => setTimeout(done, 5200));
+    expect(sent.map((m) => m.payload)).toContainEqual(expect.objectContaining({ outcome: "rolled-back" }));
+    const steps = r.scripts().map((script) =>
+      script
+        .split("\n")
+        .slice(1)
+        .filter((l) => l && l !== "exit" && !/^(set|delete) /.test(l)),
+    );
+    expect(steps).toEqual([
+      ["configure", expect.stringMatching(/^save \S+pre-apply\.config\.boot$/)],
+      ["run show configuration commands"],
+      ["configure", "commit-confirm 2"],
+      ["configure", "confirm", expect.stringMatching(/^load \S+rollback\.config\.boot$/), "commit", "save"],
+    ]);
+    expect(r.scripts().join("\n")).not.toMatch(/reboot/);
+    cc.dispose();
+  }, 10_000);
 
   it("reports the running config as `show configuration commands`", async () => {
     const r = vyosRouter(USER);
