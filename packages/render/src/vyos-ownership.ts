@@ -53,8 +53,10 @@ export interface VyosStatement {
 
 /**
  * Splits a `set`/`delete` line into words the way vbash does: '…' literal, "…" with backslash escapes, bare
- * words with backslash escapes, adjacent pieces joined. A leaf value is the last word when it was quoted
- * (VyOS's `show configuration commands` and the renderer quote leaf values and never tag values).
+ * words with backslash escapes, adjacent pieces joined. A leaf value is the last word when it was quoted: VyOS's
+ * `show configuration commands` (`cli-shell-api showCfg | vyos-config-to-commands`, rendered by vyos1x-config
+ * `Config_tree.Renderer.render_commands`) and the renderer both quote every leaf value and no path word or tag
+ * value. A line that does not parse (a value VyOS printed with a bare quote in it) is ignored, never deleted.
  */
 export function parseVyosLine(line: string): { op: "set" | "delete"; statement: VyosStatement } | null {
   const trimmed = line.trim();
