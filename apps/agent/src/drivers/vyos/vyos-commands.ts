@@ -63,8 +63,10 @@ export function rollbackScript(path: string): string {
   return [SCRIPT_TEMPLATE, "configure", "confirm", `load ${path}`, "commit", "save", "exit", ""].join("\n");
 }
 
+// "Another confirm is pending" / "commit-confirm canceled": vyos-1x config_mgmt.py commit_confirm() refuses to
+// start a second timer and reports it only as text; the change would otherwise pass for applied without a net.
 const FAILURE =
-  /(Commit failed|Set failed|Delete failed|Invalid command|is not valid|Configuration path: .* is not valid|Load failed)/;
+  /(Commit failed|Set failed|Delete failed|Invalid command|is not valid|Configuration path: .* is not valid|Load failed|Another confirm is pending|commit-confirm canceled)/;
 
 /** The router's whole output when it reports a failure; the protocol's limit is applied when it is sent. */
 export function vyosFailure(output: string): string | null {

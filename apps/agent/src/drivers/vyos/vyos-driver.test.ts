@@ -7,7 +7,7 @@ import { CommitConfirm } from "../../apply";
 import { MemoryStateStore } from "../../state-store";
 import { ApplyError } from "../driver";
 import type { CommandResult, CommandRunner } from "../exec";
-import { commitConfirmMinutes, configLines } from "./vyos-commands";
+import { commitConfirmMinutes, configLines, vyosFailure } from "./vyos-commands";
 import { VyosDriver } from "./vyos-driver";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../../collectors/fixtures", name), "utf8");
@@ -217,6 +217,11 @@ describe("VyOS command sequences", () => {
     const err = await d.applyConfig([{ name: "c", content: commands }], { confirmWindowSeconds: 60 }).catch((e) => e);
     expect(err).toBeInstanceOf(ApplyError);
     expect(err.message).toMatch(/must be \/32[\s\S]*Commit failed/);
+  });
+
+  it("takes a commit-confirm VyOS refused to start as a failure", () => {
+    expect(vyosFailure("Another confirm is pending\n")).toBe("Another confirm is pending");
+    expect(vyosFailure("Initialized commit-confirm; 3 minutes to confirm before reload\n")).toBeNull();
   });
 
   it("refuses anything that is not a plain set/delete line (the script runs in a shell)", () => {
