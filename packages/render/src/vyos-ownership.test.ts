@@ -161,6 +161,20 @@ describe("declarative VyOS deploys", () => {
     },
   );
 
+  it.each(["vyos-1.4", "vyos-1.5"] as const)(
+    "%s: every site of B ends up owning exactly B, through valid commands only",
+    (target) => {
+      for (const site of sitesB.map((s) => s.name)) {
+        const { tree, router, fileB, first, second } = deployAThenB(target, site);
+        expect(checkVyosSetLines(tree, [...first, ...second]), site).toEqual([]);
+        const shown = router.showCommands();
+        expect(vyosDriftTexts(fileB, shown).running, site).toBe(vyosDriftTexts(fileB, fileB).deployed);
+        for (const line of USER_LINES) expect(shown, site).toContain(`${line}\n`);
+        expect(vyosUpToDate(fileB, shown, fileB), site).toBe(true);
+      }
+    },
+  );
+
   it("a redeploy of identical content deletes nothing and changes nothing", () => {
     const { router, fileB } = deployAThenB("vyos-1.5", "spoke-b");
     const before = router.showCommands();
