@@ -14,6 +14,7 @@ import {
   vyosDriftTexts,
   vyosSetStatements,
   vyosUpToDate,
+  withoutImpliedNodes,
 } from "./vyos-ownership";
 
 type VyosTarget = Extract<RenderTarget, "vyos-1.4" | "vyos-1.5">;
@@ -64,9 +65,14 @@ class SimulatedRouter {
     }
   }
 
-  /** As `show configuration commands` prints it: leaf values quoted, tag values bare. */
+  /**
+   * As `show configuration commands` prints it (vyos1x-config `render_commands`): leaf values quoted, tag values
+   * bare, and a node on its own line only while nothing is under it.
+   */
   showCommands(): string {
-    return `${this.statements.map((s) => formatVyosStatement("set", s)).join("\n")}\n`;
+    return `${withoutImpliedNodes(this.statements)
+      .map((s) => formatVyosStatement("set", s))
+      .join("\n")}\n`;
   }
 }
 
@@ -184,6 +190,22 @@ describe("declarative VyOS deploys", () => {
     expect(router.showCommands()).toBe(before);
     expect(vyosUpToDate(fileB, before, fileB)).toBe(true);
   });
+
+  it.each(["vyos-1.4", "vyos-1.5"] as const)(
+    "%s: a BGP hub as VyOS prints it is up to date and without drift",
+    (target) => {
+      const tree = loadVyosCliTree(target === "vyos-1.4" ? "1.4" : "1.5");
+      const fileA = renderFile(networkA, sitesA, "hub-1", target);
+      const router = new SimulatedRouter(multiLeaf(tree), USER_LINES);
+      router.run(vyosDeployCommands(fileA, router.showCommands()));
+      const shown = router.showCommands();
+      // VyOS does not print `… neighbor X address-family ipv4-unicast` on its own once something is under it.
+      expect(shown).not.toContain("address-family ipv4-unicast\n");
+      expect(vyosUpToDate(fileA, shown, fileA)).toBe(true);
+      const drift = vyosDriftTexts(fileA, shown);
+      expect(drift.running).toBe(drift.deployed);
+    },
+  );
 
   it("a static route goes whole with its last next hop, but stays while the user's own next hop is on it", () => {
     const tree = loadVyosCliTree("1.5");

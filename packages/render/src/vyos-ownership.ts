@@ -252,13 +252,25 @@ export function vyosDeployCommands(rendered: string, running: string, previous =
   return [...deletes.map((d) => formatVyosStatement("delete", d)), ...setLines];
 }
 
+/**
+ * Without the statements that only name a node others are under (`set … neighbor X address-family
+ * ipv4-unicast` next to `… ipv4-unicast prefix-list import 'L'`): VyOS prints a node on its own only while it is
+ * empty, so such a statement never appears in `show configuration commands` once something is under it.
+ */
+export function withoutImpliedNodes(list: VyosStatement[]): VyosStatement[] {
+  return list.filter(
+    (s) => s.value !== undefined || !list.some((o) => o.path.length > s.path.length && startsWith(o.path, s.path)),
+  );
+}
+
 /** True when every rendered statement is already on the router and nothing owned is stale. */
 export function vyosUpToDate(rendered: string, running: string, previous = ""): boolean {
   const sets = vyosSetStatements(rendered);
   const runningSets = vyosSetStatements(running);
   const have = new Set(runningSets.map(key));
   return (
-    sets.every((s) => have.has(key(s))) && staleVyosDeletes(runningSets, sets, vyosSetStatements(previous)).length === 0
+    withoutImpliedNodes(sets).every((s) => have.has(key(s))) &&
+    staleVyosDeletes(runningSets, sets, vyosSetStatements(previous)).length === 0
   );
 }
 
@@ -276,8 +288,13 @@ export function vyosDriftTexts(deployed: string, running: string): { deployed: s
     ...ownedVyosStatements(runningSets, deployedSets),
     ...runningSets.filter((s) => deployedKeys.has(key(s))),
   ];
-  const canon = (list: VyosStatement[]) =>
-    `${[...new Set(list.map((s) => formatVyosStatement("set", { path: s.value === undefined ? s.path : [...s.path, s.value] })))].sort().join("\n")}\n`;
+  const canon = (all: VyosStatement[]) => {
+    const list = withoutImpliedNodes(all);
+    const lines = list.map((s) =>
+      formatVyosStatement("set", { path: s.value === undefined ? s.path : [...s.path, s.value] }),
+    );
+    return `${[...new Set(lines)].sort().join("\n")}\n`;
+  };
   return { deployed: canon(deployedSets), running: canon(owned) };
 }
 
