@@ -58,9 +58,12 @@ export function saveRunningScript(path: string): string {
   return [SCRIPT_TEMPLATE, "configure", `save ${path}`, "exit", ""].join("\n");
 }
 
-/** Cancel a pending commit-confirm, then load the saved config and make it permanent. */
+/**
+ * Load the saved config and commit it, and only then end a pending commit-confirm and save. Chained with `&&`:
+ * if the restore fails, VyOS's own timer stays armed and still reverts (1.5: reload, 1.4: reboot).
+ */
 export function rollbackScript(path: string): string {
-  return [SCRIPT_TEMPLATE, "configure", "confirm", `load ${path}`, "commit", "save", "exit", ""].join("\n");
+  return [SCRIPT_TEMPLATE, "configure", `load ${path} && commit && confirm && save`, "exit", ""].join("\n");
 }
 
 // "Another confirm is pending" / "commit-confirm canceled": vyos-1x config_mgmt.py commit_confirm() refuses to

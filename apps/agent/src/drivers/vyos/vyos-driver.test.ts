@@ -141,7 +141,7 @@ describe("VyOS command sequences", () => {
     expect(() => readFileSync(join(dir, "pending.commands.vyos"))).toThrow();
   });
 
-  it("through CommitConfirm: unconfirmed, the agent reverts by load + commit (no reboot); confirmed, by confirm + save", async () => {
+  it("through CommitConfirm: unconfirmed, the agent reverts by load + commit before ending VyOS's timer (no reboot)", async () => {
     const r = vyosRouter([...USER, ...HAS_RELOAD]);
     const driver = new VyosDriver({ version: "1.5", stateDir: stateDir(), run: r.run });
     const sent: AgentToConsole[] = [];
@@ -173,7 +173,7 @@ describe("VyOS command sequences", () => {
       ["configure", expect.stringMatching(/^save \S+pre-apply\.config\.boot$/)],
       ["run show configuration commands"],
       ["configure", "commit-confirm 2"],
-      ["configure", "confirm", expect.stringMatching(/^load \S+rollback\.config\.boot$/), "commit", "save"],
+      ["configure", expect.stringMatching(/^load \S+rollback\.config\.boot && commit && confirm && save$/)],
     ]);
     expect(r.scripts().join("\n")).not.toMatch(/reboot/);
     cc.dispose();
@@ -204,7 +204,7 @@ describe("VyOS command sequences", () => {
     expect(saved.files).toEqual([{ name: "config.boot", content: "interfaces {\n}\n" }]);
     await d.rollback(saved);
     const script = calls[1]!.script!;
-    expect(script).toMatch(/configure\nconfirm\nload \S+rollback\.config\.boot\ncommit\nsave\nexit/);
+    expect(script).toMatch(/configure\nload \S+rollback\.config\.boot && commit && confirm && save\nexit/);
     expect(readFileSync(join(dir, "rollback.config.boot"), "utf8")).toBe("interfaces {\n}\n");
   });
 
