@@ -14,6 +14,11 @@ import { BGP_FROM_HUBS_PREFIX_LIST, BGP_SPOKE_PEER_GROUP, IPSEC_NAMES, TUNNEL_IN
  * - BGP globals (`system-as`, `parameters router-id`) and `vpn ipsec interface` are set but never deleted: the
  *   user's own BGP sessions and IPsec peers need them too.
  *
+ * VyOS commits the difference between the active and the working tree, compared value by value (vyatta-cfg
+ * `src/commit/commit-algorithm.cpp`, `_get_commit_leaf_node`), so deleting and setting a statement again in one
+ * session changes nothing; still, only stale statements are deleted, which keeps the command stream readable and
+ * leaves the order of a multi-valued leaf's remaining values alone (a moved value counts as changed there).
+ *
  * Pure and dependency-free: the agent bundles it.
  */
 
