@@ -5,6 +5,7 @@ import type { BackoffOptions } from "./backoff";
 import { ConsoleConnection } from "./connection";
 import type { RouterDriver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
+import { safeSender } from "./safe-send";
 import { StatusReporter } from "./status-reporter";
 import { AGENT_VERSION } from "./version";
 
@@ -31,7 +32,7 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.log ?? silentLogger;
-    const send = (m: AgentToConsole) => this.connection.send(m);
+    const send = safeSender((m: AgentToConsole) => this.connection.send(m), this.log);
     this.connection = new ConsoleConnection({
       url: options.websocketUrl,
       backoff: options.backoff,
@@ -80,7 +81,7 @@ export class Agent {
   }
 
   private async handle(msg: ConsoleToAgent): Promise<void> {
-    const send = (m: AgentToConsole) => this.connection.send(m);
+    const send = safeSender((m: AgentToConsole) => this.connection.send(m), this.log);
     try {
       switch (msg.type) {
         case "apply": {

@@ -1,6 +1,7 @@
-import type { AgentToConsole, ConfigFile } from "@dmvpn/protocol";
+import { type AgentToConsole, agentMessage, type ConfigFile, parseAgentMessage, TEXT_LIMITS } from "@dmvpn/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommitConfirm } from "./apply";
+import { ApplyError } from "./drivers/driver";
 import { SimFabric } from "./drivers/sim/fabric";
 import { SimDriver } from "./drivers/sim/sim-driver";
 import { MemoryStateStore } from "./state-store";
@@ -112,6 +113,26 @@ describe("CommitConfirm", () => {
     expect(r).toMatchObject({ outcome: "failed", error: expect.stringMatching(/no address/) });
     expect((await driver.readRunningConfig()).files).toEqual(good);
     expect(store.state.pending).toBeNull();
+  });
+
+  it("reports a failed restore with the apply error, and fits an oversized router error to the protocol", async () => {
+    const { cc, driver, sent } = setup();
+    await cc.init();
+    const routerText = `[ protocols nhrp ]\nTunnel address must be /32\n${"Set failed\n".repeat(4000)}Commit failed`;
+    driver.applyConfig = async () => {
+      throw new ApplyError(`VyOS apply failed: ${routerText}`);
+    };
+    driver.rollback = async () => {
+      throw new ApplyError("Load failed: /config/dmvpn/rollback.config.boot is not a config file");
+    };
+    const r = await cc.handleApply(apply("d1", good));
+    expect(r.outcome).toBe("failed");
+    const error = (r as { error: string }).error;
+    expect(error.length).toBeLessThanOrEqual(TEXT_LIMITS.applyError);
+    expect(error).toMatch(/^VyOS apply failed: \[ protocols nhrp \]\nTunnel address must be \/32/);
+    expect(error).toMatch(/restoring the saved config failed: Load failed: .* is not a config file$/);
+    expect(parseAgentMessage(JSON.stringify(agentMessage("apply-result", r))).ok).toBe(true);
+    expect(sent).toEqual([]);
   });
 
   it("rolls back early when a registered spoke loses every hub after the grace period", async () => {

@@ -3,8 +3,11 @@ import {
   type AgentToConsole,
   agentMessage,
   type ConsoleMessage,
+  fitAgentMessage,
+  fitText,
   lostAllHubs,
   type SiteStatus,
+  TEXT_LIMITS,
 } from "@dmvpn/protocol";
 import type { RouterDriver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
@@ -177,16 +180,18 @@ export class CommitConfirm {
     try {
       await driver.applyConfig(p.files, { confirmWindowSeconds: p.confirmWindowSeconds });
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
+      let error = e instanceof Error ? e.message : String(e);
       this.log("warn", "apply failed, restoring the saved config", { deploymentId: p.deploymentId });
       try {
         await driver.rollback(saved);
       } catch (re) {
         this.log("error", "restoring the saved config failed", { error: (re as Error).message });
+        // The router may now run neither config: the operator must hear it, not only the agent's log.
+        error = `${fitText(error, TEXT_LIMITS.applyError / 2)}\nrestoring the saved config failed: ${(re as Error).message}`;
       }
       this.state.pending = null;
       await this.persist();
-      return { outcome: "failed", ...base, error };
+      return { outcome: "failed", ...base, error: fitText(error, TEXT_LIMITS.applyError) };
     }
     const applied = { ...this.state.pending, applied: true, appliedAt: this.now() };
     applied.confirmBy = applied.appliedAt + p.confirmWindowSeconds * 1000;
@@ -235,18 +240,25 @@ export class CommitConfirm {
         outcome: "rolled-back",
         deploymentId: pending.deploymentId,
         contentHash: pending.contentHash,
-        reason: finalReason.slice(0, 2000),
+        reason: finalReason,
       }),
     );
     this.deliver(
       agentMessage("event", {
-        events: [{ kind: "rollback", at, deploymentId: pending.deploymentId, reason: finalReason.slice(0, 2000) }],
+        events: [{ kind: "rollback", at, deploymentId: pending.deploymentId, reason: finalReason }],
       }),
     );
     await this.persist();
   }
 
-  private deliver(message: AgentToConsole): void {
+  /** Fitted to the protocol first: the outbox is persisted and re-read with the same schema. */
+  private deliver(raw: AgentToConsole): void {
+    const fitted = fitAgentMessage(raw);
+    if (!fitted.ok) {
+      this.log("error", "dropping a result that does not fit the protocol", { error: fitted.error });
+      return;
+    }
+    const message = fitted.message;
     if (this.state.outbox.length || !this.options.send(message)) this.state.outbox.push(message);
   }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TEXT_LIMITS } from "./limits";
 
 /** Things worth a line in the console's event log, derived by the agent from consecutive status snapshots. */
 const at = z.iso.datetime();
@@ -28,7 +29,7 @@ export const SiteEvent = z.discriminatedUnion("kind", [
     kind: z.literal("rollback"),
     at,
     deploymentId: z.string().max(128),
-    reason: z.string().max(2000),
+    reason: z.string().max(TEXT_LIMITS.rollbackReason),
   }),
 ]);
 export type SiteEvent = z.infer<typeof SiteEvent>;

@@ -4,6 +4,7 @@ export * from "./derive-events";
 export * from "./diff";
 export * from "./enroll";
 export * from "./events";
+export * from "./limits";
 export * from "./messages";
 export * from "./parser";
 export * from "./sequence";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AgentPlatform, ConfigTarget, PROTOCOL_VERSION, ProtocolErrorCode, ShowCommandId } from "./common";
 import { StatusChanges } from "./delta";
 import { SiteEvent } from "./events";
+import { fitText, TEXT_LIMITS } from "./limits";
 import { SiteStatus } from "./status";
 
 /**
@@ -47,13 +48,13 @@ export const ApplyResultMessage = message(
       outcome: z.literal("failed"),
       deploymentId,
       contentHash: shortText,
-      error: z.string().max(20_000),
+      error: z.string().max(TEXT_LIMITS.applyError),
     }),
     z.strictObject({
       outcome: z.literal("rolled-back"),
       deploymentId,
       contentHash: shortText,
-      reason: z.string().max(2000),
+      reason: z.string().max(TEXT_LIMITS.rollbackReason),
     }),
     z.strictObject({ outcome: z.literal("unchanged"), deploymentId, contentHash: shortText }),
   ]),
@@ -77,18 +78,22 @@ export const PingResultMessage = message(
     sent: z.number().int().nonnegative(),
     received: z.number().int().nonnegative(),
     rttAvgMs: z.number().nonnegative().nullable(),
-    output: z.string().max(64_000),
+    output: z.string().max(TEXT_LIMITS.pingOutput),
   }),
 );
 
 export const ShowResultMessage = message(
   "show-result",
-  z.strictObject({ commandId: ShowCommandId, ok: z.boolean(), output: z.string().max(512_000) }),
+  z.strictObject({ commandId: ShowCommandId, ok: z.boolean(), output: z.string().max(TEXT_LIMITS.showOutput) }),
 );
 
 export const ErrorMessage = message(
   "error",
-  z.strictObject({ code: ProtocolErrorCode, message: z.string().max(2000), inReplyTo: shortText.optional() }),
+  z.strictObject({
+    code: ProtocolErrorCode,
+    message: z.string().max(TEXT_LIMITS.errorMessage),
+    inReplyTo: shortText.optional(),
+  }),
 );
 
 export const AgentToConsole = z.discriminatedUnion("type", [
@@ -201,4 +206,50 @@ export function redactMessage<M extends { type: string; payload: unknown }>(msg:
     return { ...msg, payload: { ...msg.payload, credential: "[redacted]" } };
   }
   return msg;
+}
+
+/**
+ * Agent side, before sending: free-text fields cut to their limits (`fitText`), then the message validated
+ * against the same schema the console parses it with. `ok: false` names what is still wrong, so the agent can
+ * report that instead of a message the console would refuse.
+ */
+export function fitAgentMessage(
+  message: AgentToConsole,
+): { ok: true; message: AgentToConsole } | { ok: false; error: string } {
+  const fitted = fitTextFields(message);
+  const parsed = AgentToConsole.safeParse(fitted);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return {
+    ok: false,
+    error: `${message.type}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  };
+}
+
+function fitTextFields(m: AgentToConsole): AgentToConsole {
+  switch (m.type) {
+    case "apply-result": {
+      const p = m.payload;
+      if (p.outcome === "failed") return { ...m, payload: { ...p, error: fitText(p.error, TEXT_LIMITS.applyError) } };
+      if (p.outcome === "rolled-back")
+        return { ...m, payload: { ...p, reason: fitText(p.reason, TEXT_LIMITS.rollbackReason) } };
+      return m;
+    }
+    case "event":
+      return {
+        ...m,
+        payload: {
+          events: m.payload.events.map((e) =>
+            e.kind === "rollback" ? { ...e, reason: fitText(e.reason, TEXT_LIMITS.rollbackReason) } : e,
+          ),
+        },
+      };
+    case "ping-result":
+      return { ...m, payload: { ...m.payload, output: fitText(m.payload.output, TEXT_LIMITS.pingOutput) } };
+    case "show-result":
+      return { ...m, payload: { ...m.payload, output: fitText(m.payload.output, TEXT_LIMITS.showOutput) } };
+    case "error":
+      return { ...m, payload: { ...m.payload, message: fitText(m.payload.message, TEXT_LIMITS.errorMessage) } };
+    default:
+      return m;
+  }
 }

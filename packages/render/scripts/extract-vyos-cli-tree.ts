@@ -26,6 +26,7 @@ const KEEP: string[][] = [
   ["protocols", "static"],
   ["vpn", "ipsec"],
   ["policy", "prefix-list"],
+  ["system", "config-management"],
 ];
 const FILES = [
   "interfaces_tunnel.xml.in",
@@ -34,6 +35,7 @@ const FILES = [
   "protocols_static.xml.in",
   "vpn_ipsec.xml.in",
   "policy.xml.in",
+  "system_config-management.xml.in",
 ];
 
 function gitShow(repo: string, ref: string, path: string): string {
@@ -86,6 +88,16 @@ export function parseDefinitions(xml: string): Record<string, CliNode> {
   return root.children ?? {};
 }
 
+/** Files are parsed one by one (an unbalanced close tag in one must not unbalance the next), then merged. */
+function mergeTrees(into: Record<string, CliNode>, from: Record<string, CliNode>): Record<string, CliNode> {
+  for (const [name, node] of Object.entries(from)) {
+    const have = into[name];
+    if (!have) into[name] = node;
+    else if (node.children) have.children = mergeTrees(have.children ?? {}, node.children);
+  }
+  return into;
+}
+
 function prune(tree: Record<string, CliNode>): Record<string, CliNode> {
   const out: Record<string, CliNode> = {};
   for (const [top, second] of KEEP) {
@@ -100,8 +112,10 @@ function prune(tree: Record<string, CliNode>): Record<string, CliNode> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [repo, ref, outFile] = process.argv.slice(2);
   if (!repo || !ref || !outFile) throw new Error("usage: extract-vyos-cli-tree <vyos-1x git dir> <ref> <out.json>");
-  const xml = FILES.map((f) => expandIncludes(repo, ref, gitShow(repo, ref, `interface-definitions/${f}`))).join("\n");
+  const tree = FILES.map((f) =>
+    parseDefinitions(expandIncludes(repo, ref, gitShow(repo, ref, `interface-definitions/${f}`))),
+  ).reduce(mergeTrees, {});
   const commit = execFileSync("git", ["-C", repo, "rev-parse", ref], { encoding: "utf8" }).trim();
-  const fixture = { source: `vyos/vyos-1x ${ref} ${commit}`, tree: prune(parseDefinitions(xml)) };
+  const fixture = { source: `vyos/vyos-1x ${ref} ${commit}`, tree: prune(tree) };
   writeFileSync(outFile, `${JSON.stringify(fixture, null, 1)}\n`);
 }

@@ -10,3 +10,18 @@ export {
   type RenderInput,
   type RenderTarget,
 } from "./types";
+export {
+  formatVyosStatement,
+  ownedVyosStatements,
+  parseVyosLine,
+  staleVyosDeletes,
+  VYOS_COMMIT_CONFIRM_RELOAD,
+  VYOS_COMMIT_REVISIONS,
+  VYOS_EXCLUSIVE_SUBTREES,
+  VYOS_OWNED_ENTRIES,
+  type VyosStatement,
+  vyosDeployCommands,
+  vyosDriftTexts,
+  vyosSetStatements,
+  vyosUpToDate,
+} from "./vyos-ownership";

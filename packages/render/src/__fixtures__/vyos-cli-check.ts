@@ -62,15 +62,19 @@ function valueAccepted(node: CliNode, value: string): boolean {
   return validators.some((v) => validatorAccepts(v, value) !== false);
 }
 
-/** Returns one problem per bad line; an empty list means every line is a valid VyOS path and value. */
+/**
+ * Returns one problem per bad line; an empty list means every line is a valid VyOS path and value. `delete`
+ * lines may stop at any node and may leave a leaf's value out.
+ */
 export function checkVyosSetLines(tree: Record<string, CliNode>, lines: string[]): string[] {
   const problems: string[] = [];
   const singleValues = new Map<string, string>();
   for (const line of lines) {
     if (line.startsWith("#") || line.trim() === "") continue;
     const words = splitSetLine(line);
-    if (words[0] !== "set") {
-      problems.push(`${line}: not a set command`);
+    const isDelete = words[0] === "delete";
+    if (words[0] !== "set" && !isDelete) {
+      problems.push(`${line}: not a set or delete command`);
       continue;
     }
     let children: Record<string, CliNode> | undefined = tree;
@@ -99,10 +103,10 @@ export function checkVyosSetLines(tree: Record<string, CliNode>, lines: string[]
       } else if (node.kind === "leaf") {
         const value = words[i];
         if (node.valueless && value !== undefined) problem = `${word} takes no value`;
-        else if (!node.valueless && value === undefined) problem = `${word} needs a value`;
+        else if (!node.valueless && value === undefined && !isDelete) problem = `${word} needs a value`;
         else if (value !== undefined && !valueAccepted(node, value)) problem = `'${value}' is not a valid ${word}`;
         else if (words.length > i + 1) problem = `trailing words after ${word}`;
-        else if (value !== undefined && !node.multi) {
+        else if (value !== undefined && !node.multi && !isDelete) {
           const key = keyParts.join(" ");
           const before = singleValues.get(key);
           if (before !== undefined && before !== value)

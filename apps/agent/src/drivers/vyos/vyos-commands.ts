@@ -40,6 +40,16 @@ export function applyScript(lines: string[], windowSeconds: number): string {
   ].join("\n");
 }
 
+/** A plain commit, for the one-off settings the agent needs before its first commit-confirm. */
+export function prepareScript(lines: string[]): string {
+  return [SCRIPT_TEMPLATE, "configure", ...lines, "commit", "save", "exit", ""].join("\n");
+}
+
+/** The running config as `set` commands, the form the renderer writes and the drift check compares. */
+export function showCommandsScript(): string {
+  return [SCRIPT_TEMPLATE, "run show configuration commands", ""].join("\n");
+}
+
 export function confirmScript(): string {
   return [SCRIPT_TEMPLATE, "configure", "confirm", "save", "exit", ""].join("\n");
 }
@@ -48,15 +58,20 @@ export function saveRunningScript(path: string): string {
   return [SCRIPT_TEMPLATE, "configure", `save ${path}`, "exit", ""].join("\n");
 }
 
-/** Cancel a pending commit-confirm, then load the saved config and make it permanent. */
+/**
+ * Load the saved config and commit it, and only then end a pending commit-confirm and save. Chained with `&&`:
+ * if the restore fails, VyOS's own timer stays armed and still reverts (1.5: reload, 1.4: reboot).
+ */
 export function rollbackScript(path: string): string {
-  return [SCRIPT_TEMPLATE, "configure", "confirm", `load ${path}`, "commit", "save", "exit", ""].join("\n");
+  return [SCRIPT_TEMPLATE, "configure", `load ${path} && commit && confirm && save`, "exit", ""].join("\n");
 }
 
+// "Another confirm is pending" / "commit-confirm canceled": vyos-1x config_mgmt.py commit_confirm() refuses to
+// start a second timer and reports it only as text; the change would otherwise pass for applied without a net.
 const FAILURE =
-  /(Commit failed|Set failed|Delete failed|Invalid command|is not valid|Configuration path: .* is not valid|Load failed)/;
+  /(Commit failed|Set failed|Delete failed|Invalid command|is not valid|Configuration path: .* is not valid|Load failed|Another confirm is pending|commit-confirm canceled)/;
 
+/** The router's whole output when it reports a failure; the protocol's limit is applied when it is sent. */
 export function vyosFailure(output: string): string | null {
-  const m = output.match(FAILURE);
-  return m ? output.trim().slice(0, 10_000) : null;
+  return FAILURE.test(output) ? output.trim() : null;
 }

@@ -1,4 +1,5 @@
-import type { ConfigFile } from "@dmvpn/protocol";
+import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
+import { FILE_NAMES, vyosDriftTexts } from "@dmvpn/render";
 import { createTwoFilesPatch } from "diff";
 
 /** Unified diff between two sets of config files, file by file; empty when they are equal. */
@@ -34,4 +35,23 @@ export function joinConfigFiles(files: ConfigFile[]): string {
 export function diffTexts(before: string, after: string, labels: { before: string; after: string }): string {
   if (before === after) return "";
   return createTwoFilesPatch(labels.before, labels.after, before, after, undefined, undefined, { context: 3 });
+}
+
+/**
+ * Drift: the deployed revision against the running config the agent reports. On VyOS that is
+ * `show configuration commands`, of which only what the console owns is compared (vyos-ownership), both sides in
+ * one spelling and order, so a difference is a real one; elsewhere the texts are compared as they are.
+ */
+export function driftDiff(
+  target: ConfigTarget | string,
+  deployed: ConfigFile[],
+  running: string,
+  labels: { before: string; after: string },
+): string {
+  if (target === "vyos-1.4" || target === "vyos-1.5") {
+    const commands = deployed.find((f) => f.name === FILE_NAMES.vyos)?.content ?? "";
+    const texts = vyosDriftTexts(commands, running);
+    return diffTexts(texts.deployed, texts.running, labels);
+  }
+  return diffTexts(joinConfigFiles(deployed), running, labels);
 }

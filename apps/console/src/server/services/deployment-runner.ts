@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@dmvpn/db";
-import { type AgentToConsole, consoleMessage } from "@dmvpn/protocol";
+import { type AgentToConsole, consoleMessage, fitText, TEXT_LIMITS } from "@dmvpn/protocol";
 import type { ConsoleEvent, EventBus } from "../bus";
 import type { AgentGateway } from "../gateway/gateway";
 import { UNMANAGED_PLATFORMS } from "./enrollment";
@@ -270,7 +270,8 @@ export class DeploymentRunner {
     if (result?.type !== "apply-result") return fail("failed", "no apply result from the agent in time");
     const r = result.payload;
     if (r.outcome === "unchanged") return ok("unchanged");
-    if (r.outcome === "failed") return fail("failed", r.error.slice(0, 2000));
+    // The head names the cause, the tail VyOS's verdict ("Commit failed"): keep both.
+    if (r.outcome === "failed") return fail("failed", fitText(r.error, TEXT_LIMITS.rollbackReason));
     if (r.outcome === "rolled-back") return fail("rolled-back", r.reason);
 
     await this.setItem(deploymentId, item.id, item.siteId, "applied");

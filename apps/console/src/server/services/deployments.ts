@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
-import { diffConfigFiles, diffTexts, joinConfigFiles } from "./config-diff";
+import { diffConfigFiles, driftDiff } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
 import { UNMANAGED_PLATFORMS } from "./enrollment";
 import { loadInventory } from "./inventory-store";
@@ -111,7 +111,7 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
         running === null || !deployed
           ? null
           : mask(
-              diffTexts(joinConfigFiles(deployedFiles), running, {
+              driftDiff(deployed.target, deployedFiles, running, {
                 before: `revision ${deployed.number}`,
                 after: "running",
               }),
