@@ -43,6 +43,7 @@ async function measure(label: string, command: string, args: string[], file: str
   );
   const child = spawn(command, [...args, "run", "--config", configPath], {
     stdio: "ignore",
+    // AGENT_NODE_OPTIONS tries V8/node flags on the agent alone (NODE_OPTIONS would also change tsx running this)
     env: { ...process.env, NODE_OPTIONS: process.env.AGENT_NODE_OPTIONS ?? "" },
   });
   const pid = child.pid!;
