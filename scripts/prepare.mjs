@@ -44,6 +44,16 @@ export function ensureInstalled() {
   }
 }
 
+/**
+ * Builds the agent's bundle and its linux-x64 single executable (what a VyOS router downloads) when missing or older
+ * than the agent's sources. The console serves them from apps/agent/dist, so this runs even when the console is up to
+ * date; each script skips its own work when its output is current.
+ */
+export function ensureAgentBuilt() {
+  run(process.execPath, ["apps/agent/scripts/build.mjs", "--if-stale"]);
+  run(process.execPath, ["apps/agent/scripts/build-sea.mjs"]);
+}
+
 /** Rebuilds the console when anything it is built from is newer than the last build. */
 export function ensureConsoleBuilt() {
   const buildId = path.join(root, "apps/console/.next/BUILD_ID");

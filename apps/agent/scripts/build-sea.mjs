@@ -1,59 +1,82 @@
-// Single executable (Node SEA, node 20): a CommonJS bundle (node 20 SEA cannot start from ESM) turned into a blob
-// and injected with postject into a copy of this node binary.
+// Single executable (Node SEA, node 20) for linux-x64, the VyOS path (VyOS ships no Node): a CommonJS bundle (node 20
+// SEA cannot start from ESM) turned into a blob and injected with postject into a copy of this node binary. Offline
+// (postject is a devDependency), a few seconds, and skipped when the executable is newer than the agent's sources.
+// `--force` rebuilds anyway.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { build } from "esbuild";
+import { agentDist, isUpToDate } from "./sources.mjs";
 
-const dist = new URL("../dist/", import.meta.url).pathname;
-const work = `${dist}sea/`;
+const exe = path.join(agentDist, "dmvpn-agent-linux-x64");
+if (process.platform !== "linux" || process.arch !== "x64") {
+  // The executable is a copy of this node binary: only a linux-x64 node can produce a linux-x64 one.
+  console.log(`dist/dmvpn-agent-linux-x64 not built: this node is ${process.platform}-${process.arch}, not linux-x64`);
+  process.exit(0);
+}
+if (!process.argv.includes("--force") && isUpToDate(exe)) {
+  console.log("dist/dmvpn-agent-linux-x64 is up to date");
+  process.exit(0);
+}
+
+// Per-process work files and an atomic rename at the end: builds started at once (parallel test files, turbo and
+// npm start) never see or serve a half-written executable.
+const work = path.join(agentDist, `sea-${process.pid}`);
 mkdirSync(work, { recursive: true });
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+try {
+  await build({
+    entryPoints: [new URL("../src/main.ts", import.meta.url).pathname],
+    outfile: path.join(work, "dmvpn-agent.cjs"),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    define: {
+      __AGENT_VERSION__: JSON.stringify(pkg.version),
+      // ws would try to require its optional native add-ons; the agent does without them.
+      "process.env.WS_NO_BUFFER_UTIL": '"1"',
+      "process.env.WS_NO_UTF_8_VALIDATE": '"1"',
+    },
+    external: ["bufferutil", "utf-8-validate"],
+  });
 
-await build({
-  entryPoints: [new URL("../src/main.ts", import.meta.url).pathname],
-  outfile: `${work}dmvpn-agent.cjs`,
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "cjs",
-  minify: true,
-  legalComments: "none",
-  define: {
-    __AGENT_VERSION__: JSON.stringify(pkg.version),
-    // ws would try to require its optional native add-ons; the agent does without them.
-    "process.env.WS_NO_BUFFER_UTIL": '"1"',
-    "process.env.WS_NO_UTF_8_VALIDATE": '"1"',
-  },
-  external: ["bufferutil", "utf-8-validate"],
-});
+  writeFileSync(
+    path.join(work, "sea-config.json"),
+    JSON.stringify({
+      main: path.join(work, "dmvpn-agent.cjs"),
+      output: path.join(work, "sea-prep.blob"),
+      disableExperimentalSEAWarning: true,
+    }),
+  );
+  execFileSync(process.execPath, ["--experimental-sea-config", path.join(work, "sea-config.json")], {
+    stdio: "inherit",
+  });
 
-writeFileSync(
-  `${work}sea-config.json`,
-  JSON.stringify({
-    main: `${work}dmvpn-agent.cjs`,
-    output: `${work}sea-prep.blob`,
-    disableExperimentalSEAWarning: true,
-  }),
-);
-execFileSync(process.execPath, ["--experimental-sea-config", `${work}sea-config.json`], { stdio: "inherit" });
-
-const exe = `${dist}dmvpn-agent-linux-x64`;
-copyFileSync(process.execPath, exe);
-chmodSync(exe, 0o755);
-const postject = createRequire(import.meta.url).resolve("postject/dist/cli.js");
-execFileSync(
-  process.execPath,
-  [
-    postject,
-    exe,
-    "NODE_SEA_BLOB",
-    `${work}sea-prep.blob`,
-    "--sentinel-fuse",
-    "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
-  ],
-  { stdio: "inherit" },
-);
-const version = execFileSync(exe, ["--version"]).toString().trim();
-if (version !== pkg.version) throw new Error(`SEA binary printed ${version}, expected ${pkg.version}`);
-console.log(`built dist/dmvpn-agent-linux-x64 (${version})`);
+  const next = path.join(work, "dmvpn-agent-linux-x64");
+  copyFileSync(process.execPath, next);
+  chmodSync(next, 0o755);
+  const postject = createRequire(import.meta.url).resolve("postject/dist/cli.js");
+  execFileSync(
+    process.execPath,
+    [
+      postject,
+      next,
+      "NODE_SEA_BLOB",
+      path.join(work, "sea-prep.blob"),
+      "--sentinel-fuse",
+      "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2",
+    ],
+    // postject's ELF warnings about note sections are harmless and noisy
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const version = execFileSync(next, ["--version"]).toString().trim();
+  if (version !== pkg.version) throw new Error(`SEA binary printed ${version}, expected ${pkg.version}`);
+  renameSync(next, exe);
+  console.log(`built dist/dmvpn-agent-linux-x64 (${version})`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

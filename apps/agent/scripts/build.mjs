@@ -1,6 +1,13 @@
-// Bundles the agent into one self-contained ESM file for node 20 (no node_modules on the router).
+// Bundles the agent into one self-contained ESM file for node 20 (no node_modules on the router). `--if-stale`
+// (npm start) skips the build when the bundle is newer than the agent's sources.
 import { readFileSync } from "node:fs";
 import { build } from "esbuild";
+import { agentDist, isUpToDate } from "./sources.mjs";
+
+if (process.argv.includes("--if-stale") && isUpToDate(`${agentDist}/dmvpn-agent.mjs`)) {
+  console.log("dist/dmvpn-agent.mjs is up to date");
+  process.exit(0);
+}
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderInstallScript } from "./install-script";
 
 describe("renderInstallScript", () => {
-  it("VyOS: SEA binary under /config/dmvpn-agent, started from the post-config boot script", () => {
+  it("VyOS: SEA binary, config and unit under /config; started by systemd from the post-config boot script", () => {
     const s = renderInstallScript({
       consoleUrl: "https://console.example.net/",
       token: "tok-123",
@@ -13,19 +13,32 @@ describe("renderInstallScript", () => {
     expect(s).toContain("CONSOLE='https://console.example.net'");
     expect(s).toContain('"$CONSOLE/agent/dmvpn-agent-linux-x64"');
     expect(s).toContain("DIR=/config/dmvpn-agent");
-    expect(s).toContain("/config/scripts/vyos-postconfig-bootup.script");
     expect(s).toContain("--driver vyos --vyos-version 1.4");
-    expect(s).not.toContain("systemctl");
+    expect(s).toContain("\nExecStart=/config/dmvpn-agent/dmvpn-agent run --config /config/dmvpn-agent/config.json\n");
+    expect(s).toContain("\nRestart=always\n");
+    expect(s).toContain("cp /config/dmvpn-agent/dmvpn-agent.service /run/systemd/system/dmvpn-agent.service");
+    expect(s).toContain("systemctl restart --no-block dmvpn-agent.service");
+    expect(s).toContain("BOOT=/config/scripts/vyos-postconfig-bootup.script");
+    expect(s).not.toContain("nohup");
   });
 
   it("Linux: bundled .mjs and a systemd unit", () => {
     const s = renderInstallScript({ consoleUrl: "http://10.0.0.5:3000", token: "tok", platform: "frr-linux" });
     expect(s).toContain('"$CONSOLE/agent/dmvpn-agent.mjs"');
     expect(s).toContain("ExecStart=/usr/bin/env node /opt/dmvpn-agent/dmvpn-agent.mjs run");
-    expect(s).toContain("systemctl enable --now dmvpn-agent.service");
+    expect(s).toContain("\nRestart=always\n");
+    expect(s).toContain("systemctl enable dmvpn-agent.service");
     expect(s).toContain("--driver frr");
     expect(s).toContain("[ -x /usr/lib/frr/frr-reload.py ] || {");
     expect(renderInstallScript({ consoleUrl: "http://c", token: "t", platform: "sim" })).not.toContain("frr-reload");
+  });
+
+  it("hands the token to the agent in its environment, never as an argument", () => {
+    for (const platform of ["vyos-1.4", "vyos-1.5", "frr-linux", "sim"] as const) {
+      const s = renderInstallScript({ consoleUrl: "http://c", token: "t", platform });
+      expect(s).not.toContain("--token");
+      expect(s).toMatch(/^DMVPN_TOKEN="\$TOKEN" \S*dmvpn-agent\S* enroll |^DMVPN_TOKEN="\$TOKEN" node \S+ enroll /m);
+    }
   });
 
   it("quotes the token for the shell and is valid POSIX sh", () => {

@@ -11,44 +11,74 @@ function shq(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/**
- * A POSIX sh installer the console serves: fetch the agent, install it, start it at boot, enrol with the one-time
- * token. VyOS gets the single-executable build under /config (survives image upgrades) started from the post-config
- * boot script; everything else gets the bundled .mjs for the system's node plus a systemd unit.
- */
-export function renderInstallScript({ consoleUrl, token, platform }: InstallScriptOptions): string {
-  const base = consoleUrl.replace(/\/+$/, "");
-  if (!/^https?:\/\/[^\s'"`$\\]+$/.test(base))
-    throw new Error("consoleUrl must be an http(s) URL without shell characters");
-  const vyos = platform === "vyos-1.4" || platform === "vyos-1.5";
-  const head = [
-    "#!/bin/sh",
-    "# DMVPN Console agent installer (generated)",
-    "set -eu",
-    `CONSOLE=${shq(base)}`,
-    `TOKEN=${shq(token)}`,
-    'fetch() { if command -v curl >/dev/null 2>&1; then curl -fsSL "$1" -o "$2"; else wget -qO "$2" "$1"; fi; }',
-  ];
-  if (vyos) {
-    const version = platform === "vyos-1.4" ? "1.4" : "1.5";
-    return [
-      ...head,
-      "DIR=/config/dmvpn-agent",
-      'mkdir -p "$DIR" && chmod 700 "$DIR"',
-      'fetch "$CONSOLE/agent/dmvpn-agent-linux-x64" "$DIR/dmvpn-agent.new"',
-      'chmod 755 "$DIR/dmvpn-agent.new" && mv "$DIR/dmvpn-agent.new" "$DIR/dmvpn-agent"',
-      `"$DIR/dmvpn-agent" enroll --console "$CONSOLE" --token "$TOKEN" --driver vyos --vyos-version ${version} --config "$DIR/config.json"`,
-      "BOOT=/config/scripts/vyos-postconfig-bootup.script",
-      'LINE="nohup $DIR/dmvpn-agent run --config $DIR/config.json >>/var/log/dmvpn-agent.log 2>&1 &"',
-      'grep -qF "dmvpn-agent run" "$BOOT" 2>/dev/null || echo "$LINE" >> "$BOOT"',
-      'nohup "$DIR/dmvpn-agent" run --config "$DIR/config.json" >>/var/log/dmvpn-agent.log 2>&1 &',
-      'echo "dmvpn-agent installed in $DIR and started"',
-      "",
-    ].join("\n");
-  }
-  const driver = platform === "sim" ? "sim" : "frr";
+export const SERVICE = "dmvpn-agent.service";
+/** VyOS: everything under /config, the one directory an image upgrade carries over. */
+export const VYOS_DIR = "/config/dmvpn-agent";
+export const VYOS_BOOT_SCRIPT = "/config/scripts/vyos-postconfig-bootup.script";
+/** Ends the one line the installer keeps in the boot script, so a re-install finds and replaces it. */
+const BOOT_MARKER = "# dmvpn-agent";
+
+/** The systemd unit: systemd restarts the agent whenever it exits (crash, kill, OOM). */
+function unitFile(execStart: string, after: string): string[] {
   return [
-    ...head,
+    "[Unit]",
+    "Description=DMVPN Console agent",
+    `After=network-online.target ${after}`,
+    "Wants=network-online.target",
+    "",
+    "[Service]",
+    `ExecStart=${execStart}`,
+    "Restart=always",
+    "RestartSec=5",
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+  ];
+}
+
+/**
+ * VyOS: the single executable (VyOS has no Node), its config and its unit all live under /config. /etc and /run
+ * belong to the running image, so the post-config boot script runs start.sh on every boot: it puts the unit into
+ * systemd's runtime directory (/run/systemd/system, rebuilt each boot, so an old image never keeps a stale copy) and
+ * starts it. `--no-block`: the boot script runs inside VyOS's own boot job, which a blocking start would wait on.
+ */
+function vyosBody(version: "1.4" | "1.5"): string[] {
+  const exe = `${VYOS_DIR}/dmvpn-agent`;
+  return [
+    '[ -f /opt/vyatta/etc/functions/script-template ] || { echo "this installer is for VyOS (no /opt/vyatta/etc/functions/script-template)" >&2; exit 1; }',
+    `DIR=${VYOS_DIR}`,
+    'mkdir -p "$DIR" && chmod 700 "$DIR"',
+    'fetch "$CONSOLE/agent/dmvpn-agent-linux-x64" "$DIR/dmvpn-agent.new"',
+    'chmod 755 "$DIR/dmvpn-agent.new" && mv "$DIR/dmvpn-agent.new" "$DIR/dmvpn-agent"',
+    `DMVPN_TOKEN="$TOKEN" "$DIR/dmvpn-agent" enroll --console "$CONSOLE" --driver vyos --vyos-version ${version} --config "$DIR/config.json"`,
+    `cat > "$DIR/${SERVICE}" <<'UNIT'`,
+    ...unitFile(`${exe} run --config ${VYOS_DIR}/config.json`, "vyos-router.service"),
+    "UNIT",
+    "cat > \"$DIR/start.sh\" <<'START'",
+    "#!/bin/sh",
+    `# Run by ${VYOS_BOOT_SCRIPT} at every boot: the unit kept in /config goes into systemd's runtime directory.`,
+    "set -eu",
+    "mkdir -p /run/systemd/system",
+    `cp ${VYOS_DIR}/${SERVICE} /run/systemd/system/${SERVICE}`,
+    "systemctl daemon-reload",
+    `systemctl restart --no-block ${SERVICE}`,
+    "START",
+    'chmod 755 "$DIR/start.sh"',
+    `BOOT=${VYOS_BOOT_SCRIPT}`,
+    'mkdir -p "$(dirname "$BOOT")"',
+    '[ -f "$BOOT" ] || { printf "#!/bin/sh\\n" > "$BOOT"; chmod 755 "$BOOT"; }',
+    // Exactly one line, however often this runs; an older installer's `nohup … dmvpn-agent run …` line goes too.
+    // Rewritten in place (cat >), so the file keeps its owner and mode.
+    `grep -v -e '${BOOT_MARKER}$' -e 'dmvpn-agent run' "$BOOT" > "$BOOT.new" || true`,
+    `echo "$DIR/start.sh ${BOOT_MARKER}" >> "$BOOT.new"`,
+    'cat "$BOOT.new" > "$BOOT" && rm -f "$BOOT.new"',
+    '"$DIR/start.sh"',
+    'echo "dmvpn-agent installed in $DIR and started (systemctl status dmvpn-agent; journalctl -u dmvpn-agent)"',
+  ];
+}
+
+function linuxBody(driver: "frr" | "sim"): string[] {
+  return [
     "DIR=/opt/dmvpn-agent",
     "CONF=/etc/dmvpn-agent/config.json",
     'command -v node >/dev/null 2>&1 || { echo "node (>= 20) is required" >&2; exit 1; }',
@@ -61,24 +91,41 @@ export function renderInstallScript({ consoleUrl, token, platform }: InstallScri
     'mkdir -p "$DIR" /etc/dmvpn-agent && chmod 700 /etc/dmvpn-agent',
     'fetch "$CONSOLE/agent/dmvpn-agent.mjs" "$DIR/dmvpn-agent.mjs.new"',
     'mv "$DIR/dmvpn-agent.mjs.new" "$DIR/dmvpn-agent.mjs"',
-    `node "$DIR/dmvpn-agent.mjs" enroll --console "$CONSOLE" --token "$TOKEN" --driver ${driver} --config "$CONF"`,
-    "cat > /etc/systemd/system/dmvpn-agent.service <<'UNIT'",
-    "[Unit]",
-    "Description=DMVPN Console agent",
-    "After=network-online.target frr.service",
-    "Wants=network-online.target",
-    "",
-    "[Service]",
-    "ExecStart=/usr/bin/env node /opt/dmvpn-agent/dmvpn-agent.mjs run --config /etc/dmvpn-agent/config.json",
-    "Restart=always",
-    "RestartSec=5",
-    "",
-    "[Install]",
-    "WantedBy=multi-user.target",
+    `DMVPN_TOKEN="$TOKEN" node "$DIR/dmvpn-agent.mjs" enroll --console "$CONSOLE" --driver ${driver} --config "$CONF"`,
+    `cat > /etc/systemd/system/${SERVICE} <<'UNIT'`,
+    ...unitFile(
+      "/usr/bin/env node /opt/dmvpn-agent/dmvpn-agent.mjs run --config /etc/dmvpn-agent/config.json",
+      "frr.service",
+    ),
     "UNIT",
     "systemctl daemon-reload",
-    "systemctl enable --now dmvpn-agent.service",
+    `systemctl enable ${SERVICE}`,
+    `systemctl restart ${SERVICE}`,
     'echo "dmvpn-agent installed and started"',
-    "",
-  ].join("\n");
+  ];
+}
+
+/**
+ * A POSIX sh installer the console serves: fetch the agent, enrol with the one-time token, run it under systemd
+ * (restarted when it exits, started at boot). The token reaches the agent through its environment, never its
+ * command line.
+ */
+export function renderInstallScript({ consoleUrl, token, platform }: InstallScriptOptions): string {
+  const base = consoleUrl.replace(/\/+$/, "");
+  if (!/^https?:\/\/[^\s'"`$\\]+$/.test(base))
+    throw new Error("consoleUrl must be an http(s) URL without shell characters");
+  const head = [
+    "#!/bin/sh",
+    "# DMVPN Console agent installer (generated)",
+    "set -eu",
+    `CONSOLE=${shq(base)}`,
+    `TOKEN=${shq(token)}`,
+    '[ "$(id -u)" = 0 ] || { echo "run the installer as root (… | sudo -E sh)" >&2; exit 1; }',
+    'fetch() { if command -v curl >/dev/null 2>&1; then curl -fsSL "$1" -o "$2"; else wget -qO "$2" "$1"; fi; }',
+  ];
+  const body =
+    platform === "vyos-1.4" || platform === "vyos-1.5"
+      ? vyosBody(platform === "vyos-1.4" ? "1.4" : "1.5")
+      : linuxBody(platform === "sim" ? "sim" : "frr");
+  return [...head, ...body, ""].join("\n");
 }

@@ -11,10 +11,11 @@ import { AGENT_VERSION } from "./version";
 
 const USAGE = `dmvpn-agent ${AGENT_VERSION}
 usage:
-  dmvpn-agent enroll --console URL --token TOKEN [--config PATH] [--driver frr|vyos|sim] [--hostname NAME]
+  DMVPN_TOKEN=TOKEN dmvpn-agent enroll --console URL [--config PATH] [--driver frr|vyos|sim] [--hostname NAME]
                      [--netns NS] [--vtysh-arg ARG]... [--vyos-version 1.4|1.5] [--ca-file PEM] [--fingerprint SHA256]
   dmvpn-agent run [--config PATH] [--log-level debug|info|warn|error]
-  dmvpn-agent --version`;
+  dmvpn-agent --version
+The enrolment token is read from DMVPN_TOKEN (--token TOKEN also works, but shows it in the process list).`;
 
 const PLATFORM_OF = { frr: "frr-linux", sim: "sim" } as const;
 
@@ -51,13 +52,16 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger((values["log-level"] as LogLevel | undefined) ?? "info");
 
   if (command === "enroll") {
-    if (!values.console || !values.token) throw new Error("enroll needs --console and --token");
+    // From the environment, so the one-time token is in no process's argv (ps, /proc/*/cmdline).
+    const token = values.token ?? process.env.DMVPN_TOKEN;
+    delete process.env.DMVPN_TOKEN;
+    if (!values.console || !token) throw new Error("enroll needs --console and the token in DMVPN_TOKEN");
     const driver = (values.driver ?? "frr") as (typeof DRIVERS)[number];
     if (!DRIVERS.includes(driver)) throw new Error(`--driver must be one of ${DRIVERS.join(", ")}`);
     const vyosVersion = values["vyos-version"] === "1.4" ? "1.4" : "1.5";
     const hostname = values.hostname ?? osHostname();
     const result = await enroll(values.console, {
-      token: values.token,
+      token,
       hostname,
       platform: driver === "vyos" ? `vyos-${vyosVersion}` : PLATFORM_OF[driver],
       agentVersion: AGENT_VERSION,

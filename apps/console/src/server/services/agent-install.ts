@@ -32,9 +32,13 @@ export function installScriptFor(base: string, platform: AgentPlatform): string 
   return script.replace(line, 'TOKEN="${DMVPN_TOKEN:?set DMVPN_TOKEN to the enrolment token shown in the console}"');
 }
 
-/** The command shown on the site page. */
+/**
+ * The command shown on the site page. The token is an environment assignment, so it is in no process's argv. VyOS
+ * logs in as the `vyos` user: `sudo -E` keeps DMVPN_TOKEN for the root shell (`sudo VAR=…` would put it in argv).
+ */
 export function installCommand(base: string, platform: AgentPlatform, token: string): string {
-  return `curl -fsSL '${base}/api/agent/install.sh?platform=${platform}' | DMVPN_TOKEN='${token}' sh`;
+  const shell = platform === "vyos-1.4" || platform === "vyos-1.5" ? "sudo -E sh" : "sh";
+  return `curl -fsSL '${base}/api/agent/install.sh?platform=${platform}' | DMVPN_TOKEN='${token}' ${shell}`;
 }
 
 /** Where the built agent files are: DMVPN_AGENT_DIST, or apps/agent/dist found from the working directory. */

@@ -1,0 +1,22 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { installCommand, installScriptFor } from "./agent-install";
+
+describe("install command and script", () => {
+  it("VyOS runs the installer through sudo -E, so DMVPN_TOKEN reaches root's shell without entering any argv", () => {
+    const vyos = installCommand("https://c.example", "vyos-1.5", "tok-1");
+    expect(vyos).toBe(
+      "curl -fsSL 'https://c.example/api/agent/install.sh?platform=vyos-1.5' | DMVPN_TOKEN='tok-1' sudo -E sh",
+    );
+    expect(installCommand("https://c.example", "frr-linux", "tok-1")).toMatch(/\| DMVPN_TOKEN='tok-1' sh$/);
+  });
+
+  it("the served script takes the token from DMVPN_TOKEN and is valid sh", () => {
+    for (const platform of ["vyos-1.4", "vyos-1.5", "frr-linux"] as const) {
+      const script = installScriptFor("https://c.example", platform);
+      expect(script).toContain('TOKEN="${DMVPN_TOKEN:?set DMVPN_TOKEN');
+      expect(script).not.toContain("PLACEHOLDER");
+      execFileSync("sh", ["-n"], { input: script });
+    }
+  });
+});
