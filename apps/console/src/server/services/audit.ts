@@ -1,5 +1,5 @@
 import type { Db } from "@dmvpn/db";
-import Papa from "papaparse";
+import { toSpreadsheetSafeCsv } from "../csv";
 import type { Actor } from "./actor";
 
 const SECRET_KEYS = new Set(["ipsecPsk", "passwordHash", "password", "token", "credential", "secret"]);
@@ -103,6 +103,5 @@ export async function exportAuditEvents(db: Db, q: Omit<AuditQuery, "page" | "pa
     after: r.after === null ? "" : JSON.stringify(r.after),
   }));
   if (format === "json") return JSON.stringify(records, null, 2);
-  // A leading = + - @ would make a spreadsheet evaluate the cell: escapeFormulae quotes those.
-  return Papa.unparse(records, { escapeFormulae: true });
+  return toSpreadsheetSafeCsv(records);
 }
