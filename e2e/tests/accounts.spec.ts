@@ -84,10 +84,11 @@ test("admin resets, user changes, other session ends, admin unlocks and deletes 
   const guesser = await device(browser, baseURL);
   for (let i = 0; i < 5; i++) {
     await signIn(guesser, USER.email, `wrong guess number ${i}`);
-    await expect(guesser.getByRole("alert")).toBeVisible();
+    await expect(guesser.getByRole("alert").filter({ hasText: "email or password" })).toBeVisible();
   }
+  // Locked: even the right password is refused now.
   await signIn(guesser, USER.email, CHANGED);
-  await expect(guesser.getByRole("alert")).toBeVisible();
+  await expect(guesser.getByRole("alert").filter({ hasText: /too many|locked/i })).toBeVisible();
   await expect(guesser).toHaveURL(/\/login$/);
   await page.reload();
   await expect(row).toContainText("locked");
