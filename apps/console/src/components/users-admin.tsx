@@ -55,8 +55,8 @@ export function UsersAdmin() {
       {users.error ? (
         <ErrorBanner message={users.error.message} />
       ) : (
-        <div className="grid gap-4 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-          <Card title="Accounts" className="[&>div]:p-0">
+        <div className="grid gap-4 2xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+          <Card title="Accounts" className="[&>div]:overflow-x-auto [&>div]:p-0">
             {!users.data ? (
               <p className="p-4 text-zinc-500">Loading…</p>
             ) : (
