@@ -36,6 +36,8 @@ test("admin resets, user changes, other session ends, admin unlocks and deletes 
   request,
   baseURL,
 }) => {
+  // One long walk with five browsers and a dozen argon2 sign-ins: more than the default minute on a busy machine.
+  test.setTimeout(240_000);
   await enterConsole(page);
   await page.goto("/users");
   const addUser = page.locator("form").filter({ has: page.getByRole("button", { name: "Add user" }) });
