@@ -2,6 +2,7 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { enterConsole } from "./session";
 
 // The account lifecycle through the UI: reset, change, other session ended, unlock, delete (token dies).
+// Named to run last: inventory.spec.ts starts with the first-run page of an empty console (files run in order).
 test.describe.configure({ mode: "serial" });
 
 const suffix = Date.now().toString(36);
