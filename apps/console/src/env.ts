@@ -10,6 +10,8 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   /** Set when the console is served over TLS (directly or behind a proxy): cookies get the Secure flag. */
   SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
+  /** "true" lets webhooks target private, loopback and CGNAT addresses (never link-local/metadata or the console). */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
 });
 
 export type ConsoleEnv = z.infer<typeof envSchema>;

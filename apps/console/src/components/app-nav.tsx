@@ -16,6 +16,7 @@ const LINKS = [
   { href: "/import", label: "Import / export" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings/tokens", label: "API tokens" },
+  { href: "/settings/password", label: "Change password" },
   { href: "/api-docs", label: "API reference" },
 ];
 

@@ -130,7 +130,7 @@ export function AuditLog() {
               id="audit-actor"
               value={actor}
               onChange={(e) => setActor(e.target.value)}
-              placeholder="email contains…"
+              placeholder="actor contains…"
               className="w-52 py-1"
             />
           </div>

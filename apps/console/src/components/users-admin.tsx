@@ -4,6 +4,7 @@ import { USER_ROLES } from "@dmvpn/inventory";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { ConfirmButton } from "./confirm-button";
 import { errorFor, fieldErrors } from "./field-errors";
 import { formatDateTime } from "./form-helpers";
 import { useSessionUser } from "./session";
@@ -21,17 +22,41 @@ export function UsersAdmin() {
       onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() }),
     }),
   );
+  const account = useAccountActions();
   const updateError = update.error ? fieldErrors(update.error) : null;
   const updateMessage = updateError ? (updateError.general ?? Object.values(updateError.byField).join("; ")) : null;
 
   return (
     <>
       <PageHeader title="Users" subtitle={ROLE_HELP} />
+      {account.error ? <ErrorBanner message={account.error} /> : null}
+      {account.reset ? (
+        <div className="mb-4 space-y-2 rounded border border-amber-400 bg-amber-50 p-3 dark:bg-amber-950/30">
+          <p className="text-xs font-medium">
+            New password for {account.reset.email}. Copy it now and hand it over safely: it is shown only once, and
+            their sessions were signed out.
+          </p>
+          <code data-testid="reset-password" className="block break-all font-mono text-sm">
+            {account.reset.password}
+          </code>
+          <div className="flex gap-2">
+            <Button
+              variant="secondary"
+              onClick={() => void navigator.clipboard?.writeText(account.reset?.password ?? "")}
+            >
+              Copy
+            </Button>
+            <Button variant="ghost" onClick={account.dismiss}>
+              Done
+            </Button>
+          </div>
+        </div>
+      ) : null}
       {users.error ? (
         <ErrorBanner message={users.error.message} />
       ) : (
-        <div className="grid gap-4 xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-          <Card title="Accounts" className="[&>div]:p-0">
+        <div className="grid gap-4 2xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+          <Card title="Accounts" className="[&>div]:overflow-x-auto [&>div]:p-0">
             {!users.data ? (
               <p className="p-4 text-zinc-500">Loading…</p>
             ) : (
@@ -51,6 +76,7 @@ export function UsersAdmin() {
                 <tbody>
                   {users.data.map((u) => {
                     const rowError = update.variables?.id === u.id ? updateMessage : null;
+                    const locked = u.lockedUntil !== null && u.lockedUntil > new Date();
                     return (
                       <tr key={u.id} className={u.disabled ? "text-zinc-400 dark:text-zinc-600" : undefined}>
                         <td>
@@ -79,9 +105,41 @@ export function UsersAdmin() {
                             ))}
                           </Select>
                         </td>
-                        <td>{u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</td>
+                        <td className="whitespace-nowrap">
+                          {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}{" "}
+                          {locked ? <Badge tone="amber">locked</Badge> : null}
+                        </td>
                         <td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(u.createdAt)}</td>
-                        <td className="text-right">
+                        <td className="space-x-1 whitespace-nowrap text-right">
+                          {locked ? (
+                            <Button
+                              variant="secondary"
+                              className="py-0.5 text-xs"
+                              disabled={account.pending}
+                              onClick={() => account.unlock(u.id)}
+                            >
+                              Unlock
+                            </Button>
+                          ) : null}
+                          {u.id !== me?.id ? (
+                            <>
+                              <Button
+                                variant="secondary"
+                                className="py-0.5 text-xs"
+                                disabled={account.pending}
+                                onClick={() => account.resetPassword(u.id, u.email)}
+                              >
+                                Reset password
+                              </Button>
+                              <ConfirmButton
+                                label="Delete"
+                                confirmLabel="Delete user"
+                                question={`Delete ${u.email}? Their sessions and API tokens end now; the audit log keeps their history.`}
+                                pending={account.pending}
+                                onConfirm={() => account.remove(u.id)}
+                              />
+                            </>
+                          ) : null}
                           <Button
                             variant="secondary"
                             className="py-0.5 text-xs"
@@ -103,6 +161,30 @@ export function UsersAdmin() {
       )}
     </>
   );
+}
+
+/** Reset password (result shown once), unlock and delete, with one error line for the page. */
+function useAccountActions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [reset, setReset] = useState<{ email: string; password: string } | null>(null);
+  const refresh = { onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() }) };
+  const resetPassword = useMutation(trpc.users.resetPassword.mutationOptions(refresh));
+  const unlock = useMutation(trpc.users.unlock.mutationOptions(refresh));
+  const remove = useMutation(trpc.users.delete.mutationOptions(refresh));
+  const failed = resetPassword.error ?? unlock.error ?? remove.error;
+  return {
+    reset,
+    dismiss: () => setReset(null),
+    pending: resetPassword.isPending || unlock.isPending || remove.isPending,
+    error: failed ? failed.message : null,
+    resetPassword: (id: string, email: string) => {
+      setReset(null);
+      resetPassword.mutate({ id }, { onSuccess: ({ password }) => setReset({ email, password }) });
+    },
+    unlock: (id: string) => unlock.mutate({ id }),
+    remove: (id: string) => remove.mutate({ id }),
+  };
 }
 
 const EMPTY = { email: "", name: "", password: "", role: "viewer" };

@@ -136,7 +136,12 @@ export function WebhooksAdmin() {
             <Field label="Name" htmlFor="hook-name" error={errorFor(errors?.byField ?? {}, "name")}>
               <Input id="hook-name" value={name} onChange={(e) => setName(e.target.value)} />
             </Field>
-            <Field label="URL" htmlFor="hook-url" error={errorFor(errors?.byField ?? {}, "url")}>
+            <Field
+              label="URL"
+              htmlFor="hook-url"
+              error={errorFor(errors?.byField ?? {}, "url")}
+              hint="A public receiver: private, loopback and link-local addresses are refused unless the console allows them."
+            >
               <Input id="hook-url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://…" />
             </Field>
             <fieldset className="space-y-1 text-[13px]">

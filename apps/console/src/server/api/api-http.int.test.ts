@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrismaClient } from "@dmvpn/db";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { ADMIN, signedInAdmin, signedInAs, type testClient } from "../../../test/caller";
 import { startApiServer } from "../../../test/http-server";
@@ -205,6 +205,10 @@ describe("browser protections", () => {
 });
 
 describe("webhooks", () => {
+  // The receivers here listen on loopback, which webhooks may target only when private targets are allowed.
+  beforeEach(() => void vi.stubEnv("WEBHOOK_ALLOW_PRIVATE", "true"));
+  afterEach(() => void vi.unstubAllEnvs());
+
   async function receiver(failFirst: number) {
     const got: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
     let calls = 0;

@@ -1,17 +1,44 @@
 import type { Db } from "@dmvpn/db";
-import Papa from "papaparse";
+import { toSpreadsheetSafeCsv } from "../csv";
 import type { Actor } from "./actor";
+import { type AuditReader, actorFilter, auditViewFor } from "./audit-view";
 
 const SECRET_KEYS = new Set(["ipsecPsk", "passwordHash", "password", "token", "credential", "secret"]);
+/** Fields holding a URL (webhook receivers): receivers often take their credential in the URL itself. */
+const URL_KEY = /url$/i;
 
-/** Copies a record for the log with secrets replaced, so the audit trail never holds a key or hash. */
+/**
+ * A URL as the audit log keeps it: scheme, host and port only. Userinfo, path, query and fragment are all dropped,
+ * because each is a common place for a receiver's token (https://hooks.slack.com/services/T…/B…/<token>,
+ * ?token=…, user:password@). Enough to tell which receiver a change was about, nothing to call it with.
+ */
+export function redactUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "[redacted]";
+  }
+  const hasMore = url.pathname !== "/" || url.search !== "" || url.hash !== "";
+  return `${url.protocol}//${url.host}/${hasMore ? "[redacted]" : ""}`;
+}
+
+/**
+ * Copies a record for the log with secrets replaced, so the audit trail never holds a key, hash or a URL's
+ * credential. Applied when writing, and again when reading, so records written before a rule existed are
+ * covered too.
+ */
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === "object") {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) ? (v ? "[redacted]" : v) : redact(v)]),
+      Object.entries(value).map(([k, v]) => {
+        if (SECRET_KEYS.has(k)) return [k, v ? "[redacted]" : v];
+        if (URL_KEY.test(k) && typeof v === "string") return [k, redactUrl(v)];
+        return [k, redact(v)];
+      }),
     );
   }
   return value;
@@ -53,11 +80,12 @@ export interface AuditQuery {
   pageSize: number;
 }
 
-export async function listAuditEvents(db: Db, q: AuditQuery) {
+/** The log as the reader may see it: admins see everything, everyone else the view auditViewFor() gives. */
+export async function listAuditEvents(db: Db, reader: AuditReader, q: AuditQuery) {
   const where = {
     ...(q.entityType ? { entityType: q.entityType } : {}),
     ...(q.action ? { action: { startsWith: q.action } } : {}),
-    ...(q.actor ? { actorName: { contains: q.actor } } : {}),
+    ...(q.actor ? await actorFilter(db, reader, q.actor) : {}),
     ...(q.networkId ? { networkId: q.networkId } : {}),
   };
   const [rows, total] = await Promise.all([
@@ -69,24 +97,27 @@ export async function listAuditEvents(db: Db, q: AuditQuery) {
     }),
     db.auditEvent.count({ where }),
   ]);
-  return {
-    total,
-    rows: rows.map((r) => ({
-      ...r,
-      before: r.before ? (JSON.parse(r.before) as unknown) : null,
-      after: r.after ? (JSON.parse(r.after) as unknown) : null,
-    })),
-  };
+  const parsed = rows.map((r) => ({
+    ...r,
+    before: r.before ? redact(JSON.parse(r.before)) : null,
+    after: r.after ? redact(JSON.parse(r.after)) : null,
+  }));
+  return { total, rows: await auditViewFor(db, reader, parsed) };
 }
 
 /** The most rows one export holds; narrow the filters for more. */
 export const AUDIT_EXPORT_LIMIT = 100_000;
 
 /** The filtered log as CSV (one row per event, before/after as JSON text) or JSON, newest first. */
-export async function exportAuditEvents(db: Db, q: Omit<AuditQuery, "page" | "pageSize">, format: "csv" | "json") {
+export async function exportAuditEvents(
+  db: Db,
+  reader: AuditReader,
+  q: Omit<AuditQuery, "page" | "pageSize">,
+  format: "csv" | "json",
+) {
   const rows: Awaited<ReturnType<typeof listAuditEvents>>["rows"] = [];
   for (let page = 1; rows.length < AUDIT_EXPORT_LIMIT; page++) {
-    const batch = await listAuditEvents(db, { ...q, page, pageSize: 1000 });
+    const batch = await listAuditEvents(db, reader, { ...q, page, pageSize: 1000 });
     rows.push(...batch.rows);
     if (batch.rows.length < 1000) break;
   }
@@ -103,6 +134,5 @@ export async function exportAuditEvents(db: Db, q: Omit<AuditQuery, "page" | "pa
     after: r.after === null ? "" : JSON.stringify(r.after),
   }));
   if (format === "json") return JSON.stringify(records, null, 2);
-  // A leading = + - @ would make a spreadsheet evaluate the cell: escapeFormulae quotes those.
-  return Papa.unparse(records, { escapeFormulae: true });
+  return toSpreadsheetSafeCsv(records);
 }

@@ -161,7 +161,7 @@ export async function signOut(db: Db, token: string | undefined): Promise<void> 
 export async function listUsers(db: Db) {
   return db.user.findMany({
     orderBy: { email: "asc" },
-    select: { id: true, email: true, name: true, role: true, disabled: true, createdAt: true },
+    select: { id: true, email: true, name: true, role: true, disabled: true, lockedUntil: true, createdAt: true },
   });
 }
 

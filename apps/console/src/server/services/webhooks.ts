@@ -6,6 +6,8 @@ import { invalidInput, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { openSecret, sealSecret } from "./secrets";
+import { deliveryErrorOf, postToReceiver, shownDeliveryError } from "./webhook-post";
+import { checkedAddresses, RefusedTarget, type Resolve, targetPolicyFromEnv, targetProblem } from "./webhook-target";
 
 /** What a webhook can subscribe to. */
 export const WEBHOOK_EVENTS = [
@@ -22,7 +24,6 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const MAX_ATTEMPTS = 6;
 const DEFAULT_BASE_DELAY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
-const MAX_ERROR_LENGTH = 300;
 
 export const webhookInputSchema = z.object({
   name: z.string().trim().min(1, "is required").max(80, "must be at most 80 characters"),
@@ -37,10 +38,18 @@ export const webhookInputSchema = z.object({
 });
 export type WebhookInput = z.input<typeof webhookInputSchema>;
 
-function parseInput(input: unknown) {
+/** Validates the fields, then resolves the URL's host and refuses private, loopback and link-local targets (L2). */
+async function parseInput(input: unknown) {
   const parsed = webhookInputSchema.safeParse(input);
   if (!parsed.success)
     throw invalidInput(parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
+  const policy = targetPolicyFromEnv();
+  try {
+    await checkedAddresses(new URL(parsed.data.url), policy);
+  } catch (err) {
+    if (!(err instanceof RefusedTarget)) throw err;
+    throw invalidInput([{ path: ["url"], message: targetProblem(err, policy) }]);
+  }
   return { ...parsed.data, events: [...new Set(parsed.data.events)] };
 }
 
@@ -61,7 +70,7 @@ export async function listWebhooks(db: Db) {
 
 /** The signing secret is returned here once; admins can reveal it again later (audited). */
 export async function createWebhook(db: Db, actor: Actor, input: WebhookInput) {
-  const data = parseInput(input);
+  const data = await parseInput(input);
   const secret = `whsec_${randomBytes(32).toString("base64url")}`;
   const row = await db.webhook.create({
     data: { ...data, events: JSON.stringify(data.events), secret: sealSecret(secret), createdBy: actor.name },
@@ -77,7 +86,7 @@ export async function createWebhook(db: Db, actor: Actor, input: WebhookInput) {
 }
 
 export async function updateWebhook(db: Db, actor: Actor, id: string, input: WebhookInput) {
-  const data = parseInput(input);
+  const data = await parseInput(input);
   const before = await db.webhook.findUnique({ where: { id } });
   if (!before) throw notFound("webhook");
   const row = await db.webhook.update({ where: { id }, data: { ...data, events: JSON.stringify(data.events) } });
@@ -132,7 +141,11 @@ export async function listDeliveries(db: Db, q: { webhookId?: string; page: numb
   ]);
   return {
     total,
-    rows: rows.map(({ webhook, ...r }) => ({ ...r, webhookName: webhook.name })),
+    rows: rows.map(({ webhook, ...r }) => ({
+      ...r,
+      lastError: shownDeliveryError(r.lastError),
+      webhookName: webhook.name,
+    })),
   };
 }
 
@@ -206,33 +219,31 @@ export function signWebhookPayload(secret: string, timestamp: number, body: stri
 }
 
 export interface DeliveryOptions {
-  fetch?: typeof fetch;
+  /** how receivers' names are resolved (tests stand in a resolver that answers like a rebinding DNS server) */
+  resolve?: Resolve;
   baseDelayMs?: number;
   now?: () => Date;
 }
 
-async function attempt(fetchImpl: typeof fetch, url: string, secret: string, event: string, id: string, body: string) {
+async function attempt(url: string, secret: string, event: string, id: string, body: string, resolve?: Resolve) {
   const timestamp = Math.floor(Date.now() / 1000);
-  const res = await fetchImpl(url, {
-    method: "POST",
-    redirect: "manual",
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    headers: {
-      "content-type": "application/json",
-      "user-agent": "dmvpn-console-webhooks",
-      "x-dmvpn-event": event,
-      "x-dmvpn-delivery": id,
-      "x-dmvpn-signature": `t=${timestamp},v1=${signWebhookPayload(secret, timestamp, body)}`,
-    },
-    body,
+  const headers = {
+    "content-type": "application/json",
+    "user-agent": "dmvpn-console-webhooks",
+    "x-dmvpn-event": event,
+    "x-dmvpn-delivery": id,
+    "x-dmvpn-signature": `t=${timestamp},v1=${signWebhookPayload(secret, timestamp, body)}`,
+  };
+  // The policy is read per attempt: a webhook saved while private targets were allowed is refused once they are not.
+  return postToReceiver(new URL(url), headers, body, {
+    policy: targetPolicyFromEnv(),
+    timeoutMs: REQUEST_TIMEOUT_MS,
+    ...(resolve ? { resolve } : {}),
   });
-  await res.body?.cancel().catch(() => {});
-  return res.status;
 }
 
 /** Sends every delivery that is due; each gets one attempt. Returns how many were attempted. */
 export async function deliverDueWebhooks(db: Db, options: DeliveryOptions = {}): Promise<number> {
-  const fetchImpl = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
   const base = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
   const due = await db.webhookDelivery.findMany({
@@ -245,11 +256,12 @@ export async function deliverDueWebhooks(db: Db, options: DeliveryOptions = {}):
     let responseStatus: number | null = null;
     let error: string | null = null;
     try {
-      responseStatus = await attempt(fetchImpl, d.webhook.url, openSecret(d.webhook.secret), d.event, d.id, d.payload);
+      const secret = openSecret(d.webhook.secret);
+      responseStatus = await attempt(d.webhook.url, secret, d.event, d.id, d.payload, options.resolve);
       if (responseStatus < 200 || responseStatus >= 300) error = `receiver answered HTTP ${responseStatus}`;
     } catch (err) {
-      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      error = cause.slice(0, MAX_ERROR_LENGTH);
+      // A class only: raw errors name addresses and ports, which would make the log a port scanner's report.
+      error = deliveryErrorOf(err);
     }
     const attempts = d.attempts + 1;
     await db.webhookDelivery.update({

@@ -16,7 +16,7 @@ export const auditRouter = createTRPCRouter({
     .input(filters.extend({ format: z.enum(["csv", "json"]).default("csv") }))
     .query(({ ctx, input }) => {
       const { format, ...q } = input;
-      return exportAuditEvents(ctx.db, q, format);
+      return exportAuditEvents(ctx.db, ctx.actor, q, format);
     }),
   list: viewerProcedure
     .meta({
@@ -33,5 +33,5 @@ export const auditRouter = createTRPCRouter({
         pageSize: z.number().int().min(1).max(200).default(50),
       }),
     )
-    .query(({ ctx, input }) => listAuditEvents(ctx.db, input)),
+    .query(({ ctx, input }) => listAuditEvents(ctx.db, ctx.actor, input)),
 });
