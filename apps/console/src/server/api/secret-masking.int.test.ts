@@ -103,7 +103,10 @@ describe("hashes a viewer sees", () => {
         // Neither the stored content hash nor any file's real body hash reaches the viewer.
         expect(shown).not.toContain(r.contentHash);
         for (const f of openRevisionFiles(r.files)) {
-          const body = f.content.split("\n").slice(f.content.startsWith("#!") ? 4 : 3).join("\n");
+          const body = f.content
+            .split("\n")
+            .slice(f.content.startsWith("#!") ? 4 : 3)
+            .join("\n");
           const { diff } = await viewer.deployments.revisionDiff({ revisionId: r.id });
           expect(diff).not.toContain(sha256(body));
         }
