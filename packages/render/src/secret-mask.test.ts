@@ -6,7 +6,14 @@ import { referenceNetwork, referenceSites } from "./__fixtures__/reference-netwo
 import { renderAllFor } from "./__fixtures__/render-all";
 import { readHeader, sha256Hex } from "./header";
 import { renderSiteConfig } from "./render";
-import { maskConfigFiles, maskedFilesHash, maskSecrets, SECRET_MASK, secretValues } from "./secret-mask";
+import {
+  maskConfigFiles,
+  maskedFilesHash,
+  maskSecrets,
+  maskSecretsInMessage,
+  SECRET_MASK,
+  secretValues,
+} from "./secret-mask";
 import { RENDER_TARGETS, RenderError, type RenderedConfig, type RenderTarget } from "./types";
 
 const SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
@@ -140,5 +147,23 @@ describe("secret masking", () => {
         }
       }
     }
+  });
+
+  it("masks the secrets of the deployed files wherever a router's error message quotes them", () => {
+    const files = [
+      {
+        name: "commands.vyos",
+        content: "set vpn ipsec profile D authentication pre-shared-secret 'k3y!k3y!k3y!k3y!'\n",
+      },
+      { name: "cisco-ios.txt", content: " ip nhrp authentication nh9auth\n" },
+    ];
+    const error =
+      "commit failed: Invalid value 'k3y!k3y!k3y!k3y!' for pre-shared-secret; % Invalid input at nh9auth\n" +
+      "  pre-shared-key other-key-seen-here";
+    const shown = maskSecretsInMessage(error, files);
+    expect(shown).not.toContain("k3y!");
+    expect(shown).not.toContain("nh9auth");
+    expect(shown).not.toContain("other-key-seen-here");
+    expect(shown).toContain(`Invalid value '${SECRET_MASK}' for pre-shared-secret`);
   });
 });
