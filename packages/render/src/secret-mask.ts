@@ -1,5 +1,5 @@
 import { readHeader, sha256Hex } from "./header";
-import { maskSecrets } from "./secret-lines";
+import { maskSecrets, SECRET_MASK, secretValues } from "./secret-lines";
 import type { RenderedFile } from "./types";
 
 export { maskSecrets, SECRET_MASK, secretValues } from "./secret-lines";
@@ -28,4 +28,23 @@ export function maskedFilesHash(files: RenderedFile[]): string {
       .map((f) => `${f.name}\0${f.content}\0`)
       .join(""),
   );
+}
+
+const unquoted = (value: string) =>
+  value.startsWith("'")
+    ? value.slice(1, -1).replaceAll("'\\''", "'")
+    : value.startsWith('"')
+      ? value.slice(1, -1)
+      : value;
+
+/**
+ * Free text that may quote config lines (a router's or an agent's error message): every secret value the given
+ * files carry is masked wherever it occurs, and lines that look like secret lines are masked as well.
+ */
+export function maskSecretsInMessage(text: string, files: RenderedFile[]): string {
+  const values = new Set(files.flatMap((f) => secretValues(f.content)).map(unquoted));
+  let out = text;
+  for (const v of [...values].filter((v) => v && v !== SECRET_MASK).sort((a, b) => b.length - a.length))
+    out = out.replaceAll(v, SECRET_MASK);
+  return maskSecrets(out);
 }
