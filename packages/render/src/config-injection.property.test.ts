@@ -30,6 +30,7 @@ const NETWORK: NetworkInput = {
   nhrpAuth: "BnAuth1",
   ipsecPsk: "Benign-psk-0123456789",
 };
+const UNSET = { tunnelAddress: null, asn: null, latitude: null, longitude: null, address: null };
 const HUB: SiteInput = {
   name: "benignhub",
   role: "hub",
@@ -37,6 +38,7 @@ const HUB: SiteInput = {
   wanInterface: "eth0",
   publicAddress: "203.0.113.1",
   lanPrefixes: ["10.0.0.0/24"],
+  ...UNSET,
 };
 const SPOKE: SiteInput = {
   name: "benignspoke",
@@ -46,6 +48,7 @@ const SPOKE: SiteInput = {
   wanInterface: "eth7",
   publicAddress: "198.51.100.20",
   lanPrefixes: ["10.1.1.0/24"],
+  ...UNSET,
   address: "1 Benign Street",
   notes: "benign notes",
 };
