@@ -3,6 +3,9 @@ import type { PrismaClient } from "@dmvpn/db";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin, signedInAs } from "../../../test/caller";
+import type { AgentGateway } from "../gateway/gateway";
+import { systemActor } from "../services/actor";
+import { runShow } from "../services/diagnostics";
 import { openRevisionFiles } from "../services/revision-files";
 
 let db: PrismaClient;
@@ -127,3 +130,26 @@ describe("hashes a viewer sees", () => {
     }
   });
 });
+
+describe("router output shown to operators", () => {
+  it("masks secrets in a show command's output (vtysh on VyOS 1.5 prints the NHRP key)", async () => {
+    const { siteIds } = await twoRevisionsPerSite();
+    const output = ["interface tun0", ` ip nhrp authentication ${NEW_NHRP}`, " ip nhrp network-id 1", "exit"].join(
+      "\n",
+    );
+    const gateway = {
+      isConnected: () => true,
+      request: async () => showReply(output),
+    } as unknown as AgentGateway;
+    const shown = await runShow(db, gateway, systemActor("test"), {
+      siteId: siteIds[0] as string,
+      commandId: "running-config",
+    });
+    expect(shown.output).toContain("ip nhrp network-id 1");
+    expectNoSecret(shown.output);
+  });
+});
+
+function showReply(output: string) {
+  return { v: 1, type: "show-result", id: "r1", payload: { commandId: "running-config", ok: true, output } };
+}
