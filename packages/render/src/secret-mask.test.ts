@@ -116,6 +116,14 @@ describe("secret masking", () => {
       ["  pre-shared-key local 6 k3y!", `  pre-shared-key local 6 ${SECRET_MASK}`],
       [" ip nhrp authentication ab", ` ip nhrp authentication ${SECRET_MASK}`],
       ["crypto isakmp key k3y! address 0.0.0.0", `crypto isakmp key ${SECRET_MASK} address 0.0.0.0`],
+      // Other secrets a router's running config holds (drift diffs show whole running configs)
+      [
+        "set system login user vyos authentication encrypted-password '$6$salt$hash'",
+        `set system login user vyos authentication encrypted-password '${SECRET_MASK}'`,
+      ],
+      ["                plaintext-password k3y!", `                plaintext-password ${SECRET_MASK}`],
+      [" neighbor 10.255.0.1 password k3y!", ` neighbor 10.255.0.1 password ${SECRET_MASK}`],
+      ["  neighbor SPOKES password 7 k3y!", `  neighbor SPOKES password 7 ${SECRET_MASK}`],
     ];
     for (const [line, want] of cases) expect(maskSecrets(line)).toBe(want);
     // Lines that only name the method, or carry non-secret keys, stay as they are.
