@@ -19,10 +19,12 @@ const SECRET_LINE_RULES: RegExp[] = [
   // VyOS `set` commands and `show configuration` (curly) output: the keyword is the last path token before the
   // value. `authentication mode 'pre-shared-secret'` names the method, not a secret: two words follow there.
   new RegExp(
-    String.raw`^(\s*(?:set\s+(?:\S+\s+)*?)?(?:pre-shared-secret|cisco-authentication|authentication|secret|password)\s+)(?!\{)${VALUE}(\s*)$`,
+    String.raw`^(\s*(?:set\s+(?:\S+\s+)*?)?(?:pre-shared-secret|cisco-authentication|authentication|secret|password|encrypted-password|plaintext-password)\s+)(?!\{)${VALUE}(\s*)$`,
   ),
   // swanctl.conf `secrets { ike-x { secret = "…" } }`
   /^(\s*secret\s*=\s*)("(?:[^"\\]|\\.)*"|.*?)(\s*)$/,
+  // FRR and IOS BGP `neighbor <peer> password [0|7] <key>` (running configs in drift diffs)
+  /^(\s*neighbor\s+\S+\s+password\s+(?:\d\s+)?)(\S+)(.*)$/,
   // IOS and FRR 10 `ip nhrp authentication <key>`
   /^(\s*ip nhrp authentication\s+)(\S+)(.*)$/,
   // IOS keyrings: `pre-shared-key address <a> key [0|6] <key>`, `pre-shared-key [local|remote] [0|6] <key>`
