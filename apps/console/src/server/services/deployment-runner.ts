@@ -274,7 +274,7 @@ export class DeploymentRunner {
     if (r.outcome === "unchanged") return ok("unchanged");
     // The error may quote config lines; it is shown to viewers, so the revision's secrets are masked in it.
     if (r.outcome === "failed") return fail("failed", maskSecretsInMessage(r.error, files).slice(0, 2000));
-    if (r.outcome === "rolled-back") return fail("rolled-back", r.reason);
+    if (r.outcome === "rolled-back") return fail("rolled-back", maskSecretsInMessage(r.reason, files));
 
     await this.setItem(deploymentId, item.id, item.siteId, "applied");
     const confirmBy = Date.parse(r.confirmBy);
