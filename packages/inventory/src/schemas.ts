@@ -40,6 +40,15 @@ const int = (min: number, max: number) =>
 /** 4-byte ASNs; 0, 23456 (AS_TRANS) and 4294967295 are reserved. */
 export const asnSchema = int(1, 4294967294).refine((n) => n !== 23456, "23456 is AS_TRANS and cannot be used");
 
+/**
+ * Characters no router config can carry inside one value: VyOS single-quotes values (vbash: a quote ends them),
+ * swanctl double-quotes them (a quote or backslash escapes out), IOS has no quoting at all and its CLI answers
+ * `?` with help. Refused on input for the values written into configs verbatim; the renderer refuses them as
+ * well (render/src/config-words.ts), for values stored before this rule.
+ */
+export const CONFIG_QUOTE_BREAKERS = /["'\\?]/;
+const QUOTE_BREAKERS_MESSAGE = "must not contain quotes, backslashes or '?' (router configs cannot carry them)";
+
 const proposal = z
   .string()
   .trim()
@@ -51,6 +60,9 @@ export const pskSchema = z
   .max(128, "must be at most 128 characters")
   .regex(/^[\x21-\x7e]+$/, "may contain printable ASCII characters without spaces only")
   .refine((s) => !/["'\\]/.test(s), "must not contain quotes or backslashes (they break router configs)");
+
+/** Stricter on input than as stored (pskSchema), so that a key stored before the `?` rule still loads. */
+const pskInputSchema = pskSchema.refine((s) => !CONFIG_QUOTE_BREAKERS.test(s), QUOTE_BREAKERS_MESSAGE);
 
 const networkFields = {
   name: nameSchema,
@@ -99,7 +111,15 @@ function checkNetwork(
 
 /** A network as entered: the pre-shared key may be left out and is then generated. */
 export const networkInputSchema = z
-  .object({ ...networkFields, ipsecPsk: pskSchema.optional() })
+  .object({
+    ...networkFields,
+    // Stricter on input than as stored (networkSchema), so that a network stored before the rule still loads.
+    nhrpAuth: networkFields.nhrpAuth.refine(
+      (v) => v === null || !CONFIG_QUOTE_BREAKERS.test(v),
+      QUOTE_BREAKERS_MESSAGE,
+    ),
+    ipsecPsk: pskInputSchema.optional(),
+  })
   .superRefine(checkNetwork);
 export type NetworkInput = z.input<typeof networkInputSchema>;
 

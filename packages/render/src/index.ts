@@ -1,6 +1,14 @@
 export { readHeader } from "./header";
 export { BGP_SPOKE_PEER_GROUP, FILE_NAMES, IPSEC_NAMES, TUNNEL_INTERFACE } from "./naming";
 export { PLATFORM_TARGET, renderNetwork, renderSiteConfig } from "./render";
+export {
+  maskConfigFiles,
+  maskedFilesHash,
+  maskSecrets,
+  maskSecretsInMessage,
+  SECRET_MASK,
+  secretValues,
+} from "./secret-mask";
 export { summarisePrefixes } from "./summary";
 export {
   RENDER_TARGETS,

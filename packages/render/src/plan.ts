@@ -1,5 +1,6 @@
 import type { FieldIssue, NetworkSpec, SiteSpec } from "@dmvpn/inventory";
 import { compareAddresses, prefixLength } from "@dmvpn/inventory";
+import { configWordIssues } from "./config-words";
 import { type Proposal, parseProposal } from "./proposal";
 import { summarisePrefixes } from "./summary";
 import { RenderError, type RenderInput, type RenderTarget } from "./types";
@@ -94,6 +95,7 @@ export function buildSitePlan(input: RenderInput, target: RenderTarget): SitePla
   const { network, site } = input;
   const issues: FieldIssue[] = [];
   const isHub = site.role === "hub";
+  issues.push(...configWordIssues(input));
 
   if (site.network !== network.name)
     issues.push({ path: ["site", "network"], message: `is ${site.network}, but the network given is ${network.name}` });

@@ -66,7 +66,8 @@ export function DeploymentDetail({ id }: { id: string }) {
                   <span className="text-xs text-zinc-500">{i.role}</span>
                 </td>
                 <td className="font-mono text-xs">
-                  r{i.revision} · {i.contentHash.slice(0, 12)}
+                  r{i.revision} ·{" "}
+                  <span title="sha256 over the files with secrets masked">{i.maskedHash.slice(0, 12)}</span>
                 </td>
                 <td>
                   <DeploymentStatusBadge status={i.status} />

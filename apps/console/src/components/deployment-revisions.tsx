@@ -28,7 +28,7 @@ export function DeploymentRevisions({ siteId }: { siteId: string }) {
           <tr>
             <th>Revision</th>
             <th>Created</th>
-            <th>Hash</th>
+            <th title="sha256 over the files with secrets masked">Hash (masked)</th>
             <th />
           </tr>
         </thead>
@@ -41,7 +41,7 @@ export function DeploymentRevisions({ siteId }: { siteId: string }) {
               <td>
                 {formatDateTime(r.createdAt)} <span className="text-xs text-zinc-500">{r.createdBy}</span>
               </td>
-              <td className="font-mono text-xs">{r.contentHash.slice(0, 12)}</td>
+              <td className="font-mono text-xs">{r.maskedHash.slice(0, 12)}</td>
               <td className="flex justify-end gap-2">
                 <Button variant="ghost" onClick={() => setShown(shown === r.id ? null : r.id)}>
                   Diff

@@ -18,9 +18,18 @@ export interface VyosSet {
   value?: string;
 }
 
+/**
+ * A value as vbash reads it: single-quoted, a quote inside written as '\'' (close, escaped quote, reopen). The
+ * plan refuses quotes in free text (config-words.ts) and the agent accepts no quote inside a value; this keeps
+ * the line's words intact should one ever get through.
+ */
+export function vyosQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
 export function formatVyosSet(cmd: VyosSet): string {
   const path = cmd.path.join(" ");
-  return cmd.value === undefined ? `set ${path}` : `set ${path} '${cmd.value}'`;
+  return cmd.value === undefined ? `set ${path}` : `set ${path} ${vyosQuote(cmd.value)}`;
 }
 
 /** Limits from the VyOS CLI definitions (1.4 and 1.5) that the inventory allows past. */

@@ -99,6 +99,7 @@ export const renderedConfigOutput = z.discriminatedUnion("ok", [
     site: z.string(),
     target: z.enum(RENDER_TARGETS),
     files: z.array(z.object({ name: z.string(), content: z.string() })),
+    /** sha256 over the files as returned: with secrets masked unless secretsIncluded */
     hash: z.string(),
     secretsIncluded: z.boolean(),
   }),
@@ -176,7 +177,8 @@ export const deploymentOutput = z.object({
       error: nullableText,
       updatedAt: z.date(),
       revision: z.number().int(),
-      contentHash: z.string(),
+      /** sha256 over the revision's files with secrets masked (the real content hash stays with the agents) */
+      maskedHash: z.string(),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffConfigFiles, driftDiff } from "./config-diff";
+import { diffConfigFiles, diffMaskedRunning, driftDiff } from "./config-diff";
 
 describe("diffConfigFiles", () => {
   it("shows changed, added and removed files and nothing for equal ones", () => {
@@ -72,5 +72,28 @@ describe("driftDiff", () => {
     const frr = [{ name: "frr.conf", content: "router bgp 65000\n" }];
     expect(driftDiff("frr", frr, "# frr.conf\nrouter bgp 65000\n", labels)).toBe("");
     expect(driftDiff("frr", frr, "router bgp 65001\n", labels)).toContain("+router bgp 65001");
+  });
+});
+
+describe("diffMaskedRunning", () => {
+  const labels = { before: "revision 4", after: "running" };
+  const deployed = [
+    {
+      name: "commands.vyos",
+      content: [
+        "set protocols nhrp tunnel tun0 cisco-authentication 'dmvpn1'",
+        "set vpn ipsec profile DMVPN authentication mode 'pre-shared-secret'",
+        "set vpn ipsec profile DMVPN authentication pre-shared-secret 'Old-Key-2025'",
+        "",
+      ].join("\n"),
+    },
+  ];
+
+  it("on VyOS compares the owned subtrees with every secret masked on both sides", () => {
+    const running = `${deployed[0]?.content.replace("Old-Key-2025", "Summer2026Summer!")}set protocols nhrp tunnel tun0 holdtime '600'\n`;
+    const d = diffMaskedRunning("vyos-1.5", deployed, running, labels);
+    expect(d).toContain("+set protocols nhrp tunnel tun0 holdtime 600");
+    expect(d).not.toMatch(/Old-Key-2025|Summer2026Summer!|dmvpn1/);
+    expect(diffMaskedRunning("vyos-1.4", deployed, deployed[0]?.content ?? "", labels)).toBe("");
   });
 });

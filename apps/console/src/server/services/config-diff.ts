@@ -1,5 +1,5 @@
 import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
-import { FILE_NAMES, vyosDriftTexts } from "@dmvpn/render";
+import { FILE_NAMES, maskConfigFiles, maskSecrets, secretValues, vyosDriftTexts } from "@dmvpn/render";
 import { createTwoFilesPatch } from "diff";
 
 /** Unified diff between two sets of config files, file by file; empty when they are equal. */
@@ -25,6 +25,33 @@ export function diffConfigFiles(
       ),
     )
     .join("");
+}
+
+/** First line of a masked diff whose sides differ in secret values, which the masking would otherwise hide. */
+export const SECRETS_CHANGED_NOTE = "# secret values changed (hidden)";
+
+const secretsByFile = (files: ConfigFile[]) =>
+  JSON.stringify(
+    files.map((f) => [f.name, secretValues(f.content)]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+  );
+
+/**
+ * The diff everyone but an admin who asked for the keys sees: both sides masked by position (so a revision
+ * rendered with an older key is masked too), and a note when the hidden values differ.
+ */
+export function diffMaskedConfigFiles(before: ConfigFile[], after: ConfigFile[], labels = { before: "a", after: "b" }) {
+  const diff = diffConfigFiles(maskConfigFiles(before), maskConfigFiles(after), labels);
+  return secretsByFile(before) === secretsByFile(after) ? diff : `${SECRETS_CHANGED_NOTE}\n${diff}`;
+}
+
+/** Drift (see driftDiff) with both sides masked: the deployed files and the router's running config. */
+export function diffMaskedRunning(
+  target: ConfigTarget | string,
+  deployed: ConfigFile[],
+  running: string,
+  labels: { before: string; after: string },
+) {
+  return driftDiff(target, maskConfigFiles(deployed), maskSecrets(running), labels);
 }
 
 /** The single-text form used when an agent reports its running config (`show running-config`). */

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@dmvpn/db";
 import { type AgentToConsole, consoleMessage, fitText, TEXT_LIMITS } from "@dmvpn/protocol";
+import { maskSecretsInMessage } from "@dmvpn/render";
 import type { ConsoleEvent, EventBus } from "../bus";
 import type { AgentGateway } from "../gateway/gateway";
 import { UNMANAGED_PLATFORMS } from "./enrollment";
@@ -250,6 +251,7 @@ export class DeploymentRunner {
       message: (siteId, m) =>
         siteId === item.siteId && m.type === "apply-result" && m.payload.deploymentId === deploymentId ? m : undefined,
     });
+    const files = openRevisionFiles(item.revision.files);
     const sent = gateway.send(
       item.siteId,
       consoleMessage(
@@ -259,7 +261,7 @@ export class DeploymentRunner {
           revision: item.revision.number,
           contentHash: item.revision.contentHash,
           target: item.revision.target as "frr",
-          files: openRevisionFiles(item.revision.files),
+          files,
           confirmWindowSeconds: windowSeconds,
         },
         `apply-${deploymentId}`,
@@ -270,9 +272,11 @@ export class DeploymentRunner {
     if (result?.type !== "apply-result") return fail("failed", "no apply result from the agent in time");
     const r = result.payload;
     if (r.outcome === "unchanged") return ok("unchanged");
-    // The head names the cause, the tail VyOS's verdict ("Commit failed"): keep both.
-    if (r.outcome === "failed") return fail("failed", fitText(r.error, TEXT_LIMITS.rollbackReason));
-    if (r.outcome === "rolled-back") return fail("rolled-back", r.reason);
+    // The head names the cause, the tail VyOS's verdict ("Commit failed"): keep both. The error may quote config
+    // lines and is shown to viewers, so the revision's secrets are masked in it first.
+    if (r.outcome === "failed")
+      return fail("failed", fitText(maskSecretsInMessage(r.error, files), TEXT_LIMITS.rollbackReason));
+    if (r.outcome === "rolled-back") return fail("rolled-back", maskSecretsInMessage(r.reason, files));
 
     await this.setItem(deploymentId, item.id, item.siteId, "applied");
     const confirmBy = Date.parse(r.confirmBy);

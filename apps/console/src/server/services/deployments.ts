@@ -1,17 +1,16 @@
 import type { Db } from "@dmvpn/db";
 import { renderReadinessIssues } from "@dmvpn/inventory";
 import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
-import { RenderError, renderSiteConfig } from "@dmvpn/render";
+import { maskedFilesHash, RenderError, renderSiteConfig } from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
-import { diffConfigFiles, driftDiff } from "./config-diff";
+import { diffMaskedConfigFiles, diffMaskedRunning } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
 import { UNMANAGED_PLATFORMS } from "./enrollment";
 import { loadInventory } from "./inventory-store";
-import { HIDDEN_PSK } from "./rendered-config";
-import { openRevisionFiles, sealRevisionFiles } from "./revision-files";
+import { maskedRevisionHash, openRevisionFiles, sealRevisionFiles } from "./revision-files";
 
 /** Reads the running config from a connected agent, or null (the gateway provides it in the console process). */
 export type RunningConfigReader = (siteId: string) => Promise<string | null>;
@@ -25,7 +24,6 @@ interface RenderedSite {
   target: ConfigTarget;
   files: ConfigFile[];
   hash: string;
-  psk: string;
 }
 
 const toConfigTarget = (t: string): ConfigTarget => (t === "ios" ? "cisco-ios" : (t as ConfigTarget));
@@ -62,7 +60,6 @@ export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSi
         target: toConfigTarget(config.target),
         files: config.files,
         hash: config.hash,
-        psk: network.ipsecPsk,
       };
     } catch (err) {
       if (err instanceof RenderError) throw new DomainError("BAD_REQUEST", err.message);
@@ -70,8 +67,6 @@ export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSi
     }
   });
 }
-
-const mask = (text: string, psk: string) => (psk ? text.replaceAll(psk, HIDDEN_PSK) : text);
 
 /** The revision last confirmed (or found unchanged) on the site. */
 export async function lastDeployedRevision(db: Db, siteId: string) {
@@ -96,7 +91,10 @@ async function resolveSiteIds(db: Db, target: DeploymentTarget): Promise<string[
   return sites.map((s) => s.id);
 }
 
-/** What a deployment would change, per site: diff against the last deployed revision and against the running config. */
+/**
+ * What a deployment would change, per site: diff against the last deployed revision and against the running config.
+ * Operators may not see the keys: diffs are masked by position and the hash is over the masked files.
+ */
 export async function previewDeployment(db: Db, target: DeploymentTarget, readRunning?: RunningConfigReader) {
   const rendered = await renderSites(db, await resolveSiteIds(db, target));
   return Promise.all(
@@ -110,26 +108,23 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
       const drift =
         running === null || !deployed
           ? null
-          : mask(
-              driftDiff(deployed.target, deployedFiles, running, {
-                before: `revision ${deployed.number}`,
-                after: "running",
-              }),
-              r.psk,
-            );
+          : diffMaskedRunning(deployed.target, deployedFiles, running, {
+              before: `revision ${deployed.number}`,
+              after: "running",
+            });
       return {
         siteId: r.siteId,
         name: r.name,
         role: r.role,
         target: r.target,
-        hash: r.hash,
+        maskedHash: maskedFilesHash(r.files),
         managed,
         deployedRevision: deployed?.number ?? null,
         unchanged: deployed?.contentHash === r.hash,
-        diff: mask(
-          diffConfigFiles(deployedFiles, r.files, { before: deployed ? `r${deployed.number}` : "none", after: "new" }),
-          r.psk,
-        ),
+        diff: diffMaskedConfigFiles(deployedFiles, r.files, {
+          before: deployed ? `r${deployed.number}` : "none",
+          after: "new",
+        }),
         /** null when the running config could not be read; "" when it matches the deployed revision */
         drift,
       };
@@ -245,7 +240,7 @@ export async function getDeployment(db: Db, id: string) {
         orderBy: [{ wave: "asc" }, { id: "asc" }],
         include: {
           site: { select: { name: true, role: true } },
-          revision: { select: { number: true, contentHash: true } },
+          revision: { select: { id: true, number: true, files: true } },
         },
       },
     },
@@ -264,7 +259,7 @@ export async function getDeployment(db: Db, id: string) {
       error: i.error,
       updatedAt: i.updatedAt,
       revision: i.revision.number,
-      contentHash: i.revision.contentHash,
+      maskedHash: maskedRevisionHash(i.revision),
     })),
   };
 }
@@ -286,7 +281,7 @@ export async function listRevisions(db: Db, siteId: string) {
     id: r.id,
     number: r.number,
     target: r.target,
-    contentHash: r.contentHash,
+    maskedHash: maskedRevisionHash(r),
     createdAt: r.createdAt,
     createdBy: r.createdBy,
     current: deployed?.id === r.id,
@@ -294,23 +289,21 @@ export async function listRevisions(db: Db, siteId: string) {
   }));
 }
 
-/** Unified diff of a revision against the one before it (key masked). */
+/** Unified diff of a revision against the one before it, secrets masked by position (whichever key they carry). */
 export async function revisionDiff(db: Db, revisionId: string) {
   const r = await db.configRevision.findUnique({
     where: { id: revisionId },
-    include: { site: { select: { networkId: true } } },
   });
   if (!r) throw notFound("revision");
-  const psk = (await loadInventory(db, [r.site.networkId])).networks[0]?.ipsecPsk ?? "";
   const prev = await db.configRevision.findFirst({
     where: { siteId: r.siteId, number: { lt: r.number } },
     orderBy: { number: "desc" },
   });
-  const diff = diffConfigFiles(prev ? openRevisionFiles(prev.files) : [], openRevisionFiles(r.files), {
+  const diff = diffMaskedConfigFiles(prev ? openRevisionFiles(prev.files) : [], openRevisionFiles(r.files), {
     before: prev ? `r${prev.number}` : "none",
     after: `r${r.number}`,
   });
-  return { number: r.number, previous: prev?.number ?? null, diff: mask(diff, psk) };
+  return { number: r.number, previous: prev?.number ?? null, diff };
 }
 
 function countStatuses(items: { status: string }[]): Record<string, number> {

@@ -6,6 +6,7 @@ import {
   consoleMessage,
   ShowCommandId,
 } from "@dmvpn/protocol";
+import { maskSecrets } from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { AgentGateway } from "../gateway/gateway";
@@ -95,7 +96,9 @@ export async function runShow(db: Db, gateway: AgentGateway | null | undefined, 
     timeoutMs: SHOW_TIMEOUT_MS,
     reply: "show-result",
   });
-  return payload;
+  // Operators run these and may not see keys: a running config (vtysh prints `ip nhrp authentication` on
+  // VyOS 1.5) is masked by the same position rules as rendered configs.
+  return { ...payload, output: maskSecrets(payload.output) };
 }
 
 export function lossPercent(r: { sent: number; received: number }): number {

@@ -1,14 +1,18 @@
 import type { Db } from "@dmvpn/db";
 import { renderReadinessIssues } from "@dmvpn/inventory";
-import { RENDER_TARGETS, RenderError, type RenderTarget, renderSiteConfig } from "@dmvpn/render";
+import {
+  maskConfigFiles,
+  maskedFilesHash,
+  RENDER_TARGETS,
+  RenderError,
+  type RenderTarget,
+  renderSiteConfig,
+} from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { loadInventory } from "./inventory-store";
-
-/** Stands in for the pre-shared key in configs shown to people who did not ask for (or may not see) the key. */
-export const HIDDEN_PSK = "HIDDEN-ask-an-admin-for-the-key";
 
 export const renderedConfigQuerySchema = z.object({
   id: z.string().min(1).max(64),
@@ -17,8 +21,9 @@ export const renderedConfigQuerySchema = z.object({
 });
 
 /**
- * One site's configuration for its platform (or another target). The key is masked unless an admin asks for
- * it, and that read is audited. Problems the target cannot honour come back as per-field issues, not a config.
+ * One site's configuration for its platform (or another target). Secrets (the pre-shared key, the NHRP key)
+ * are masked by position, and the hash is over what is returned, unless an admin asks for them; that read is
+ * audited. Problems the target cannot honour come back as per-field issues, not a config.
  */
 export async function renderSiteById(db: Db, actor: Actor, query: z.input<typeof renderedConfigQuerySchema>) {
   const q = renderedConfigQuerySchema.parse(query);
@@ -35,7 +40,7 @@ export async function renderSiteById(db: Db, actor: Actor, query: z.input<typeof
   if (readiness.length) return { ok: false as const, issues: readiness.map((i) => i.message) };
   try {
     const config = renderSiteConfig({
-      network: q.includeSecrets ? network : { ...network, ipsecPsk: HIDDEN_PSK },
+      network,
       site,
       hubs: sites.filter((s) => s.role === "hub"),
       spokes: sites.filter((s) => s.role === "spoke"),
@@ -50,7 +55,9 @@ export async function renderSiteById(db: Db, actor: Actor, query: z.input<typeof
         networkId: row.networkId,
       });
     }
-    return { ok: true as const, ...config, secretsIncluded: q.includeSecrets };
+    if (q.includeSecrets) return { ok: true as const, ...config, secretsIncluded: true };
+    const files = maskConfigFiles(config.files);
+    return { ok: true as const, ...config, files, hash: maskedFilesHash(config.files), secretsIncluded: false };
   } catch (err) {
     if (err instanceof RenderError)
       return { ok: false as const, issues: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };

@@ -1,4 +1,5 @@
 import { ConfigFile } from "@dmvpn/protocol";
+import { maskedFilesHash } from "@dmvpn/render";
 import { z } from "zod";
 import { openSecret, sealSecret } from "./secrets";
 
@@ -15,4 +16,22 @@ export function sealRevisionFiles(files: ConfigFile[]): string {
 
 export function openRevisionFiles(stored: string): ConfigFile[] {
   return StoredFiles.parse(JSON.parse(openSecret(stored)));
+}
+
+/** Revisions never change, so their masked hashes are kept; bounded so a long-running console does not grow. */
+const maskedHashes = new Map<string, string>();
+const MASKED_HASHES_KEPT = 20_000;
+
+/**
+ * The hash people are shown for a revision: over its files with secrets masked, so it cannot confirm a guessed
+ * key. The stored contentHash (over the real files) is what agents compare and is never shown.
+ */
+export function maskedRevisionHash(revision: { id: string; files: string }): string {
+  let hash = maskedHashes.get(revision.id);
+  if (hash === undefined) {
+    hash = maskedFilesHash(openRevisionFiles(revision.files));
+    if (maskedHashes.size >= MASKED_HASHES_KEPT) maskedHashes.clear();
+    maskedHashes.set(revision.id, hash);
+  }
+  return hash;
 }
