@@ -56,15 +56,14 @@ try {
     stdio: "inherit",
   });
 
-  const next = path.join(work, "dmvpn-agent-linux-x64");
-  copyFileSync(process.execPath, next);
-  chmodSync(next, 0o755);
+  const injected = path.join(work, "injected");
+  copyFileSync(process.execPath, injected);
   const postject = createRequire(import.meta.url).resolve("postject/dist/cli.js");
   execFileSync(
     process.execPath,
     [
       postject,
-      next,
+      injected,
       "NODE_SEA_BLOB",
       path.join(work, "sea-prep.blob"),
       "--sentinel-fuse",
@@ -73,6 +72,15 @@ try {
     // postject's ELF warnings about note sections are harmless and noisy
     { stdio: ["ignore", "ignore", "inherit"] },
   );
+  // postject writes the whole ~95 MB executable with one write(), and the page cache keeps such a file in large
+  // folios (512 KiB on ext4 with Linux >= 6.16); Linux >= 6.18 maps a whole folio on the first touch of any of its
+  // pages, so running that file made ~11 MB more of it resident (a timer-only executable: 45 MB file-backed RSS,
+  // nearly all in 512 KiB folios by /proc/PID/pagemap + /proc/kpageflags; 30 MB once the file's cache was dropped or
+  // the file copied). A fresh copy (copy_file_range: 64 KiB folios, like the installer's curl download or a read
+  // after a reboot) runs with no more resident pages than node itself. Same bytes, new inode.
+  const next = path.join(work, "dmvpn-agent-linux-x64");
+  copyFileSync(injected, next);
+  chmodSync(next, 0o755);
   const version = execFileSync(next, ["--version"]).toString().trim();
   if (version !== pkg.version) throw new Error(`SEA binary printed ${version}, expected ${pkg.version}`);
   renameSync(next, exe);
