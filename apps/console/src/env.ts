@@ -10,6 +10,11 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   /** Set when the console is served over TLS (directly or behind a proxy): cookies get the Secure flag. */
   SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
+  /**
+   * Addresses or CIDRs (comma-separated) of the reverse proxies in front of the console, whose X-Forwarded-For is
+   * believed. Unset: the socket's peer is the client, and X-Forwarded-For is ignored (a client can write it).
+   */
+  TRUST_PROXY: z.string().default(""),
 });
 
 export type ConsoleEnv = z.infer<typeof envSchema>;

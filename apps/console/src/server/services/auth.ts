@@ -5,6 +5,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { DomainError, invalidInput } from "../errors";
 import { type Actor, systemActor } from "./actor";
+import { revokeUserApiTokens } from "./api-tokens";
 import { recordAudit } from "./audit";
 import { SignInLimiter } from "./sign-in-limiter";
 
@@ -91,15 +92,14 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
     if (wait > 0) throw tooManyAttempts(wait);
   }
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (user?.lockedUntil && user.lockedUntil > new Date()) {
-    if (ip) signInLimiter.recordFailure(ip);
-    throw tooManyAttempts(user.lockedUntil.getTime() - Date.now());
-  }
+  // A locked account answers as an unknown one, after the same password check: status, message and time must not
+  // tell an attacker which emails exist.
+  const locked = Boolean(user?.lockedUntil && user.lockedUntil > new Date());
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
-  if (!user || !ok || user.disabled) {
+  if (!user || !ok || user.disabled || locked) {
     if (ip) signInLimiter.recordFailure(ip);
-    if (user && !ok) {
+    if (user && !ok && !locked) {
       const failedLogins = user.failedLogins + 1;
       const over = failedLogins - LOCKOUT_AFTER;
       const lockedUntil =
@@ -116,7 +116,10 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
       }
     }
     // One message for every case: do not tell an attacker which emails exist.
-    throw new DomainError("UNAUTHORIZED", "email or password is wrong, or the account is disabled");
+    throw new DomainError(
+      "UNAUTHORIZED",
+      "email or password is wrong, or the account is disabled or locked for a while after failed sign-ins",
+    );
   }
   if (user.failedLogins > 0 || user.lockedUntil) {
     await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
@@ -211,7 +214,10 @@ export async function updateUser(db: PrismaClient, actor: Actor, input: z.infer<
         { path: [input.role ? "role" : "disabled"], message: "the last active admin cannot be demoted or disabled" },
       ]);
     }
-    if (after.disabled) await tx.session.deleteMany({ where: { userId: after.id } });
+    if (after.disabled) {
+      await tx.session.deleteMany({ where: { userId: after.id } });
+      await revokeUserApiTokens(tx, after.id);
+    }
     const pick = (u: typeof before) => ({ role: u.role, disabled: u.disabled });
     await recordAudit(tx, actor, {
       action: "user.update",
