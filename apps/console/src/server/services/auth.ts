@@ -47,25 +47,42 @@ export async function createFirstAdmin(db: PrismaClient, input: Omit<NewUser, "r
   if (!parsed.success)
     throw invalidInput(parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
   const passwordHash = await hashPassword(parsed.data.password);
-  return db.$transaction(async (tx) => {
-    if ((await tx.user.count()) > 0)
-      throw new DomainError("FORBIDDEN", "the console already has users: sign in instead");
-    const user = await tx.user.create({
-      data: { email: parsed.data.email, name: parsed.data.name, role: "admin", passwordHash },
+  const alreadySetUp = new DomainError("FORBIDDEN", "the console already has users: sign in instead");
+  // Check and insert as one step: under PostgreSQL's default (read committed) two simultaneous calls both saw no
+  // user and both created an admin. The first admin's row has a fixed key, so the database itself lets only one
+  // insert win; the loser's duplicate key (or write conflict) means "already set up". (A serializable transaction
+  // alone fails at COMMIT there, which leaves Prisma's pg connection checked out.)
+  return db
+    .$transaction(async (tx) => {
+      if ((await tx.user.count()) > 0) throw alreadySetUp;
+      const user = await tx.user.create({
+        data: { id: FIRST_ADMIN_ID, email: parsed.data.email, name: parsed.data.name, role: "admin", passwordHash },
+      });
+      await recordAudit(
+        tx,
+        { type: "user", id: user.id, name: user.name, role: "admin" },
+        {
+          action: "user.create-first-admin",
+          entityType: "user",
+          entityId: user.id,
+          entityName: user.email,
+          after: { email: user.email, name: user.name, role: user.role },
+        },
+      );
+      return user;
+    })
+    .catch((err: unknown) => {
+      throw lostTheRace(err) ? alreadySetUp : err;
     });
-    await recordAudit(
-      tx,
-      { type: "user", id: user.id, name: user.name, role: "admin" },
-      {
-        action: "user.create-first-admin",
-        entityType: "user",
-        entityId: user.id,
-        entityName: user.email,
-        after: { email: user.email, name: user.name, role: user.role },
-      },
-    );
-    return user;
-  });
+}
+
+/** The first-run admin's user id: one fixed key makes "the first admin" a uniqueness the database enforces. */
+const FIRST_ADMIN_ID = "first-admin";
+
+/** A concurrent setup won: duplicate key (P2002) or, under PostgreSQL, a write conflict (P2034). */
+function lostTheRace(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { kind?: unknown } } | null;
+  return e?.code === "P2002" || e?.code === "P2034" || e?.cause?.kind === "TransactionWriteConflict";
 }
 
 export interface SessionUser {
