@@ -145,7 +145,7 @@ export function requireSecretAccess(ctx: Pick<Context, "user" | "token">): void 
   if (ctx.user?.role !== "admin" || (ctx.token && ctx.token.scope !== "read-write")) {
     throw new TRPCError({
       code: "FORBIDDEN",
-      message: "reading secrets needs an admin, signed in or with a read-write API token",
+      message: "only admins can read secrets, signed in or with a read-write API token",
     });
   }
 }

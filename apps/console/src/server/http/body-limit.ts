@@ -14,17 +14,15 @@ export const payloadTooLarge = (limit: number) =>
     { status: 413, headers: { "cache-control": "no-store" } },
   );
 
-/** Whether the request announces a body (a length above zero, or chunked). */
+/** Whether the request may carry a body: a body stream, and no Content-Length of 0 (chunked has none). */
 export const hasBody = (req: Request) =>
-  req.method !== "GET" &&
-  req.method !== "HEAD" &&
-  (Number(req.headers.get("content-length") ?? 0) > 0 || req.headers.has("transfer-encoding"));
+  req.method !== "GET" && req.method !== "HEAD" && req.body !== null && req.headers.get("content-length") !== "0";
 
 /**
  * The body, read chunk by chunk and given up as soon as it passes `limit`: a declared Content-Length above the
  * limit is refused before reading. Reading simply stops (the stream is not cancelled, which would destroy the
  * socket before the 413 reaches the client); the server closes the connection once the reply is sent
- * (`closeWhenBodyUnread`).
+ * (`prepareRequest` in node-request.ts).
  */
 export async function readBodyWithin(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | Response> {
   if (Number(req.headers.get("content-length") ?? 0) > limit) return payloadTooLarge(limit);
