@@ -8,6 +8,8 @@ import next from "next";
 import { readEnv } from "./src/env";
 import { createInMemoryBus } from "./src/server/bus";
 import { attachAgentUpgrades, startAgentServices } from "./src/server/gateway";
+import { clientAddressResolver, parseTrustedProxies } from "./src/server/http/client-address";
+import { prepareRequest } from "./src/server/http/node-request";
 import { setRuntime } from "./src/server/runtime";
 import { startWebhookWorker } from "./src/server/services/webhooks";
 
@@ -27,8 +29,12 @@ async function main() {
   const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => void handle(req, res));
-  attachAgentUpgrades(server, agents.gateway, dev ? app.getUpgradeHandler() : undefined);
+  const clientAddress = clientAddressResolver(parseTrustedProxies(env.TRUST_PROXY));
+  const server = createServer((req, res) => {
+    prepareRequest(req, res, clientAddress);
+    void handle(req, res);
+  });
+  attachAgentUpgrades(server, agents.gateway, dev ? app.getUpgradeHandler() : undefined, clientAddress);
   server.listen(env.PORT, env.HOST, () => {
     const where = target.provider === "sqlite" ? target.file : "PostgreSQL";
     console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where})`);

@@ -12,6 +12,11 @@ const envSchema = z.object({
   SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
   /** "true" lets webhooks target private, loopback and CGNAT addresses (never link-local/metadata or the console). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(["true", "false"]).default("false"),
+  /**
+   * Addresses or CIDRs (comma-separated) of the reverse proxies in front of the console, whose X-Forwarded-For is
+   * believed. Unset: the socket's peer is the client, and X-Forwarded-For is ignored (a client can write it).
+   */
+  TRUST_PROXY: z.string().default(""),
 });
 
 export type ConsoleEnv = z.infer<typeof envSchema>;

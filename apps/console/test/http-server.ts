@@ -2,26 +2,29 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PrismaClient } from "@dmvpn/db";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { handleEnrollRequest } from "../src/server/api/enroll-handler";
 import { openApiDocument } from "../src/server/api/openapi";
 import { handleRestRequest } from "../src/server/api/rest-handler";
-import { appRouter } from "../src/server/api/root";
+import { handleTrpcRequest } from "../src/server/api/trpc-handler";
 import { createInMemoryBus, type EventBus } from "../src/server/bus";
-import { contextFromRequest } from "../src/server/request-context";
+import { clientAddressResolver } from "../src/server/http/client-address";
+import { prepareRequest } from "../src/server/http/node-request";
 import { setRuntime } from "../src/server/runtime";
 
-async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+/** As Next hands a route its request: the body streams from the socket as the handler reads it (nothing buffered). */
+function toRequest(req: IncomingMessage, base: string): Request {
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);
     else if (v !== undefined) headers.set(k, v);
   }
-  // What Next's server adds: the peer's address.
-  headers.set("x-forwarded-for", [headers.get("x-forwarded-for"), req.socket.remoteAddress].filter(Boolean).join(", "));
-  const body = chunks.length && req.method !== "GET" && req.method !== "HEAD" ? Buffer.concat(chunks) : undefined;
-  return new Request(new URL(req.url ?? "/", base), { method: req.method, headers, body });
+  const body = req.method !== "GET" && req.method !== "HEAD" ? (req as unknown as BodyInit) : undefined;
+  return new Request(new URL(req.url ?? "/", base), {
+    method: req.method,
+    headers,
+    body,
+    duplex: "half",
+  } as RequestInit);
 }
 
 async function send(res: ServerResponse, response: Response) {
@@ -37,28 +40,28 @@ async function send(res: ServerResponse, response: Response) {
 }
 
 /**
- * The console's API routes (/api/trpc, /api/v1, /api/openapi.json) on a real HTTP server, without building
- * Next: the route files are thin wrappers over these same handlers.
+ * The console's API routes (/api/trpc, /api/v1, /api/agent/enroll, /api/openapi.json) on a real HTTP server,
+ * without building Next: the route files are thin wrappers over these same handlers, and the server prepares each
+ * request as server.ts does.
  */
-export async function startApiServer(db: PrismaClient, bus: EventBus = createInMemoryBus()) {
+export async function startApiServer(
+  db: PrismaClient,
+  bus: EventBus = createInMemoryBus(),
+  options: { trustedProxies?: string[] } = {},
+) {
   setRuntime({ db, bus } as never);
+  const clientAddress = clientAddressResolver(options.trustedProxies ?? []);
   const server = createServer((req, res) => {
+    prepareRequest(req, res, clientAddress);
     const base = `http://${req.headers.host ?? "localhost"}`;
     void (async () => {
       try {
-        const request = await toRequest(req, base);
+        const request = toRequest(req, base);
         const path = new URL(request.url).pathname;
-        if (path.startsWith("/api/trpc")) {
-          await send(
-            res,
-            await fetchRequestHandler({
-              endpoint: "/api/trpc",
-              req: request,
-              router: appRouter,
-              createContext: ({ req, resHeaders }) => contextFromRequest(req, resHeaders),
-            }),
-          );
-        } else if (path.startsWith("/api/v1")) await send(res, await handleRestRequest(request));
+        if (path.startsWith("/api/trpc")) await send(res, await handleTrpcRequest(request));
+        else if (path === "/api/agent/enroll" && req.method === "POST")
+          await send(res, await handleEnrollRequest(request));
+        else if (path.startsWith("/api/v1")) await send(res, await handleRestRequest(request));
         else if (path === "/api/openapi.json") await send(res, Response.json(openApiDocument()));
         else await send(res, new Response("not found", { status: 404 }));
       } catch (err) {

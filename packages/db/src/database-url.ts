@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,10 +22,20 @@ export function resolveDatabase(env: NodeJS.ProcessEnv = process.env): DatabaseT
   if (raw.startsWith("file:")) {
     const rel = raw.slice("file:".length);
     const file = path.isAbsolute(rel) ? rel : path.resolve(repoRoot, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
+    createPrivateFile(file);
     return { provider: "sqlite", url: `file:${file}`, file };
   }
   throw new Error("DATABASE_URL must start with file:, postgres:// or postgresql://");
+}
+
+/**
+ * The SQLite file holds password hashes and sealed keys: its folder is created 0700 and the file 0600 (an existing
+ * file readable by others is narrowed to 0600). SQLite gives its journal and WAL files the database file's mode.
+ */
+function createPrivateFile(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
 }
 
 /** Schema and migrations folder for each provider (PostgreSQL's are generated from the SQLite schema). */

@@ -62,6 +62,20 @@ describe("inventory YAML", () => {
   });
 });
 
+describe("hostile YAML", () => {
+  it("reports an alias bomb as an issue instead of expanding or throwing", () => {
+    // nine levels of nine aliases: 9^9 values if expanded
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) {
+      const [p, n] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      levels.push(`${n}: &${n} [${Array(9).fill(`*${p}`).join(", ")}]`);
+    }
+    const read = readInventoryYaml(`${levels.join("\n")}\nnetworks: [*i]\n`);
+    expect(read.networks).toEqual([]);
+    expect(read.issues).toEqual([{ path: [], message: expect.stringMatching(/aliases expand too far/) }]);
+  });
+});
+
 describe("site CSV", () => {
   const existing = parseInventoryYaml(YAML).inventory;
   const csv = [

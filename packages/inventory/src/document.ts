@@ -71,7 +71,16 @@ export function readInventoryYaml(text: string): {
       })),
     };
   }
-  const shape = documentShape.safeParse(doc.toJS({ maxAliasCount: 50 }));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // yaml refuses to expand an alias bomb (aliases nested to blow up the document) with a ReferenceError.
+    if (!(err instanceof ReferenceError)) throw err;
+    const message = "YAML aliases expand too far (more than 50 per anchor); write the values out instead";
+    return { networks: [], sites: [], issues: [{ path: [], message }] };
+  }
+  const shape = documentShape.safeParse(data);
   if (!shape.success) return { networks: [], sites: [], issues: zodIssues(shape.error) };
   const networks: RawNetworkRecord[] = [];
   const sites: RawSiteRecord[] = [];

@@ -1,5 +1,6 @@
 import { readEnv } from "../env";
 import { type Context, type CookieJar, createContext } from "./api/trpc";
+import { CLIENT_ADDRESS_HEADER } from "./http/client-address";
 import { getRuntime } from "./runtime";
 
 const env = readEnv();
@@ -31,10 +32,9 @@ export function isSameOrigin(headers: Headers): boolean {
   }
 }
 
-/** The peer's address as the custom server or a proxy reports it (the last hop, which a client cannot forge). */
+/** The caller's address as the console's server resolved it (socket peer, or per TRUST_PROXY); never a client header. */
 function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get("x-forwarded-for");
-  return forwarded?.split(",").at(-1)?.trim() || headers.get("x-real-ip") || null;
+  return headers.get(CLIENT_ADDRESS_HEADER) || null;
 }
 
 /** Context for an HTTP request: cookies from the request, new cookies onto the response headers. */
@@ -62,4 +62,9 @@ export function contextFromRequest(req: Request, resHeaders: Headers): Promise<C
     sameOrigin: isSameOrigin(req.headers),
     clientIp: clientIp(req.headers),
   });
+}
+
+/** Whether the request carries a credential the console accepts (session cookie or API token); reads no body. */
+export async function hasValidCredential(req: Request): Promise<boolean> {
+  return (await contextFromRequest(req, new Headers())).user !== null;
 }

@@ -1,20 +1,34 @@
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
-import { contextFromRequest } from "../request-context";
+import { BODY_LIMITS, hasBody, withBodyWithin } from "../http/body-limit";
+import { contextFromRequest, hasValidCredential } from "../request-context";
 import { openApiRouter, REST_BASE_PATH } from "./openapi";
 
-/** Larger bodies are refused before they are read (the largest legitimate one is a 20 MiB import). */
-const MAX_BODY_BYTES = 21 * 1024 * 1024;
 /** Names of Object.prototype members (valueOf, __proto__, …) shadow built-ins in the parsed query: refused. */
 const isForbiddenParam = (name: string) => name in Object.prototype || name === "prototype";
 
 /**
  * REST: the same procedures, context and role middleware as the dashboard's tRPC endpoint, mapped by each
- * procedure's `meta.openapi` (trpc-to-openapi). Errors come back as JSON `{ message, code, issues? }`.
+ * procedure's `meta.openapi` (trpc-to-openapi). Errors come back as JSON `{ message, code, issues? }`. Every
+ * REST procedure needs a credential, so a body from a caller without a valid one is refused before it is read;
+ * others are read within the authenticated limit. No response is cached: several carry secrets.
  */
 export async function handleRestRequest(req: Request): Promise<Response> {
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) {
-    return Response.json({ message: "the request body is too large", code: "PAYLOAD_TOO_LARGE" }, { status: 413 });
+  const response = await handle(req);
+  response.headers.set("cache-control", "no-store");
+  return response;
+}
+
+async function handle(req: Request): Promise<Response> {
+  let request: Request | Response = req;
+  if (hasBody(req)) {
+    if (!(await hasValidCredential(req))) {
+      return Response.json(
+        { message: "sign in or send a valid API token first", code: "UNAUTHORIZED" },
+        { status: 401 },
+      );
+    }
+    request = await withBodyWithin(req, BODY_LIMITS.authenticated);
+    if (request instanceof Response) return request;
   }
   // The query string becomes a plain object inside trpc-to-openapi; such names crashed it (found by the fuzz test).
   const names = [...new URL(req.url).searchParams.keys()];
@@ -25,7 +39,7 @@ export async function handleRestRequest(req: Request): Promise<Response> {
   return createOpenApiFetchHandler({
     endpoint: REST_BASE_PATH,
     router: openApiRouter,
-    req,
+    req: request,
     createContext: ({ req, resHeaders }) => contextFromRequest(req, resHeaders),
     onError({ error, path }) {
       // Unexpected failures only; no input is logged (it may hold keys).

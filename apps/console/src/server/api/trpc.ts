@@ -136,6 +136,20 @@ function requireRole(least: UserRole) {
   });
 }
 
+/**
+ * The one rule for reading secrets (pre-shared keys, webhook secrets, configs or exports with keys): an admin,
+ * signed in or with a read-write token. Secret reads that are mutations get it from adminProcedure (read tokens
+ * call queries only); a query that can return a secret calls this for that case.
+ */
+export function requireSecretAccess(ctx: Pick<Context, "user" | "token">): void {
+  if (ctx.user?.role !== "admin" || (ctx.token && ctx.token.scope !== "read-write")) {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: "only admins can read secrets, signed in or with a read-write API token",
+    });
+  }
+}
+
 export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
 export const operatorProcedure = publicProcedure.use(requireRole("operator"));
 export const adminProcedure = publicProcedure.use(requireRole("admin"));

@@ -29,13 +29,17 @@ export interface GatewayOptions {
   maxMessageBytes?: number;
   /** close a socket that has not sent a valid hello in this time */
   helloTimeoutMs?: number;
+  /** sockets not yet authenticated (upgrading or waiting for hello), in all and from one address */
+  maxUnauthenticated?: number;
+  maxUnauthenticatedPerAddress?: number;
   /** protocol errors tolerated on one connection before it is closed */
   maxProtocolErrors?: number;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface AgentGateway {
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `address`: the caller's, for the unauthenticated-connection limit (default: the socket's peer) */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, address?: string): void;
   send(siteId: string, message: ConsoleToAgent): boolean;
   isConnected(siteId: string): boolean;
   /** every validated message from an authenticated agent, tagged with its site */
@@ -48,6 +52,8 @@ export interface AgentGateway {
 
 interface Connection {
   ws: WebSocket;
+  /** counted against the unauthenticated limits until hello succeeds or the socket closes */
+  release: () => void;
   siteId: string | null;
   networkId: string | null;
   errors: number;
@@ -76,6 +82,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   /** offline writes still running: close() waits for them so a shutdown never cuts one off */
   const closing = new Set<Promise<void>>();
   let requestCounter = 0;
+  const pending = new UnauthenticatedSockets(
+    options.maxUnauthenticated ?? 256,
+    options.maxUnauthenticatedPerAddress ?? 16,
+  );
 
   const send = (ws: WebSocket, message: ConsoleToAgent) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
@@ -126,6 +136,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     }
     c.siteId = auth.siteId;
     c.networkId = auth.networkId;
+    c.release();
     bySite.set(auth.siteId, c);
     c.lastSeenWritten = Date.now();
     send(c.ws, consoleMessage("welcome", { siteId: auth.siteId, heartbeatSeconds, serverTime: now() }));
@@ -235,9 +246,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     }
   }
 
-  wss.on("connection", (ws: WebSocket) => {
+  wss.on("connection", (ws: WebSocket, _req: IncomingMessage, release: () => void) => {
     const c: Connection = {
       ws,
+      release,
       siteId: null,
       networkId: null,
       errors: 0,
@@ -247,12 +259,13 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     };
     const helloTimer = setTimeout(() => {
       if (!c.siteId) ws.close(4001, "no hello");
-    }, options.helloTimeoutMs ?? 10_000);
+    }, options.helloTimeoutMs ?? 5_000);
     helloTimer.unref();
     ws.on("message", (data: Buffer) => onFrame(c, data));
     ws.on("error", (e) => log("warn", "agent socket error", { siteId: c.siteId, error: e.message }));
     ws.on("close", () => {
       clearTimeout(helloTimer);
+      c.release();
       const done = onClose(c);
       closing.add(done);
       void done.finally(() => closing.delete(done));
@@ -260,8 +273,16 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   });
 
   return {
-    handleUpgrade(req, socket, head) {
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    handleUpgrade(req, socket, head, address = req.socket.remoteAddress ?? "") {
+      // Refused before the handshake: unauthenticated sockets cost memory and a timer each, and anyone can open one.
+      const release = pending.admit(address);
+      if (!release) {
+        log("warn", "agent connection refused: too many unauthenticated connections", { address });
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
+      socket.once("close", release);
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, release));
     },
     send(siteId, message) {
       const c = bySite.get(siteId);
@@ -308,4 +329,31 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       await Promise.all(closing);
     },
   };
+}
+
+/** Counts sockets not yet authenticated, in all and per address; `admit` returns the release, or null when full. */
+class UnauthenticatedSockets {
+  private total = 0;
+  private readonly byAddress = new Map<string, number>();
+
+  constructor(
+    private readonly max: number,
+    private readonly maxPerAddress: number,
+  ) {}
+
+  admit(address: string): (() => void) | null {
+    const mine = this.byAddress.get(address) ?? 0;
+    if (this.total >= this.max || mine >= this.maxPerAddress) return null;
+    this.total++;
+    this.byAddress.set(address, mine + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.total--;
+      const left = (this.byAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.byAddress.set(address, left);
+      else this.byAddress.delete(address);
+    };
+  }
 }

@@ -36,16 +36,18 @@ export async function startAgentServices(
 }
 
 /**
- * Route WebSocket upgrades: agents on AGENT_WS_PATH, everything else (Next's dev HMR) to `fallback`.
+ * Route WebSocket upgrades: agents on AGENT_WS_PATH, everything else (Next's dev HMR) to `fallback`. The
+ * gateway limits unauthenticated connections per caller address (the socket's peer unless TRUST_PROXY says).
  */
 export function attachAgentUpgrades(
   server: Server,
   gateway: AgentGateway,
   fallback?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  clientAddress: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? "",
 ): void {
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
-    if (path === AGENT_WS_PATH) gateway.handleUpgrade(req, socket, head);
+    if (path === AGENT_WS_PATH) gateway.handleUpgrade(req, socket, head, clientAddress(req));
     else if (fallback) fallback(req, socket, head);
     else socket.destroy();
   });

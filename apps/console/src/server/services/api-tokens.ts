@@ -99,6 +99,14 @@ export async function revokeApiToken(db: Db, actor: Actor, id: string) {
   return { id, revokedAt };
 }
 
+/**
+ * Revokes every live token of a user being disabled (in the caller's transaction): enabling the user again must
+ * not bring tokens back that were out of the owner's control meanwhile.
+ */
+export async function revokeUserApiTokens(db: Db, userId: string): Promise<void> {
+  await db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+}
+
 /** The user and scope behind a Bearer token, or null when it is unknown, revoked, expired or its user disabled. */
 export async function authenticateApiToken(db: Db, token: string): Promise<TokenAuth | null> {
   if (!tokenFormat.test(token)) return null;

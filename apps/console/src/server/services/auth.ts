@@ -5,6 +5,7 @@ import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { DomainError, invalidInput } from "../errors";
 import { type Actor, systemActor } from "./actor";
+import { revokeUserApiTokens } from "./api-tokens";
 import { recordAudit } from "./audit";
 import { SignInLimiter } from "./sign-in-limiter";
 
@@ -46,25 +47,42 @@ export async function createFirstAdmin(db: PrismaClient, input: Omit<NewUser, "r
   if (!parsed.success)
     throw invalidInput(parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })));
   const passwordHash = await hashPassword(parsed.data.password);
-  return db.$transaction(async (tx) => {
-    if ((await tx.user.count()) > 0)
-      throw new DomainError("FORBIDDEN", "the console already has users: sign in instead");
-    const user = await tx.user.create({
-      data: { email: parsed.data.email, name: parsed.data.name, role: "admin", passwordHash },
+  const alreadySetUp = new DomainError("FORBIDDEN", "the console already has users: sign in instead");
+  // Check and insert as one step: under PostgreSQL's default (read committed) two simultaneous calls both saw no
+  // user and both created an admin. The first admin's row has a fixed key, so the database itself lets only one
+  // insert win; the loser's duplicate key (or write conflict) means "already set up". (A serializable transaction
+  // alone fails at COMMIT there, which leaves Prisma's pg connection checked out.)
+  return db
+    .$transaction(async (tx) => {
+      if ((await tx.user.count()) > 0) throw alreadySetUp;
+      const user = await tx.user.create({
+        data: { id: FIRST_ADMIN_ID, email: parsed.data.email, name: parsed.data.name, role: "admin", passwordHash },
+      });
+      await recordAudit(
+        tx,
+        { type: "user", id: user.id, name: user.name, role: "admin" },
+        {
+          action: "user.create-first-admin",
+          entityType: "user",
+          entityId: user.id,
+          entityName: user.email,
+          after: { email: user.email, name: user.name, role: user.role },
+        },
+      );
+      return user;
+    })
+    .catch((err: unknown) => {
+      throw lostTheRace(err) ? alreadySetUp : err;
     });
-    await recordAudit(
-      tx,
-      { type: "user", id: user.id, name: user.name, role: "admin" },
-      {
-        action: "user.create-first-admin",
-        entityType: "user",
-        entityId: user.id,
-        entityName: user.email,
-        after: { email: user.email, name: user.name, role: user.role },
-      },
-    );
-    return user;
-  });
+}
+
+/** The first-run admin's user id: one fixed key makes "the first admin" a uniqueness the database enforces. */
+const FIRST_ADMIN_ID = "first-admin";
+
+/** A concurrent setup won: duplicate key (P2002) or, under PostgreSQL, a write conflict (P2034). */
+function lostTheRace(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { kind?: unknown } } | null;
+  return e?.code === "P2002" || e?.code === "P2034" || e?.cause?.kind === "TransactionWriteConflict";
 }
 
 export interface SessionUser {
@@ -91,15 +109,14 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
     if (wait > 0) throw tooManyAttempts(wait);
   }
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (user?.lockedUntil && user.lockedUntil > new Date()) {
-    if (ip) signInLimiter.recordFailure(ip);
-    throw tooManyAttempts(user.lockedUntil.getTime() - Date.now());
-  }
+  // A locked account answers as an unknown one, after the same password check: status, message and time must not
+  // tell an attacker which emails exist.
+  const locked = Boolean(user?.lockedUntil && user.lockedUntil > new Date());
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
-  if (!user || !ok || user.disabled) {
+  if (!user || !ok || user.disabled || locked) {
     if (ip) signInLimiter.recordFailure(ip);
-    if (user && !ok) {
+    if (user && !ok && !locked) {
       const failedLogins = user.failedLogins + 1;
       const over = failedLogins - LOCKOUT_AFTER;
       const lockedUntil =
@@ -116,7 +133,10 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
       }
     }
     // One message for every case: do not tell an attacker which emails exist.
-    throw new DomainError("UNAUTHORIZED", "email or password is wrong, or the account is disabled");
+    throw new DomainError(
+      "UNAUTHORIZED",
+      "email or password is wrong, or the account is disabled or locked for a while after failed sign-ins",
+    );
   }
   if (user.failedLogins > 0 || user.lockedUntil) {
     await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
@@ -211,7 +231,10 @@ export async function updateUser(db: PrismaClient, actor: Actor, input: z.infer<
         { path: [input.role ? "role" : "disabled"], message: "the last active admin cannot be demoted or disabled" },
       ]);
     }
-    if (after.disabled) await tx.session.deleteMany({ where: { userId: after.id } });
+    if (after.disabled) {
+      await tx.session.deleteMany({ where: { userId: after.id } });
+      await revokeUserApiTokens(tx, after.id);
+    }
     const pick = (u: typeof before) => ({ role: u.role, disabled: u.disabled });
     await recordAudit(tx, actor, {
       action: "user.update",

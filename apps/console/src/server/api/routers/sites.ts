@@ -2,7 +2,7 @@ import { z } from "zod";
 import { renderedConfigQuerySchema, renderSiteById } from "../../services/rendered-config";
 import { deleteSite, getSite, listSites, listSiteTags, saveSite, siteListQuerySchema } from "../../services/sites";
 import { idOutput, renderedConfigOutput, siteListOutput, siteOutput, siteSavedOutput } from "../rest-schemas";
-import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
+import { createTRPCRouter, operatorProcedure, requireSecretAccess, viewerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
 /** Site fields are validated by the service (siteInputSchema + network rules) so errors name each field. */
@@ -48,7 +48,10 @@ export const sitesRouter = createTRPCRouter({
     })
     .input(renderedConfigQuerySchema)
     .output(renderedConfigOutput)
-    .query(({ ctx, input }) => renderSiteById(ctx.db, ctx.actor, input)),
+    .query(({ ctx, input }) => {
+      if (input.includeSecrets) requireSecretAccess(ctx);
+      return renderSiteById(ctx.db, ctx.actor, input);
+    }),
   delete: operatorProcedure
     .meta({ openapi: { method: "DELETE", path: "/sites/{id}", tags, summary: "Delete a site" } })
     .input(z.object({ id }))

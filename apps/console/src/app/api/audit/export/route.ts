@@ -20,6 +20,7 @@ export async function GET(req: Request) {
     });
     headers.set("content-type", format === "json" ? "application/json; charset=utf-8" : "text/csv; charset=utf-8");
     headers.set("content-disposition", `attachment; filename="dmvpn-audit.${format}"`);
+    headers.set("cache-control", "no-store");
     return new Response(body, { headers });
   } catch (err) {
     if (err instanceof TRPCError)

@@ -12,6 +12,7 @@ export async function GET(req: Request) {
     const yaml = await caller.inventory.export({ networkId });
     headers.set("content-type", "application/yaml; charset=utf-8");
     headers.set("content-disposition", `attachment; filename="dmvpn-inventory.yaml"`);
+    headers.set("cache-control", "no-store");
     return new Response(yaml, { headers });
   } catch (err) {
     if (err instanceof TRPCError)
