@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import type { PrismaClient } from "@dmvpn/db";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { ADMIN, signedInAdmin, testClient } from "../../../test/caller";
 import { startApiServer } from "../../../test/http-server";
@@ -24,6 +24,7 @@ beforeEach(async () => {
   for (const ip of LOOPBACK) signInLimiter.reset(ip);
 });
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await server.close();
   await cleanup();
 });
@@ -224,11 +225,13 @@ describe("L5 and L6: responses with secrets", () => {
         headers: { cookie, "content-type": "application/json" },
         body: JSON.stringify({ json: input }),
       });
+    // A receiver this offline test can resolve: loopback, which WEBHOOK_ALLOW_PRIVATE allows.
+    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE", "true");
     const more = {
       apiToken: await trpc("apiTokens.create", { name: "x", scope: "read", expiresInDays: 1 }),
       webhook: await trpc("webhooks.create", {
         name: "w",
-        url: "https://hooks.example.net/x",
+        url: "https://127.0.0.1:9/x",
         events: ["site.offline"],
       }),
       revealPskTrpc: await trpc("networks.revealPsk", { id: networkId }),
