@@ -40,6 +40,26 @@ describe("inventory YAML", () => {
     expect(without).not.toContain("ipsecPsk");
   });
 
+  it("leaves the NHRP key out unless asked, and keeps the stored one when a record leaves it out", () => {
+    const stored = parseInventoryYaml(
+      YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    nhrpAuth: nhrpK3y1"),
+    ).inventory;
+    expect(stored.networks[0]?.nhrpAuth).toBe("nhrpK3y1");
+    const without = toInventoryYaml(stored, { includeSecrets: false });
+    expect(without).not.toContain("nhrpAuth");
+    expect(toInventoryYaml(stored, { includeSecrets: true })).toContain("nhrpAuth: nhrpK3y1");
+    const again = planInventory(readInventoryYaml(without), stored);
+    expect(again.issues).toEqual([]);
+    expect(again.inventory).toEqual(stored);
+    // An explicit null still clears it; a new network left without one has none.
+    const cleared = planInventory(
+      readInventoryYaml(without.replace("greKey: 42", "greKey: 42\n    nhrpAuth: null")),
+      stored,
+    );
+    expect(cleared.inventory.networks[0]?.nhrpAuth).toBeNull();
+    expect(parseInventoryYaml(without).inventory.networks[0]?.nhrpAuth).toBeNull();
+  });
+
   it("reports each bad record at its place in the file", () => {
     const bad = YAML.replace("lanPrefixes: [10.2.0.0/24]", "lanPrefixes: [10.1.0.0/16]").replace(
       "greKey: 42",

@@ -184,7 +184,12 @@ export function planInventory(
     }
     seenNetworks.set(name, record);
     const previous = networks.get(name);
-    networks.set(name, { ...parsed.data, ipsecPsk: parsed.data.ipsecPsk ?? previous?.ipsecPsk ?? generatePsk() });
+    // Keys left out (an export without secrets) keep the stored ones, so re-importing an export changes nothing.
+    networks.set(name, {
+      ...parsed.data,
+      nhrpAuth: parsed.data.nhrpAuth === undefined ? (previous?.nhrpAuth ?? null) : parsed.data.nhrpAuth,
+      ipsecPsk: parsed.data.ipsecPsk ?? previous?.ipsecPsk ?? generatePsk(),
+    });
   }
 
   // Sites by name, existing first so an imported record replaces the stored one in place.
@@ -274,16 +279,19 @@ export function parseInventoryYaml(text: string): InventoryPlan {
   return planInventory(raw);
 }
 
-/** The export: every field, sites under their network, in a stable order. Secrets only when asked for. */
+/**
+ * The export: every field, sites under their network, in a stable order. Secrets (the pre-shared key and the NHRP
+ * key) only when asked for; an import without them keeps the stored ones.
+ */
 export function toInventoryYaml(inventory: Inventory, options: { includeSecrets: boolean }): string {
   const doc = {
     version: INVENTORY_VERSION,
     networks: [...inventory.networks]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((n) => {
-        const { ipsecPsk, ...rest } = n;
+        const { ipsecPsk, nhrpAuth, ...rest } = n;
         const network: Record<string, unknown> = { ...rest };
-        if (options.includeSecrets) network.ipsecPsk = ipsecPsk;
+        if (options.includeSecrets) Object.assign(network, { nhrpAuth, ipsecPsk });
         network.sites = inventory.sites
           .filter((s) => s.network === n.name)
           .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === "hub" ? -1 : 1))

@@ -64,6 +64,12 @@ export const pskSchema = z
 /** Stricter on input than as stored (pskSchema), so that a key stored before the `?` rule still loads. */
 const pskInputSchema = pskSchema.refine((s) => !CONFIG_QUOTE_BREAKERS.test(s), QUOTE_BREAKERS_MESSAGE);
 
+const nhrpAuthText = z
+  .string()
+  .trim()
+  .max(8, "must be at most 8 characters (NHRP carries it in clear text)")
+  .regex(/^[\x21-\x7e]*$/, "may contain printable ASCII characters without spaces only");
+
 const networkFields = {
   name: nameSchema,
   description: z.string().max(500, "must be at most 500 characters").default(""),
@@ -74,13 +80,7 @@ const networkFields = {
   greKey: int(0, 4294967295),
   nhrpNetworkId: int(1, 4294967295),
   nhrpHoldtime: int(30, 65535).default(NETWORK_DEFAULTS.nhrpHoldtime),
-  nhrpAuth: z
-    .string()
-    .trim()
-    .max(8, "must be at most 8 characters (NHRP carries it in clear text)")
-    .regex(/^[\x21-\x7e]*$/, "may contain printable ASCII characters without spaces only")
-    .nullish()
-    .transform((v) => (v ? v : null)),
+  nhrpAuth: nhrpAuthText.nullish().transform((v) => (v ? v : null)),
   phase: z.coerce
     .number()
     .refine((n) => n === 2 || n === 3, "must be 2 or 3")
@@ -109,15 +109,20 @@ function checkNetwork(
   }
 }
 
-/** A network as entered: the pre-shared key may be left out and is then generated. */
+/**
+ * A network as entered: the pre-shared key may be left out and is then generated (or kept, on an update); the
+ * NHRP key may be left out and is then kept (none, for a new network).
+ */
 export const networkInputSchema = z
   .object({
     ...networkFields,
     // Stricter on input than as stored (networkSchema), so that a network stored before the rule still loads.
-    nhrpAuth: networkFields.nhrpAuth.refine(
-      (v) => v === null || !CONFIG_QUOTE_BREAKERS.test(v),
-      QUOTE_BREAKERS_MESSAGE,
-    ),
+    // A secret like the key: left out (undefined) means "keep the stored one"; null or "" means "none".
+    nhrpAuth: nhrpAuthText
+      .refine((v) => !CONFIG_QUOTE_BREAKERS.test(v), QUOTE_BREAKERS_MESSAGE)
+      .nullable()
+      .transform((v) => (v ? v : null))
+      .optional(),
     ipsecPsk: pskInputSchema.optional(),
   })
   .superRefine(checkNetwork);

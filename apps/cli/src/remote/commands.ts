@@ -172,7 +172,7 @@ export function addConfigCommand(program: Command): void {
       .description("a site's config as the console renders it (the remote counterpart of render)")
       .argument("<site>", "site name")
       .addOption(new Option("-t, --target <target>", "render for this target instead").choices(RENDER_TARGETS))
-      .option("--with-secrets", "include the pre-shared key (admins only; audited)"),
+      .option("--with-secrets", "include the keys: pre-shared and NHRP (admins only; audited)"),
     async (client, options, [name]) => {
       const site = await findSite(client, name as string);
       const config = await client.get(`/sites/${encodeURIComponent(site.id)}/config`, renderedConfigSchema, {

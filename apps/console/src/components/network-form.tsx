@@ -31,9 +31,13 @@ export interface NetworkFormValues {
   asnRangeEnd: string;
   tunnelMtu: string;
   tcpMss: string;
+  /** a stored network has an NHRP key (never sent to the browser; a blank field keeps it) */
+  nhrpAuthSet: boolean;
+  /** remove the stored NHRP key on save */
+  nhrpAuthClear: boolean;
 }
 
-const FIELDS: (keyof NetworkFormValues)[] = [
+const FIELDS: Exclude<keyof NetworkFormValues, "nhrpAuthSet" | "nhrpAuthClear">[] = [
   "name",
   "description",
   "tunnelPrefix",
@@ -77,21 +81,31 @@ export function newNetworkValues(): NetworkFormValues {
     asnRangeEnd: String(d.asnRangeEnd),
     tunnelMtu: String(d.tunnelMtu),
     tcpMss: String(d.tcpMss),
+    nhrpAuthSet: false,
+    nhrpAuthClear: false,
   };
 }
 
 type StoredNetwork = {
-  [K in Exclude<keyof NetworkFormValues, "ipsecPsk" | "ipsecEnabled">]: string | number | null;
-} & { ipsecEnabled: boolean };
+  [K in Exclude<(typeof FIELDS)[number], "ipsecPsk" | "nhrpAuth" | "ipsecEnabled">]: string | number | null;
+} & { ipsecEnabled: boolean; nhrpAuthSet: boolean };
 
 export function networkValues(n: StoredNetwork): NetworkFormValues {
   const values = newNetworkValues();
   for (const key of FIELDS) {
-    if (key === "ipsecPsk") continue;
+    if (key === "ipsecPsk" || key === "nhrpAuth") continue;
     if (key === "ipsecEnabled") values.ipsecEnabled = n.ipsecEnabled;
     else values[key] = text(n[key]);
   }
+  values.nhrpAuthSet = n.nhrpAuthSet;
   return values;
+}
+
+/** The NHRP key as sent: a typed key replaces it, "remove" clears it, a blank field leaves the stored one alone. */
+function nhrpAuthPayload(v: NetworkFormValues) {
+  const typed = v.nhrpAuth.trim();
+  if (typed) return { nhrpAuth: typed };
+  return v.nhrpAuthClear ? { nhrpAuth: null } : {};
 }
 
 /** What the API receives: numbers stay text for the server to coerce, an empty number is "missing", not 0. */
@@ -104,7 +118,7 @@ function payload(v: NetworkFormValues) {
     greKey: num(v.greKey),
     nhrpNetworkId: num(v.nhrpNetworkId),
     nhrpHoldtime: num(v.nhrpHoldtime),
-    nhrpAuth: v.nhrpAuth.trim() || null,
+    ...nhrpAuthPayload(v),
     phase: Number(v.phase),
     ipsecEnabled: v.ipsecEnabled,
     ikeProposal: v.ikeProposal.trim(),
@@ -230,10 +244,39 @@ export function NetworkForm({
             label="NHRP authentication"
             htmlFor="nhrpAuth"
             error={err("nhrpAuth")}
-            hint="Optional, at most 8 characters, sent in clear."
+            hint={
+              values.nhrpAuthSet
+                ? "A key is stored; leave blank to keep it, or type a new one."
+                : "Optional, at most 8 characters, sent in clear."
+            }
           >
-            {input("nhrpAuth", { autoComplete: "off", className: "font-mono" })}
+            {input("nhrpAuth", {
+              autoComplete: "off",
+              spellCheck: false,
+              className: "font-mono",
+              placeholder: values.nhrpAuthSet && !values.nhrpAuthClear ? "••••••••" : undefined,
+              disabled: readOnly || values.nhrpAuthClear,
+            })}
           </Field>
+          {values.nhrpAuthSet && !readOnly ? (
+            <div className="flex items-end pb-2">
+              <label className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+                <input
+                  id="nhrpAuthClear"
+                  name="nhrpAuthClear"
+                  type="checkbox"
+                  className="size-4 accent-sky-700"
+                  checked={values.nhrpAuthClear}
+                  onChange={(e) => {
+                    const checked = e.target.checked;
+                    setSaved(false);
+                    setValues((v) => ({ ...v, nhrpAuthClear: checked, nhrpAuth: checked ? "" : v.nhrpAuth }));
+                  }}
+                />
+                Remove the NHRP key
+              </label>
+            </div>
+          ) : null}
           <Field label="Tunnel MTU" htmlFor="tunnelMtu" error={err("tunnelMtu")}>
             {input("tunnelMtu", { inputMode: "numeric", className: "font-mono" })}
           </Field>
@@ -352,7 +395,7 @@ export function NetworkForm({
   );
 }
 
-/** The stored key stays on the server until an admin asks for it (and that request is audited). */
+/** The stored keys stay on the server until an admin asks for them (and that request is audited). */
 function PskReveal({ networkId }: { networkId: string }) {
   const trpc = useTRPC();
   const { isAdmin } = useSessionUser();
@@ -369,6 +412,11 @@ function PskReveal({ networkId }: { networkId: string }) {
           >
             {reveal.data.ipsecPsk}
           </code>
+          {reveal.data.nhrpAuth ? (
+            <code className="font-mono text-[12px] select-all" data-testid="revealed-nhrp-auth" title="NHRP key">
+              NHRP: {reveal.data.nhrpAuth}
+            </code>
+          ) : null}
           <Button variant="ghost" onClick={() => reveal.reset()}>
             Hide
           </Button>
@@ -383,7 +431,7 @@ function PskReveal({ networkId }: { networkId: string }) {
               disabled={reveal.isPending}
               title="Admins only; the reveal is recorded in the audit log"
             >
-              Reveal key
+              Reveal keys
             </Button>
           ) : (
             <span className="text-xs text-zinc-500">stored; admins can reveal it</span>

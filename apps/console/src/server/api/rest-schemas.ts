@@ -33,7 +33,8 @@ export const networkOutput = z.object({
   greKey: z.number().int(),
   nhrpNetworkId: z.number().int(),
   nhrpHoldtime: z.number().int(),
-  nhrpAuth: nullableText,
+  /** whether an NHRP key is set; the key itself only for admins who ask (networks.revealPsk) */
+  nhrpAuthSet: z.boolean(),
   phase: z.number().int(),
   ipsecEnabled: z.boolean(),
   ikeProposal: z.string(),
@@ -45,13 +46,11 @@ export const networkOutput = z.object({
   asnRangeEnd: z.number().int(),
   tunnelMtu: z.number().int(),
   tcpMss: z.number().int(),
-  /** only for admins who ask (networks.revealPsk) */
-  ipsecPsk: z.string().optional(),
 });
 
 export const idNameOutput = z.object({ id, name: z.string() });
 export const idOutput = z.object({ id });
-export const pskOutput = z.object({ ipsecPsk: z.string() });
+export const pskOutput = z.object({ ipsecPsk: z.string(), nhrpAuth: nullableText });
 
 const siteSpecFields = {
   name: z.string(),

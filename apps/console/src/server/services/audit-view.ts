@@ -55,12 +55,9 @@ export async function auditViewFor<T extends AuditRow>(db: Db, reader: AuditRead
   }
   const known = await db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
   const nameById = new Map(known.map((u) => [u.id, u.name]));
-  // Every user's e-mail, for scrubbing details; one small query (consoles have few users).
-  const everyone = await db.user.findMany({ select: { email: true, name: true } });
-  const nameByEmail = new Map(everyone.map((u) => [u.email.toLowerCase(), u.name]));
+  const scrubText = await emailScrubber(db);
   const scrub = (value: unknown): unknown => {
-    if (typeof value === "string")
-      return value.replace(EMAIL, (m) => nameByEmail.get(m.toLowerCase()) ?? "[e-mail hidden]");
+    if (typeof value === "string") return scrubText(value);
     if (Array.isArray(value)) return value.map(scrub);
     if (value && typeof value === "object")
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
@@ -84,4 +81,28 @@ export async function auditViewFor<T extends AuditRow>(db: Db, reader: AuditRead
       after: account ? null : scrub(r.after),
     };
   });
+}
+
+/** Replaces every e-mail address in a text by its user's display name ("[e-mail hidden]" for unknown ones). */
+async function emailScrubber(db: Db): Promise<(text: string) => string> {
+  // Every user's e-mail; one small query (consoles have few users).
+  const everyone = await db.user.findMany({ select: { email: true, name: true } });
+  const nameByEmail = new Map(everyone.map((u) => [u.email.toLowerCase(), u.name]));
+  return (text) => text.replace(EMAIL, (m) => nameByEmail.get(m.toLowerCase()) ?? "[e-mail hidden]");
+}
+
+/** How actor names are stored outside the log (deployments, revisions): the e-mail, or "<e-mail> (token <prefix>…)". */
+const TOKEN_ACTOR = /^(.*) \(token [^)]*\)$/;
+
+/**
+ * The same rule for the actor names stored with deployments and revisions (`createdBy`): admins see them as
+ * stored, everyone else by display name ("Ada Admin", "Ada Admin (API token)").
+ */
+export async function actorNameView(db: Db, reader: Pick<AuditReader, "role">): Promise<(name: string) => string> {
+  if (seesEverything({ id: null, role: reader.role })) return (name) => name;
+  const scrub = await emailScrubber(db);
+  return (name) => {
+    const token = TOKEN_ACTOR.exec(name);
+    return token ? `${scrub(token[1] ?? "")} (API token)` : scrub(name);
+  };
 }

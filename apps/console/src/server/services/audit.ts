@@ -3,7 +3,7 @@ import { toSpreadsheetSafeCsv } from "../csv";
 import type { Actor } from "./actor";
 import { type AuditReader, actorFilter, auditViewFor } from "./audit-view";
 
-const SECRET_KEYS = new Set(["ipsecPsk", "passwordHash", "password", "token", "credential", "secret"]);
+const SECRET_KEYS = new Set(["ipsecPsk", "nhrpAuth", "passwordHash", "password", "token", "credential", "secret"]);
 /** Fields holding a URL (webhook receivers): receivers often take their credential in the URL itself. */
 const URL_KEY = /url$/i;
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { actorNameView } from "./audit-view";
 import { diffMaskedConfigFiles, diffMaskedRunning } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
 import { UNMANAGED_PLATFORMS } from "./enrollment";
@@ -213,7 +214,14 @@ export async function rollbackToRevision(db: Db, actor: Actor, revisionId: strin
   return { id: deployment.id };
 }
 
-export async function listDeployments(db: Db, q: { networkId?: string; siteId?: string; take?: number }) {
+/** Whoever reads deployments: admins see creators as stored, everyone else by display name (actorNameView). */
+type Reader = Pick<Actor, "role">;
+
+export async function listDeployments(
+  db: Db,
+  reader: Reader,
+  q: { networkId?: string; siteId?: string; take?: number },
+) {
   const rows = await db.deployment.findMany({
     where: {
       ...(q.networkId ? { networkId: q.networkId } : {}),
@@ -223,15 +231,17 @@ export async function listDeployments(db: Db, q: { networkId?: string; siteId?: 
     take: q.take ?? 50,
     include: { network: { select: { name: true } }, items: { select: { status: true } } },
   });
+  const creator = await actorNameView(db, reader);
   return rows.map(({ items, network, ...d }) => ({
     ...d,
+    createdBy: creator(d.createdBy),
     network: network?.name ?? null,
     sites: items.length,
     counts: countStatuses(items),
   }));
 }
 
-export async function getDeployment(db: Db, id: string) {
+export async function getDeployment(db: Db, reader: Reader, id: string) {
   const d = await db.deployment.findUnique({
     where: { id },
     include: {
@@ -246,8 +256,10 @@ export async function getDeployment(db: Db, id: string) {
     },
   });
   if (!d) throw notFound("deployment");
+  const creator = await actorNameView(db, reader);
   return {
     ...d,
+    createdBy: creator(d.createdBy),
     network: d.network?.name ?? null,
     items: d.items.map((i) => ({
       id: i.id,
@@ -265,7 +277,7 @@ export async function getDeployment(db: Db, id: string) {
 }
 
 /** Every revision of a site, newest first, with the deployments that carried it. */
-export async function listRevisions(db: Db, siteId: string) {
+export async function listRevisions(db: Db, reader: Reader, siteId: string) {
   const rows = await db.configRevision.findMany({
     where: { siteId },
     orderBy: { number: "desc" },
@@ -277,13 +289,14 @@ export async function listRevisions(db: Db, siteId: string) {
     },
   });
   const deployed = await lastDeployedRevision(db, siteId);
+  const creator = await actorNameView(db, reader);
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
     target: r.target,
     maskedHash: maskedRevisionHash(r),
     createdAt: r.createdAt,
-    createdBy: r.createdBy,
+    createdBy: creator(r.createdBy),
     current: deployed?.id === r.id,
     deployments: r.deploymentItems,
   }));

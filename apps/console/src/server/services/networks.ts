@@ -33,12 +33,15 @@ export async function listNetworks(db: Db) {
   }));
 }
 
-/** A network with every setting; the pre-shared key only when the caller asks for it (admins, audited). */
-export async function getNetwork(db: Db, id: string, options: { withSecret?: boolean } = {}) {
+/**
+ * A network with every setting but its keys: the pre-shared key and the NHRP key leave only through
+ * revealNetworkPsk (admins, audited). Whether an NHRP key is set is shown, so forms can say "leave blank to keep".
+ */
+export async function getNetwork(db: Db, id: string) {
   const row = await db.network.findUnique({ where: { id } });
   if (!row) throw notFound("network");
-  const { ipsecPsk, ...spec } = toNetworkSpec(row);
-  return { id: row.id, isDemo: row.isDemo, ...spec, ...(options.withSecret ? { ipsecPsk } : {}) };
+  const { ipsecPsk: _psk, nhrpAuth, ...spec } = toNetworkSpec(row);
+  return { id: row.id, isDemo: row.isDemo, ...spec, nhrpAuthSet: nhrpAuth !== null };
 }
 
 function parseNetwork(input: unknown) {
@@ -49,7 +52,7 @@ function parseNetwork(input: unknown) {
 
 export async function createNetwork(db: PrismaClient, actor: Actor, input: NetworkInput) {
   const data = parseNetwork(input);
-  const spec = { ...data, ipsecPsk: data.ipsecPsk ?? generatePsk() };
+  const spec = { ...data, nhrpAuth: data.nhrpAuth ?? null, ipsecPsk: data.ipsecPsk ?? generatePsk() };
   return db.$transaction(async (tx) => {
     if (await tx.network.findUnique({ where: { name: spec.name } })) {
       throw invalidInput([{ path: ["name"], message: `a network named ${spec.name} already exists` }]);
@@ -79,7 +82,13 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
     const clash = await tx.network.findUnique({ where: { name: data.name } });
     if (clash && clash.id !== id)
       throw invalidInput([{ path: ["name"], message: `a network named ${data.name} already exists` }]);
-    const spec = { ...data, ipsecPsk: data.ipsecPsk ?? toNetworkSpec(before).ipsecPsk };
+    // Keys left out are kept: operators never see them, so a saved form must not wipe or change them.
+    const stored = toNetworkSpec(before);
+    const spec = {
+      ...data,
+      nhrpAuth: data.nhrpAuth === undefined ? stored.nhrpAuth : data.nhrpAuth,
+      ipsecPsk: data.ipsecPsk ?? stored.ipsecPsk,
+    };
     const { sites } = await loadInventory(tx, [id]);
     const siteIssues = validateNetworkSites(spec, sites);
     if (siteIssues.length)
@@ -96,7 +105,7 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
       entityId: id,
       entityName: row.name,
       networkId: id,
-      before: toNetworkSpec(before),
+      before: stored,
       after: spec,
     });
     return { id: row.id, name: row.name };
@@ -144,7 +153,7 @@ export async function deleteNetwork(db: PrismaClient, actor: Actor, id: string) 
   });
 }
 
-/** Reading the pre-shared key back is an admin's explicit act and leaves a trace. */
+/** Reading the keys (pre-shared and NHRP) back is an admin's explicit act and leaves a trace. */
 export async function revealNetworkPsk(db: Db, actor: Actor, id: string) {
   const row = await db.network.findUnique({ where: { id } });
   if (!row) throw notFound("network");
@@ -155,5 +164,6 @@ export async function revealNetworkPsk(db: Db, actor: Actor, id: string) {
     entityName: row.name,
     networkId: id,
   });
-  return { ipsecPsk: toNetworkSpec(row).ipsecPsk };
+  const { ipsecPsk, nhrpAuth } = toNetworkSpec(row);
+  return { ipsecPsk, nhrpAuth };
 }

@@ -59,7 +59,7 @@ export const deploymentsRouter = createTRPCRouter({
     .meta({ openapi: { method: "GET", path: "/deployments", tags, summary: "Recent deployments, newest first" } })
     .input(z.object({ networkId: id.optional(), siteId: id.optional() }).default({}))
     .output(deploymentListOutput)
-    .query(({ ctx, input }) => listDeployments(ctx.db, input)),
+    .query(({ ctx, input }) => listDeployments(ctx.db, ctx.actor, input)),
   get: viewerProcedure
     .meta({
       openapi: {
@@ -71,10 +71,10 @@ export const deploymentsRouter = createTRPCRouter({
     })
     .input(z.object({ id }))
     .output(deploymentOutput)
-    .query(({ ctx, input }) => getDeployment(ctx.db, input.id)),
+    .query(({ ctx, input }) => getDeployment(ctx.db, ctx.actor, input.id)),
   revisions: viewerProcedure
     .input(z.object({ siteId: id }))
-    .query(({ ctx, input }) => listRevisions(ctx.db, input.siteId)),
+    .query(({ ctx, input }) => listRevisions(ctx.db, ctx.actor, input.siteId)),
   revisionDiff: viewerProcedure
     .input(z.object({ revisionId: id }))
     .query(({ ctx, input }) => revisionDiff(ctx.db, input.revisionId)),

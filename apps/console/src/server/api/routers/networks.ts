@@ -22,7 +22,7 @@ export const networksRouter = createTRPCRouter({
     .output(z.array(networkSummaryOutput))
     .query(({ ctx }) => listNetworks(ctx.db)),
   get: viewerProcedure
-    .meta({ openapi: { method: "GET", path: "/networks/{id}", tags, summary: "A network (without its key)" } })
+    .meta({ openapi: { method: "GET", path: "/networks/{id}", tags, summary: "A network (without its keys)" } })
     .input(z.object({ id }))
     .output(networkOutput)
     .query(({ ctx, input }) => getNetwork(ctx.db, input.id)),
@@ -47,7 +47,7 @@ export const networksRouter = createTRPCRouter({
         method: "POST",
         path: "/networks/{id}/reveal-psk",
         tags,
-        summary: "Read the pre-shared key (admin, audited)",
+        summary: "Read the pre-shared key and the NHRP key (admin, audited)",
       },
     })
     .input(z.object({ id }))
