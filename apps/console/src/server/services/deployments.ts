@@ -1,6 +1,12 @@
 import type { Db } from "@dmvpn/db";
 import { renderReadinessIssues } from "@dmvpn/inventory";
-import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
+import {
+  type ConfigFile,
+  type ConfigTarget,
+  DeploymentItemStatus,
+  DeploymentStatus,
+  ITEM_STATUSES_DEPLOYED,
+} from "@dmvpn/protocol";
 import { RenderError, renderSiteConfig } from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
@@ -8,10 +14,12 @@ import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { diffConfigFiles, diffTexts, joinConfigFiles } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
-import { UNMANAGED_PLATFORMS } from "./enrollment";
+import { displayedHash, networkKeys } from "./displayed-hash";
 import { loadInventory } from "./inventory-store";
+import { suppliedRunningConfig } from "./mark-applied";
 import { HIDDEN_PSK } from "./rendered-config";
 import { openRevisionFiles, sealRevisionFiles } from "./revision-files";
+import { isAgentManaged } from "./site-management";
 
 /** Reads the running config from a connected agent, or null (the gateway provides it in the console process). */
 export type RunningConfigReader = (siteId: string) => Promise<string | null>;
@@ -73,10 +81,10 @@ export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSi
 
 const mask = (text: string, psk: string) => (psk ? text.replaceAll(psk, HIDDEN_PSK) : text);
 
-/** The revision last confirmed (or found unchanged) on the site. */
+/** The revision last confirmed (or found unchanged) by the agent, or marked applied by an operator (agentless). */
 export async function lastDeployedRevision(db: Db, siteId: string) {
   const item = await db.deploymentItem.findFirst({
-    where: { siteId, status: { in: ["confirmed", "unchanged"] } },
+    where: { siteId, status: { in: [...ITEM_STATUSES_DEPLOYED] } },
     orderBy: { updatedAt: "desc" },
     include: { revision: true },
   });
@@ -104,16 +112,24 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
       const deployed = await lastDeployedRevision(db, r.siteId);
       const deployedFiles = deployed ? openRevisionFiles(deployed.files) : [];
       const agent = await db.agent.findUnique({ where: { siteId: r.siteId }, select: { revokedAt: true } });
-      const managed = !!agent && !agent.revokedAt && !UNMANAGED_PLATFORMS.has(r.platform);
-      let running: string | null = null;
-      if (managed && readRunning) running = await readRunning(r.siteId).catch(() => null);
+      const managed = isAgentManaged(r.platform, agent);
+      // Agent-managed: the router's config as the agent reads it now. Agentless: what an operator supplied when
+      // marking a revision applied. Either way compared with the deployed revision the same way.
+      let running: { text: string; label: string } | null = null;
+      if (managed && readRunning) {
+        const text = await readRunning(r.siteId).catch(() => null);
+        if (text !== null) running = { text, label: "running" };
+      } else if (!managed) {
+        const supplied = await suppliedRunningConfig(db, r.siteId);
+        if (supplied) running = { text: supplied.content, label: `running (supplied by ${supplied.by})` };
+      }
       const drift =
         running === null || !deployed
           ? null
           : mask(
-              diffTexts(joinConfigFiles(deployedFiles), running, {
+              diffTexts(joinConfigFiles(deployedFiles), running.text, {
                 before: `revision ${deployed.number}`,
-                after: "running",
+                after: running.label,
               }),
               r.psk,
             );
@@ -122,7 +138,7 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
         name: r.name,
         role: r.role,
         target: r.target,
-        hash: r.hash,
+        hash: displayedHash(r.files, r.psk),
         managed,
         deployedRevision: deployed?.number ?? null,
         unchanged: deployed?.contentHash === r.hash,
@@ -130,7 +146,10 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
           diffConfigFiles(deployedFiles, r.files, { before: deployed ? `r${deployed.number}` : "none", after: "new" }),
           r.psk,
         ),
-        /** null when the running config could not be read; "" when it matches the deployed revision */
+        /**
+         * null when no running config is known (agent unreachable; agentless: none supplied); "" when it matches
+         * the deployed revision
+         */
         drift,
       };
     }),
@@ -230,6 +249,7 @@ export async function listDeployments(db: Db, q: { networkId?: string; siteId?: 
   });
   return rows.map(({ items, network, ...d }) => ({
     ...d,
+    status: DeploymentStatus.parse(d.status),
     network: network?.name ?? null,
     sites: items.length,
     counts: countStatuses(items),
@@ -244,15 +264,20 @@ export async function getDeployment(db: Db, id: string) {
       items: {
         orderBy: [{ wave: "asc" }, { id: "asc" }],
         include: {
-          site: { select: { name: true, role: true } },
-          revision: { select: { number: true, contentHash: true } },
+          site: { select: { name: true, role: true, networkId: true } },
+          revision: { select: { number: true, files: true } },
         },
       },
     },
   });
   if (!d) throw notFound("deployment");
+  const keys = await networkKeys(
+    db,
+    d.items.map((i) => i.site.networkId),
+  );
   return {
     ...d,
+    status: DeploymentStatus.parse(d.status),
     network: d.network?.name ?? null,
     items: d.items.map((i) => ({
       id: i.id,
@@ -260,23 +285,27 @@ export async function getDeployment(db: Db, id: string) {
       site: i.site.name,
       role: i.site.role,
       wave: i.wave,
-      status: i.status,
+      status: DeploymentItemStatus.parse(i.status),
       error: i.error,
+      markedAppliedBy: i.markedAppliedBy,
       updatedAt: i.updatedAt,
       revision: i.revision.number,
-      contentHash: i.revision.contentHash,
+      hash: displayedHash(openRevisionFiles(i.revision.files), keys.get(i.site.networkId) ?? ""),
     })),
   };
 }
 
 /** Every revision of a site, newest first, with the deployments that carried it. */
 export async function listRevisions(db: Db, siteId: string) {
+  const site = await db.site.findUnique({ where: { id: siteId }, select: { networkId: true } });
+  if (!site) throw notFound("site");
+  const psk = (await networkKeys(db, [site.networkId])).get(site.networkId) ?? "";
   const rows = await db.configRevision.findMany({
     where: { siteId },
     orderBy: { number: "desc" },
     include: {
       deploymentItems: {
-        select: { deploymentId: true, status: true, updatedAt: true },
+        select: { deploymentId: true, status: true, updatedAt: true, markedAppliedBy: true },
         orderBy: { updatedAt: "desc" },
       },
     },
@@ -286,7 +315,7 @@ export async function listRevisions(db: Db, siteId: string) {
     id: r.id,
     number: r.number,
     target: r.target,
-    contentHash: r.contentHash,
+    hash: displayedHash(openRevisionFiles(r.files), psk),
     createdAt: r.createdAt,
     createdBy: r.createdBy,
     current: deployed?.id === r.id,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
+import { displayedHash } from "./displayed-hash";
 import { loadInventory } from "./inventory-store";
 
 /** Stands in for the pre-shared key in configs shown to people who did not ask for (or may not see) the key. */
@@ -50,7 +51,13 @@ export async function renderSiteById(db: Db, actor: Actor, query: z.input<typeof
         networkId: row.networkId,
       });
     }
-    return { ok: true as const, ...config, secretsIncluded: q.includeSecrets };
+    // The same hash whether or not the key is shown, and the same as the deployed revision's (displayed-hash.ts).
+    return {
+      ok: true as const,
+      ...config,
+      hash: displayedHash(config.files, network.ipsecPsk),
+      secretsIncluded: q.includeSecrets,
+    };
   } catch (err) {
     if (err instanceof RenderError)
       return { ok: false as const, issues: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
