@@ -2,6 +2,7 @@ import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inve
 import { DeploymentItemStatus, DeploymentStatus, SiteStatus } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
+import { FRESHNESS } from "../services/topology-model";
 
 /**
  * Output schemas of the procedures the REST API exposes. tRPC checks every response against them (dashboard
@@ -232,7 +233,7 @@ const topologyNodeOutput = z.object({
   nbma: nullableText,
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
-  freshness: z.enum(["fresh", "stale", "offline", "unknown"]),
+  freshness: z.enum(FRESHNESS),
   lastReportAt: nullableText,
   tunnelState: z.enum(["up", "down", "unknown"]),
   registered: z.number().int(),
