@@ -16,7 +16,7 @@ import { diffConfigFiles, diffTexts, joinConfigFiles } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
 import { displayedHash, networkKeys } from "./displayed-hash";
 import { loadInventory } from "./inventory-store";
-import { suppliedRunningConfig } from "./mark-applied";
+import { normaliseSuppliedConfig, suppliedRunningConfig } from "./mark-applied";
 import { HIDDEN_PSK } from "./rendered-config";
 import { openRevisionFiles, sealRevisionFiles } from "./revision-files";
 import { isAgentManaged } from "./site-management";
@@ -111,6 +111,7 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
     rendered.map(async (r) => {
       const deployed = await lastDeployedRevision(db, r.siteId);
       const deployedFiles = deployed ? openRevisionFiles(deployed.files) : [];
+      let deployedText = joinConfigFiles(deployedFiles);
       const agent = await db.agent.findUnique({ where: { siteId: r.siteId }, select: { revokedAt: true } });
       const managed = isAgentManaged(r.platform, agent);
       // Agent-managed: the router's config as the agent reads it now. Agentless: what an operator supplied when
@@ -121,13 +122,17 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
         if (text !== null) running = { text, label: "running" };
       } else if (!managed) {
         const supplied = await suppliedRunningConfig(db, r.siteId);
-        if (supplied) running = { text: supplied.content, label: `running (supplied by ${supplied.by})` };
+        if (supplied) {
+          running = { text: supplied.content, label: `running (supplied by ${supplied.by})` };
+          // A pasted config was stored normalised (line ends, trailing blanks): compare like with like.
+          deployedText = normaliseSuppliedConfig(deployedText);
+        }
       }
       const drift =
         running === null || !deployed
           ? null
           : mask(
-              diffTexts(joinConfigFiles(deployedFiles), running.text, {
+              diffTexts(deployedText, running.text, {
                 before: `revision ${deployed.number}`,
                 after: running.label,
               }),
