@@ -193,8 +193,17 @@ describe("agentless sites", () => {
     expect(empty.status).toBe(400);
     expect(await empty.text()).toContain("runningConfig");
 
+    const heard: string[] = [];
+    const off = server.bus.subscribe((e) => {
+      if (e.type === "deployment.progress") heard.push(`${e.siteId === spokeId ? "spoke" : e.siteId} ${e.itemStatus}`);
+      if (e.type === "deployment.finished")
+        heard.push(`${e.deploymentId === id ? "deployment" : e.deploymentId} ${e.status}`);
+    });
     const ok = await post(spokeId, { revision: 1 });
+    off();
     expect(ok.status).toBe(200);
+    // live pages and webhooks hear of it, like of any other deployment progress
+    expect(heard).toEqual(["spoke marked-applied", "deployment succeeded"]);
     expect(await ok.json()).toMatchObject({ site: "cisco-branch", revision: 1, deploymentsSucceeded: [id] });
     const item = await db.deploymentItem.findFirstOrThrow({ where: { deploymentId: id } });
     expect(item).toMatchObject({ status: "marked-applied", markedAppliedBy: expect.stringContaining("operator") });

@@ -69,7 +69,23 @@ export const deploymentsRouter = createTRPCRouter({
     })
     .input(markAppliedSchema)
     .output(markAppliedOutput)
-    .mutation(({ ctx, input }) => markRevisionApplied(ctx.db, ctx.actor, input)),
+    .mutation(async ({ ctx, input }) => {
+      const r = await markRevisionApplied(ctx.db, ctx.actor, input);
+      // After the commit, so live pages and webhooks never hear of a change that was rolled back.
+      const bus = findRuntime()?.bus;
+      const at = new Date().toISOString();
+      bus?.publish({
+        type: "deployment.progress",
+        deploymentId: r.deploymentId,
+        siteId: input.siteId,
+        itemStatus: "marked-applied",
+        at,
+      });
+      for (const deploymentId of r.deploymentsSucceeded) {
+        bus?.publish({ type: "deployment.finished", deploymentId, status: "succeeded", summary: null, at });
+      }
+      return r;
+    }),
   list: viewerProcedure
     .meta({ openapi: { method: "GET", path: "/deployments", tags, summary: "Recent deployments, newest first" } })
     .input(z.object({ networkId: id.optional(), siteId: id.optional() }).default({}))
