@@ -14,7 +14,7 @@ import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { diffConfigFiles, diffTexts, joinConfigFiles } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
-import { displayedHash, networkKeys } from "./displayed-hash";
+import { displayedHash, networkKeys, revisionDisplayedHash } from "./displayed-hash";
 import { loadInventory } from "./inventory-store";
 import { normaliseSuppliedConfig, suppliedRunningConfig } from "./mark-applied";
 import { HIDDEN_PSK } from "./rendered-config";
@@ -270,7 +270,7 @@ export async function getDeployment(db: Db, id: string) {
         orderBy: [{ wave: "asc" }, { id: "asc" }],
         include: {
           site: { select: { name: true, role: true, networkId: true } },
-          revision: { select: { number: true, files: true } },
+          revision: { select: { id: true, number: true, files: true } },
         },
       },
     },
@@ -295,7 +295,7 @@ export async function getDeployment(db: Db, id: string) {
       markedAppliedBy: i.markedAppliedBy,
       updatedAt: i.updatedAt,
       revision: i.revision.number,
-      hash: displayedHash(openRevisionFiles(i.revision.files), keys.get(i.site.networkId) ?? ""),
+      hash: revisionDisplayedHash(i.revision, keys.get(i.site.networkId) ?? ""),
     })),
   };
 }
@@ -320,7 +320,7 @@ export async function listRevisions(db: Db, siteId: string) {
     id: r.id,
     number: r.number,
     target: r.target,
-    hash: displayedHash(openRevisionFiles(r.files), psk),
+    hash: revisionDisplayedHash(r, psk),
     createdAt: r.createdAt,
     createdBy: r.createdBy,
     current: deployed?.id === r.id,

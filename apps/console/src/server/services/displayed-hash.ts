@@ -3,6 +3,7 @@ import type { Db } from "@dmvpn/db";
 import type { ConfigFile } from "@dmvpn/protocol";
 import { readHeader } from "@dmvpn/render";
 import { HIDDEN_PSK } from "./rendered-config";
+import { openRevisionFiles } from "./revision-files";
 import { openSecret } from "./secrets";
 
 /**
@@ -20,6 +21,22 @@ export function displayedHash(files: ConfigFile[], psk: string): string {
     h.update(`${f.name}\0${psk ? body.replaceAll(psk, HIDDEN_PSK) : body}\0`);
   }
   return h.digest("hex");
+}
+
+const revisionHashes = new Map<string, { psk: string; hash: string }>();
+const REVISION_HASHES_KEPT = 20_000;
+
+/**
+ * displayedHash of a stored revision. Revisions never change, and a deployment page polls every second while it
+ * runs, so each revision is opened and hashed once per key (a new key makes the shown hash change too).
+ */
+export function revisionDisplayedHash(revision: { id: string; files: string }, psk: string): string {
+  const known = revisionHashes.get(revision.id);
+  if (known && known.psk === psk) return known.hash;
+  const hash = displayedHash(openRevisionFiles(revision.files), psk);
+  if (revisionHashes.size >= REVISION_HASHES_KEPT) revisionHashes.clear();
+  revisionHashes.set(revision.id, { psk, hash });
+  return hash;
 }
 
 /** The networks' pre-shared keys, to mask with (empty when a network has none). */
