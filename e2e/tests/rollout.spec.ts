@@ -53,7 +53,7 @@ test("enrol a sim agent from the site page, watch it come online, deploy, see it
   });
 
   await page.goto(`/sites/${spoke.id}`);
-  await expect(page.getByTestId("agent-state")).toContainText("unmanaged");
+  await expect(page.getByTestId("agent-state")).toContainText("config-managed");
   // a token made by mistake can be revoked before anyone uses it
   await page.getByRole("button", { name: "Enrol agent" }).click();
   await expect(page.getByTestId("pending-token")).toBeVisible();

@@ -1,7 +1,13 @@
 import { Command } from "commander";
 import { addRenderCommand } from "./commands/render";
 import { addValidateCommand } from "./commands/validate";
-import { addConfigCommand, addDeployCommand, addInventoryCommand, addSitesCommand } from "./remote/commands";
+import {
+  addConfigCommand,
+  addDeployCommand,
+  addDeploymentsCommand,
+  addInventoryCommand,
+  addSitesCommand,
+} from "./remote/commands";
 
 const program = new Command()
   .name("dmvpn")
@@ -15,5 +21,6 @@ addSitesCommand(program);
 addInventoryCommand(program);
 addConfigCommand(program);
 addDeployCommand(program);
+addDeploymentsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -192,14 +192,16 @@ describe("dmvpn against a console", () => {
     expect(missing.stderr).toMatch(/no site named nope/);
   });
 
-  it("deploys one site and waits: unmanaged succeeds (0), an offline agent fails (1)", async () => {
-    const unmanaged = await dmvpn(["deploy", "hub1", "--wait", "--timeout", "30", "--interval", "100"]);
-    expect(unmanaged.stderr).toBe("");
-    expect(unmanaged.code).toBe(0);
-    const lines = unmanaged.stdout.trim().split("\n");
+  it("deploys one site and waits: agentless awaits apply (2), an offline agent fails (1)", async () => {
+    const agentless = await dmvpn(["deploy", "hub1", "--wait", "--timeout", "30", "--interval", "100"]);
+    expect(agentless.stderr).toBe("");
+    expect(agentless.code).toBe(2);
+    const lines = agentless.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^deployment \S+ created for hub1$/);
-    expect(lines).toContain("hub1: unmanaged [revision 1, wave 0]");
-    expect(lines.at(-1)).toBe("deployment succeeded");
+    expect(lines).toContain("hub1: awaiting-apply [revision 1, wave 0]");
+    expect(lines.at(-1)).toBe(
+      "deployment awaiting-apply: 1 agentless site(s) wait for an operator to mark them applied",
+    );
 
     const offline = await dmvpn(["deploy", "branch1", "--wait", "--interval", "100"]);
     expect(offline.code).toBe(1);
@@ -214,5 +216,41 @@ describe("dmvpn against a console", () => {
     const viewerOnly = await dmvpn(["deploy", "hub1"], { DMVPN_TOKEN: readToken });
     expect(viewerOnly.code).toBe(1);
     expect(viewerOnly.stderr).toMatch(/read-only/);
+  });
+
+  it("marks an agentless site's pending revision applied, with its running config from a file", async () => {
+    const deploy = await dmvpn(["deploy", "lab-hub", "--wait", "--interval", "100"]);
+    expect(deploy.code).toBe(2);
+    const running = join(dir, "lab-hub.running.cfg");
+    writeFileSync(running, "interface Tunnel0\r\n ip address 10.254.0.1 255.255.255.0\r\n");
+
+    const readOnly = await dmvpn(["deployments", "mark-applied", "lab-hub"], { DMVPN_TOKEN: readToken });
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toMatch(/read-only/);
+    const wrong = await dmvpn(["deployments", "mark-applied", "lab-hub", "--revision", "7"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/revision: lab-hub has no pending deployment of revision 7 \(pending: 1\)/);
+
+    const marked = await dmvpn([
+      "deployments",
+      "mark-applied",
+      "lab-hub",
+      "--revision",
+      "1",
+      "--running-config",
+      running,
+    ]);
+    expect(marked.stderr).toBe("");
+    expect(marked.code).toBe(0);
+    // The earlier test's deployment of lab-hub (same revision) waited too: superseded, so both deployments succeed.
+    expect(marked.stdout).toMatch(
+      /^lab-hub: revision 1 marked applied with its running config; 1 earlier pending deployment\(s\) of it superseded\n(deployment \S+ succeeded\n){2}$/,
+    );
+    const lab = await db.site.findFirstOrThrow({ where: { name: "lab-hub" }, include: { runningConfig: true } });
+    // sealed at rest: the pasted config holds the key
+    expect(lab.runningConfig?.content).not.toContain("interface Tunnel0");
+    const again = await dmvpn(["deployments", "mark-applied", "lab-hub"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/lab-hub: no deployment is waiting to be applied/);
   });
 });

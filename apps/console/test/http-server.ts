@@ -18,7 +18,7 @@ function toRequest(req: IncomingMessage, base: string): Request {
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);
     else if (v !== undefined) headers.set(k, v);
   }
-  const body = req.method !== "GET" && req.method !== "HEAD" ? (req as unknown as BodyInit) : undefined;
+  const body = req.method !== "GET" && req.method !== "HEAD" ? (req as unknown as RequestInit["body"]) : undefined;
   return new Request(new URL(req.url ?? "/", base), {
     method: req.method,
     headers,

@@ -1,5 +1,6 @@
 export * from "./common";
 export * from "./delta";
+export * from "./deployment-status";
 export * from "./derive-events";
 export * from "./diff";
 export * from "./enroll";

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { DEPLOYMENT_STATUSES_SETTLED } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { type Command, Option } from "commander";
 import { type ConnectionOptions, type ConsoleClient, ConsoleError, connectToConsole } from "./console-client";
@@ -8,10 +9,10 @@ import {
   createdSchema,
   type Deployment,
   deploymentSchema,
-  FINISHED_DEPLOYMENT,
   importAppliedSchema,
   importPreviewSchema,
   inventoryYamlSchema,
+  markAppliedResultSchema,
   networkListSchema,
   renderedConfigSchema,
   type SiteRow,
@@ -192,13 +193,22 @@ export function addConfigCommand(program: Command): void {
 const describeItem = (i: Deployment["items"][number]) =>
   `${i.site}: ${i.status}${i.error ? ` (${i.error})` : ""} [revision ${i.revision}, wave ${i.wave}]`;
 
+/**
+ * deploy --wait: 0 succeeded; 2 agentless sites wait for an operator to apply the revision and mark it applied
+ * (nothing failed, but nothing was pushed either); 1 anything else.
+ */
+const DEPLOY_EXIT_CODES = { succeeded: 0, "awaiting-apply": 2 } as const;
+
 export function addDeployCommand(program: Command): void {
   remote<{ wait?: boolean; timeout: string; interval: string }>(
     program
       .command("deploy")
       .description("deploy a site's rendered config through its agent")
       .argument("<site>", "site name")
-      .option("-w, --wait", "follow the deployment until it finishes; exit 0 only if it succeeded")
+      .option(
+        "-w, --wait",
+        "follow the deployment until it finishes; exit 0 if it succeeded, 2 if agentless sites await apply, else 1",
+      )
       .option("--timeout <seconds>", "with --wait: give up after this long", "600")
       .addOption(new Option("--interval <ms>", "with --wait: poll this often").default("1000").hideHelp()),
     async (client, options, [name]) => {
@@ -219,9 +229,9 @@ export function addDeployCommand(program: Command): void {
           if (seen.get(item.siteId) !== line) process.stdout.write(`${line}\n`);
           seen.set(item.siteId, line);
         }
-        if ((FINISHED_DEPLOYMENT as readonly string[]).includes(d.status)) {
+        if (DEPLOYMENT_STATUSES_SETTLED.includes(d.status)) {
           process.stdout.write(`deployment ${d.status}${d.summary ? `: ${d.summary}` : ""}\n`);
-          return d.status === "succeeded" ? 0 : 1;
+          return DEPLOY_EXIT_CODES[d.status as keyof typeof DEPLOY_EXIT_CODES] ?? 1;
         }
         if (Date.now() >= deadline) {
           process.stderr.write(`gave up waiting after ${options.timeout} s; deployment ${id} is ${d.status}\n`);
@@ -231,4 +241,55 @@ export function addDeployCommand(program: Command): void {
       }
     },
   );
+}
+
+async function readConfigFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (e) {
+    throw new ConsoleError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+}
+
+export function addDeploymentsCommand(program: Command): void {
+  const deployments = program.command("deployments").description("deployments on a console");
+  remote<{ revision?: string; runningConfig?: string }>(
+    deployments
+      .command("mark-applied")
+      .description("agentless site: say you applied its pending revision on the router (operators)")
+      .argument("<site>", "site name")
+      .option("-r, --revision <n>", "the revision you applied (default: the newest one waiting)")
+      .option("--running-config <file>", "the router's running config after applying (drives drift); - for stdin"),
+    async (client, options, [name]) => {
+      let revision: number | undefined;
+      if (options.revision !== undefined) {
+        revision = Number(options.revision);
+        if (!Number.isInteger(revision) || revision < 1)
+          throw new ConsoleError("--revision must be a positive integer");
+      }
+      const runningConfig =
+        options.runningConfig === undefined
+          ? undefined
+          : options.runningConfig === "-"
+            ? await readStdin()
+            : await readConfigFile(options.runningConfig);
+      const site = await findSite(client, name as string);
+      const r = await client.post(`/sites/${encodeURIComponent(site.id)}/mark-applied`, markAppliedResultSchema, {
+        revision,
+        runningConfig,
+      });
+      process.stdout.write(
+        `${r.site}: revision ${r.revision} marked applied${runningConfig === undefined ? "" : " with its running config"}` +
+          `${r.superseded ? `; ${r.superseded} earlier pending deployment(s) of it superseded` : ""}\n`,
+      );
+      for (const id of r.deploymentsSucceeded) process.stdout.write(`deployment ${id} succeeded\n`);
+      return 0;
+    },
+  );
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }

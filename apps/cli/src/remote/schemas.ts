@@ -1,3 +1,4 @@
+import { DeploymentItemStatus, DeploymentStatus } from "@dmvpn/protocol";
 import { z } from "zod";
 
 /**
@@ -54,12 +55,9 @@ export const importAppliedSchema = z.looseObject({ counts: importCounts, changes
 
 export const createdSchema = z.looseObject({ id });
 
-/** Deployment states that do not change any more. */
-export const FINISHED_DEPLOYMENT = ["succeeded", "failed", "stopped"] as const;
-
 export const deploymentSchema = z.looseObject({
   id,
-  status: z.string(),
+  status: DeploymentStatus,
   summary: z.string().nullable(),
   createdAt: date,
   finishedAt: date.nullable(),
@@ -68,10 +66,18 @@ export const deploymentSchema = z.looseObject({
       siteId: id,
       site: z.string(),
       wave: z.number().int(),
-      status: z.string(),
+      status: DeploymentItemStatus,
       error: z.string().nullable(),
       revision: z.number().int(),
     }),
   ),
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
+
+export const markAppliedResultSchema = z.looseObject({
+  site: z.string(),
+  revision: z.number().int(),
+  deploymentId: id,
+  superseded: z.number().int(),
+  deploymentsSucceeded: z.array(id),
+});

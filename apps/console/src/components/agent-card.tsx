@@ -58,7 +58,9 @@ export function AgentCard({ siteId }: { siteId: string }) {
         <p className="text-zinc-500">Loading…</p>
       ) : !data.agentCapable ? (
         <p data-testid="agent-state">
-          <Badge>unmanaged</Badge> This platform cannot run the agent: download its rendered config below.
+          <Badge tone="violet">config-managed</Badge> This platform cannot run the agent. Deployments store a revision
+          that waits for you: apply it on the router (rendered config below), then mark it applied under Revisions. The
+          console knows nothing of the router&apos;s live state.
         </p>
       ) : (
         <div className="space-y-3">
@@ -72,7 +74,10 @@ export function AgentCard({ siteId }: { siteId: string }) {
               </>
             ) : (
               <>
-                <Badge>unmanaged</Badge> <span className="text-zinc-500">no agent enrolled</span>
+                <Badge tone="violet">config-managed</Badge>{" "}
+                <span className="text-zinc-500">
+                  no agent enrolled: deployments wait for you to apply them and mark them applied
+                </span>
               </>
             )}
           </p>

@@ -90,7 +90,19 @@ export function Dashboard({ canOperate }: { canOperate: boolean }) {
   }
 
   const tiles: { label: string; value: string; tone?: "red" | "amber" | "green"; href?: string }[] = [
-    { label: "Sites online", value: `${counts.online} / ${counts.sites}`, tone: "green" },
+    // Agentless sites report nothing: they are counted apart, never as offline.
+    {
+      label: "Sites online",
+      value: `${counts.online} / ${counts.agentSites}`,
+      tone: counts.online === counts.agentSites ? "green" : undefined,
+    },
+    { label: "Config-managed (no agent)", value: String(counts.configManaged) },
+    {
+      label: "Awaiting apply",
+      value: String(counts.awaitingApply),
+      tone: counts.awaitingApply ? "amber" : undefined,
+      href: "/deployments",
+    },
     { label: "Sites offline", value: String(counts.offline), tone: counts.offline ? "red" : undefined },
     { label: "Stale reports", value: String(counts.stale), tone: counts.stale ? "amber" : undefined },
     { label: "Hubs with registrations", value: `${counts.hubsWithRegistrations} / ${counts.hubs}` },

@@ -6,6 +6,8 @@ import { useTRPC } from "~/trpc/react";
 import { DeploymentStatusBadge } from "./deployment-status";
 import { formatDateTime } from "./form-helpers";
 import { textLinkClass } from "./link-button";
+import { MarkAppliedForm } from "./mark-applied-form";
+import { useSessionUser } from "./session";
 import { Card, ErrorBanner, PageHeader, tableClass } from "./ui";
 
 const LIVE = new Set(["pending", "running"]);
@@ -13,6 +15,7 @@ const LIVE = new Set(["pending", "running"]);
 /** One deployment with live per-site progress (polled while it runs). */
 export function DeploymentDetail({ id }: { id: string }) {
   const trpc = useTRPC();
+  const { canEdit } = useSessionUser();
   const q = useQuery(
     trpc.deployments.get.queryOptions(
       { id },
@@ -72,7 +75,20 @@ export function DeploymentDetail({ id }: { id: string }) {
                 <td>
                   <DeploymentStatusBadge status={i.status} />
                 </td>
-                <td className="text-xs text-zinc-500">{i.error ?? ""}</td>
+                <td className="text-xs text-zinc-500">
+                  {i.status === "awaiting-apply" ? (
+                    <div className="space-y-1">
+                      <p>
+                        Agentless: apply this revision on the router (config on the site page), then mark it applied.
+                      </p>
+                      {canEdit ? <MarkAppliedForm siteId={i.siteId} revision={i.revision} /> : null}
+                    </div>
+                  ) : i.status === "marked-applied" ? (
+                    `marked applied by ${i.markedAppliedBy ?? "?"}`
+                  ) : (
+                    (i.error ?? "")
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -31,14 +31,20 @@ export function DeploymentNew({ siteId, networkId }: { siteId?: string; networkI
               title={
                 <span className="flex items-center gap-2">
                   {p.name} <Badge>{p.role}</Badge> <Badge>{p.target}</Badge>
-                  {p.managed ? null : <Badge tone="amber">unmanaged</Badge>}
+                  {p.managed ? null : <Badge tone="violet">config-managed: you apply it and mark it applied</Badge>}
                   {p.unchanged ? <Badge tone="green">no change</Badge> : null}
                 </span>
               }
             >
               <p className="mb-2 text-xs text-zinc-500">
                 {p.deployedRevision === null ? "Never deployed." : `Against deployed revision ${p.deployedRevision}.`}{" "}
-                {p.drift === null ? "Running config not read." : p.drift ? "The running config drifted:" : "No drift."}
+                {p.drift === null
+                  ? p.managed
+                    ? "Running config not read."
+                    : "No running config supplied (paste one when you mark a revision applied)."
+                  : p.drift
+                    ? "The running config drifted:"
+                    : "No drift."}
               </p>
               {p.drift ? (
                 <pre className="mb-2 max-h-60 overflow-auto rounded bg-amber-50 p-2 font-mono text-xs dark:bg-amber-950">

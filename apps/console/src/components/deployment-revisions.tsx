@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { formatDateTime } from "./form-helpers";
+import { MarkAppliedForm } from "./mark-applied-form";
 import { useSessionUser } from "./session";
 import { Badge, Button, Card, ErrorBanner, tableClass } from "./ui";
 
@@ -36,13 +37,19 @@ export function DeploymentRevisions({ siteId }: { siteId: string }) {
           {revisions.data.map((r) => (
             <tr key={r.id}>
               <td>
-                r{r.number} {r.current ? <Badge tone="green">deployed</Badge> : null}
+                r{r.number} {r.current ? <Badge tone="green">deployed</Badge> : null}{" "}
+                {!r.current && r.deployments.some((d) => d.status === "awaiting-apply") ? (
+                  <Badge tone="amber">awaiting apply</Badge>
+                ) : null}
               </td>
               <td>
                 {formatDateTime(r.createdAt)} <span className="text-xs text-zinc-500">{r.createdBy}</span>
               </td>
               <td className="font-mono text-xs">{r.maskedHash.slice(0, 12)}</td>
-              <td className="flex justify-end gap-2">
+              <td className="flex flex-wrap justify-end gap-2">
+                {canEdit && r.deployments.some((d) => d.status === "awaiting-apply") ? (
+                  <MarkAppliedForm siteId={siteId} revision={r.number} />
+                ) : null}
                 <Button variant="ghost" onClick={() => setShown(shown === r.id ? null : r.id)}>
                   Diff
                 </Button>

@@ -1,6 +1,10 @@
+import type { DeploymentItemStatus, DeploymentStatus } from "@dmvpn/protocol";
 import { Badge } from "./ui";
 
-const TONES: Record<string, "neutral" | "blue" | "green" | "amber" | "red" | "violet"> = {
+const TONES: Record<
+  DeploymentItemStatus | DeploymentStatus,
+  "neutral" | "blue" | "green" | "amber" | "red" | "violet"
+> = {
   pending: "neutral",
   queued: "neutral",
   running: "blue",
@@ -9,6 +13,9 @@ const TONES: Record<string, "neutral" | "blue" | "green" | "amber" | "red" | "vi
   confirmed: "green",
   succeeded: "green",
   unchanged: "green",
+  "awaiting-apply": "amber",
+  "marked-applied": "green",
+  superseded: "neutral",
   unmanaged: "neutral",
   skipped: "amber",
   stopped: "amber",
@@ -16,6 +23,6 @@ const TONES: Record<string, "neutral" | "blue" | "green" | "amber" | "red" | "vi
   "rolled-back": "red",
 };
 
-export function DeploymentStatusBadge({ status }: { status: string }) {
-  return <Badge tone={TONES[status] ?? "neutral"}>{status}</Badge>;
+export function DeploymentStatusBadge({ status }: { status: DeploymentItemStatus | DeploymentStatus }) {
+  return <Badge tone={TONES[status]}>{status}</Badge>;
 }

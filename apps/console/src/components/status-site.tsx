@@ -68,7 +68,7 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
       />
       <p className="mb-4 flex items-center gap-2" data-testid="status-agent">
         {!managed ? (
-          <Badge>unmanaged</Badge>
+          <Badge tone="violet">config-managed</Badge>
         ) : (
           <Badge tone={agent?.connected ? "green" : "red"}>{agent?.connected ? "online" : "offline"}</Badge>
         )}
@@ -152,7 +152,9 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
         </div>
       ) : (
         <p className="text-zinc-500">
-          {managed ? "No status reported yet." : "Unmanaged: no status is collected for this router."}
+          {managed
+            ? "No status reported yet."
+            : "Config-managed (no agent): the console keeps its config revisions but cannot see the router's state."}
         </p>
       )}
       {managed && canEdit ? (

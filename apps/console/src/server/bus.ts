@@ -1,4 +1,4 @@
-import type { SiteEvent, SiteStatus } from "@dmvpn/protocol";
+import type { DeploymentItemStatus, DeploymentStatus, SiteEvent, SiteStatus } from "@dmvpn/protocol";
 
 /**
  * What happens in the console, for whoever needs to react: live pages (tRPC subscriptions), webhooks, the
@@ -13,11 +13,17 @@ export type ConsoleEvent =
       type: "deployment.progress";
       deploymentId: string;
       siteId: string;
-      itemStatus: string;
+      itemStatus: DeploymentItemStatus;
       at: string;
       error?: string | null;
     }
-  | { type: "deployment.finished"; deploymentId: string; status: string; at: string; summary?: string | null };
+  | {
+      type: "deployment.finished";
+      deploymentId: string;
+      status: DeploymentStatus;
+      at: string;
+      summary?: string | null;
+    };
 
 export type ConsoleEventType = ConsoleEvent["type"];
 

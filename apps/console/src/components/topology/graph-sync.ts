@@ -40,6 +40,7 @@ export const FRESHNESS_COLOURS: Record<Freshness, string> = {
   stale: "#d97706",
   offline: "#dc2626",
   unknown: "#a1a1aa",
+  "config-managed": "#8b5cf6",
 };
 
 export const LINK_COLOURS: Record<LinkState, string> = {

@@ -318,6 +318,7 @@ export default function TopologyView() {
           <option value="stale">Stale</option>
           <option value="offline">Offline</option>
           <option value="unknown">Never reported</option>
+          <option value="config-managed">Config-managed (no agent)</option>
         </Select>
         <Select
           aria-label="Layout"
@@ -409,6 +410,7 @@ function Legend() {
       {item(FRESHNESS_COLOURS.stale, "stale")}
       {item(FRESHNESS_COLOURS.offline, "offline")}
       {item(FRESHNESS_COLOURS.unknown, "never reported")}
+      {item(FRESHNESS_COLOURS["config-managed"], "config-managed (no agent)")}
       {item(LINK_COLOURS.up, "registered, SA up", true)}
       {item(LINK_COLOURS.degraded, "SA down", true)}
       {item(LINK_COLOURS.down, "not registered", true)}

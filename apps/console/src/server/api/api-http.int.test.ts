@@ -130,7 +130,10 @@ describe("API tokens over HTTP", () => {
     const yaml = await rest("/inventory/export", tokens.viewer);
     expect(await yaml.json()).toContain("name: corp");
     const topology = await (await rest("/topology", tokens.viewer)).json();
-    expect(topology.nodes).toEqual([expect.objectContaining({ name: "hub1", role: "hub", freshness: "unknown" })]);
+    // no agent enrolled: config-managed, not "never reported"
+    expect(topology.nodes).toEqual([
+      expect.objectContaining({ name: "hub1", role: "hub", freshness: "config-managed" }),
+    ]);
     expect(topology.edges).toEqual([]);
     const siteId = (await db.site.findFirstOrThrow()).id;
     const enroll = (token: string) =>

@@ -61,7 +61,7 @@ async function finished(token: string, id: string) {
     .poll(
       async () => {
         body = await (await rest(`/deployments/${id}`, token)).json();
-        return ["succeeded", "failed", "stopped"].includes(body.status);
+        return ["awaiting-apply", "succeeded", "failed", "stopped"].includes(body.status);
       },
       { timeout: 10_000, interval: 50 },
     )
@@ -79,21 +79,30 @@ describe("deployments, status and agents over REST", () => {
     expect(created.status).toBe(200);
     const { id } = (await created.json()) as { id: string };
 
-    // No agent is enrolled: the site is unmanaged, recorded as such, and the deployment succeeds.
+    // No agent is enrolled: nothing is pushed; the revision waits for an operator to apply it and say so.
     const done = await finished(token, id);
-    expect(done).toMatchObject({ status: "succeeded", scope: "site", network: "corp", networkId });
+    expect(done).toMatchObject({ status: "awaiting-apply", scope: "site", network: "corp", networkId });
     expect(done.items).toEqual([
-      expect.objectContaining({ siteId: hubId, site: "hub1", role: "hub", status: "unmanaged", revision: 1, wave: 0 }),
+      expect.objectContaining({
+        siteId: hubId,
+        site: "hub1",
+        role: "hub",
+        status: "awaiting-apply",
+        revision: 1,
+        wave: 0,
+      }),
     ]);
     expect(typeof done.startedAt).toBe("string");
 
     const list = await (await rest(`/deployments?siteId=${hubId}`, token)).json();
-    expect(list).toEqual([expect.objectContaining({ id, sites: 1, counts: { unmanaged: 1 }, status: "succeeded" })]);
+    expect(list).toEqual([
+      expect.objectContaining({ id, sites: 1, counts: { "awaiting-apply": 1 }, status: "awaiting-apply" }),
+    ]);
     expect(await (await rest(`/deployments?networkId=other`, token)).json()).toEqual([]);
 
     const whole = await rest("/deployments", token, { target: { networkId } });
     const all = await finished(token, ((await whole.json()) as { id: string }).id);
-    expect(all).toMatchObject({ status: "succeeded", scope: "network" });
+    expect(all).toMatchObject({ status: "awaiting-apply", scope: "network" });
     expect((all.items as { site: string }[]).map((i) => i.site).sort()).toEqual(["branch1", "hub1"]);
 
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "deployment.created" } });

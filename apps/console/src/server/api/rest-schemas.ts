@@ -1,7 +1,8 @@
 import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
-import { SiteStatus } from "@dmvpn/protocol";
+import { DeploymentItemStatus, DeploymentStatus, SiteStatus } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
+import { FRESHNESS } from "../services/topology-model";
 
 /**
  * Output schemas of the procedures the REST API exposes. tRPC checks every response against them (dashboard
@@ -146,8 +147,8 @@ const deploymentFields = {
   /** the network's name, when the deployment covers one network */
   network: nullableText,
   scope: z.string(),
-  /** pending | running | succeeded | failed | stopped */
-  status: z.string(),
+  /** awaiting-apply: agentless sites wait for an operator to mark their revision applied */
+  status: DeploymentStatus,
   batchSize: z.number().int(),
   confirmWindowSeconds: z.number().int(),
   createdBy: z.string(),
@@ -171,15 +172,26 @@ export const deploymentOutput = z.object({
       role: z.string(),
       /** 0 = canary, then the batches */
       wave: z.number().int(),
-      /** queued | sent | applied | confirmed | unchanged | failed | rolled-back | skipped | unmanaged */
-      status: z.string(),
+      status: DeploymentItemStatus,
       error: nullableText,
+      /** agentless sites: who marked the revision applied */
+      markedAppliedBy: nullableText,
       updatedAt: z.date(),
       revision: z.number().int(),
       /** sha256 over the revision's files with secrets masked (the real content hash stays with the agents) */
       maskedHash: z.string(),
     }),
   ),
+});
+
+export const markAppliedOutput = z.object({
+  site: z.string(),
+  revision: z.number().int(),
+  deploymentId: id,
+  /** older pending revisions of the site that will not be applied any more */
+  superseded: z.number().int(),
+  /** deployments that had only this site left waiting */
+  deploymentsSucceeded: z.array(id),
 });
 
 const agentOutput = z.object({
@@ -221,7 +233,7 @@ const topologyNodeOutput = z.object({
   nbma: nullableText,
   latitude: z.number().nullable(),
   longitude: z.number().nullable(),
-  freshness: z.enum(["fresh", "stale", "offline", "unknown"]),
+  freshness: z.enum(FRESHNESS),
   lastReportAt: nullableText,
   tunnelState: z.enum(["up", "down", "unknown"]),
   registered: z.number().int(),

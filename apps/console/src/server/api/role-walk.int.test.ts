@@ -53,6 +53,7 @@ const LEVELS: Record<string, Level> = {
   "deployments.preview": "operator",
   "deployments.create": "operator",
   "deployments.rollback": "operator",
+  "deployments.markApplied": "operator",
   "deployments.list": "viewer",
   "deployments.get": "viewer",
   "deployments.revisions": "viewer",

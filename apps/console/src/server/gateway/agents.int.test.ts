@@ -209,7 +209,7 @@ describe("real agents against the console gateway", () => {
     expect((await api.status.site({ siteId: hubId })).managed).toBe(false);
   });
 
-  it("deploys a network in waves: hub unmanaged, spoke applied, registered, confirmed; status and events stored", async () => {
+  it("deploys a network in waves: hub awaiting apply (agentless), spoke applied, registered, confirmed; status and events stored", async () => {
     const preview = await api.deployments.preview({ siteIds: [spokeId] });
     expect(preview[0]).toMatchObject({ managed: true, deployedRevision: null, unchanged: false });
     expect(preview[0]!.diff).toContain("+ ip nhrp nhs dynamic nbma 203.0.113.1");
@@ -223,10 +223,11 @@ describe("real agents against the console gateway", () => {
     const done = await finished(id);
     const d = await api.deployments.get({ id });
     expect(d.items.map((i) => [i.site, i.wave, i.status])).toEqual([
-      ["hub1", 0, "unmanaged"],
+      ["hub1", 0, "awaiting-apply"],
       ["branch1", 1, "confirmed"],
     ]);
-    expect(done).toMatchObject({ status: "succeeded" });
+    // The agentless hub does not hold the spoke's wave up, but the deployment is not done until it is applied.
+    expect(done).toMatchObject({ status: "awaiting-apply" });
     const progress = events.filter(
       (e) => e.type === "deployment.progress" && e.deploymentId === id && e.siteId === spokeId,
     );

@@ -50,8 +50,9 @@ export function diffMaskedRunning(
   deployed: ConfigFile[],
   running: string,
   labels: { before: string; after: string },
+  normalise?: (text: string) => string,
 ) {
-  return driftDiff(target, maskConfigFiles(deployed), maskSecrets(running), labels);
+  return driftDiff(target, maskConfigFiles(deployed), maskSecrets(running), labels, normalise);
 }
 
 /** The single-text form used when an agent reports its running config (`show running-config`). */
@@ -74,11 +75,12 @@ export function driftDiff(
   deployed: ConfigFile[],
   running: string,
   labels: { before: string; after: string },
+  normalise: (text: string) => string = (text) => text,
 ): string {
   if (target === "vyos-1.4" || target === "vyos-1.5") {
     const commands = deployed.find((f) => f.name === FILE_NAMES.vyos)?.content ?? "";
     const texts = vyosDriftTexts(commands, running);
     return diffTexts(texts.deployed, texts.running, labels);
   }
-  return diffTexts(joinConfigFiles(deployed), running, labels);
+  return diffTexts(normalise(joinConfigFiles(deployed)), normalise(running), labels);
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@dmvpn/db";
 import type { SiteStatus } from "@dmvpn/protocol";
+import { dashboardCounts } from "./dashboard-counts";
 import { findDemoNetwork } from "./demo";
 import { loadTopologyInput } from "./topology";
 import { attentionReasons, attentionScore, buildTopology } from "./topology-model";
@@ -12,11 +13,11 @@ const SERIES_KINDS = ["registration-up", "registration-lost", "shortcut-up", "sh
 export async function getDashboard(db: Db, now = Date.now()) {
   const input = await loadTopologyInput(db, now);
   const graph = buildTopology(input);
-  const live = graph.nodes.filter((n) => n.freshness === "fresh" || n.freshness === "stale");
-  const hubSpoke = graph.edges.filter((e) => e.kind === "hub-spoke");
   const since = new Date(now - SERIES_MINUTES * 60_000);
-  const [deploymentsFailed, networks, demo, events, seriesEvents] = await Promise.all([
+  const [deploymentsFailed, awaitingApply, networks, demo, events, seriesEvents] = await Promise.all([
     db.deployment.count({ where: { status: "failed" } }),
+    // agentless sites' revisions an operator still has to apply and mark applied
+    db.deploymentItem.count({ where: { status: "awaiting-apply" } }),
     db.network.count(),
     findDemoNetwork(db),
     db.siteEvent.findMany({
@@ -31,21 +32,7 @@ export async function getDashboard(db: Db, now = Date.now()) {
     }),
   ]);
 
-  const counts = {
-    networks,
-    sites: graph.nodes.length,
-    online: live.length,
-    offline: graph.nodes.filter((n) => n.freshness === "offline").length,
-    stale: graph.nodes.filter((n) => n.freshness === "stale").length,
-    neverReported: graph.nodes.filter((n) => n.freshness === "unknown").length,
-    hubs: graph.nodes.filter((n) => n.role === "hub").length,
-    hubsWithRegistrations: graph.nodes.filter((n) => n.role === "hub" && n.registered > 0).length,
-    tunnelsUp: hubSpoke.filter((e) => e.state === "up").length,
-    tunnelsTotal: hubSpoke.length,
-    shortcutsUp: graph.edges.filter((e) => e.kind === "shortcut").length,
-    sasDown: graph.edges.filter((e) => e.state === "degraded").length,
-    deploymentsFailed,
-  };
+  const counts = { networks, ...dashboardCounts(graph), deploymentsFailed, awaitingApply };
 
   const attention = graph.nodes
     .map((n) => ({ node: n, score: attentionScore(n) }))

@@ -1,10 +1,17 @@
 import type { PrismaClient } from "@dmvpn/db";
-import { type AgentToConsole, consoleMessage, fitText, TEXT_LIMITS } from "@dmvpn/protocol";
+import {
+  type AgentToConsole,
+  consoleMessage,
+  type DeploymentItemStatus,
+  type DeploymentStatus,
+  fitText,
+  TEXT_LIMITS,
+} from "@dmvpn/protocol";
 import { maskSecretsInMessage } from "@dmvpn/render";
 import type { ConsoleEvent, EventBus } from "../bus";
 import type { AgentGateway } from "../gateway/gateway";
-import { UNMANAGED_PLATFORMS } from "./enrollment";
 import { openRevisionFiles } from "./revision-files";
+import { isAgentManaged } from "./site-management";
 import { loadStoredStatus } from "./site-status";
 import { registeredWithAHub } from "./status-merge";
 
@@ -143,10 +150,13 @@ export class DeploymentRunner {
         return;
       }
     }
-    await this.finish(id, "succeeded", null);
+    const waiting = await db.deploymentItem.count({ where: { deploymentId: id, status: "awaiting-apply" } });
+    if (waiting) {
+      await this.finish(id, "awaiting-apply", `${waiting} agentless site(s) wait for an operator to mark them applied`);
+    } else await this.finish(id, "succeeded", null);
   }
 
-  private async finish(id: string, status: string, summary: string | null) {
+  private async finish(id: string, status: DeploymentStatus, summary: string | null) {
     await this.o.db.deployment.update({ where: { id }, data: { status, summary, finishedAt: new Date() } });
     this.o.bus.publish({
       type: "deployment.finished",
@@ -161,7 +171,7 @@ export class DeploymentRunner {
     deploymentId: string,
     itemId: string,
     siteId: string,
-    status: string,
+    status: DeploymentItemStatus,
     error: string | null = null,
   ) {
     await this.o.db.deploymentItem.update({ where: { id: itemId }, data: { status, error } });
@@ -223,13 +233,14 @@ export class DeploymentRunner {
       await this.setItem(deploymentId, item.id, item.siteId, status, reason);
       return { ok: false, site: item.site.name, reason };
     };
-    const ok = async (status: string) => {
+    const ok = async (status: DeploymentItemStatus) => {
       await this.setItem(deploymentId, item.id, item.siteId, status);
       return { ok: true, site: item.site.name, reason: "" };
     };
     const { gateway } = this.o;
     const agent = await this.o.db.agent.findUnique({ where: { siteId: item.siteId } });
-    if (UNMANAGED_PLATFORMS.has(item.site.platform) || !agent || agent.revokedAt) return ok("unmanaged");
+    // Nothing can push to an agentless site: its revision waits for an operator to apply it and mark it applied.
+    if (!isAgentManaged(item.site.platform, agent)) return ok("awaiting-apply");
 
     if (!gateway.isConnected(item.siteId)) {
       const online = await this.waitFor(this.o.connectWaitMs ?? 15_000, {

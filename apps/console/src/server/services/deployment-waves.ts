@@ -10,6 +10,3 @@ export function planDeploymentWaves<T extends { siteId: string; role: "hub" | "s
   const ordered = [...sites.filter((s) => s.role === "hub"), ...sites.filter((s) => s.role === "spoke")];
   return ordered.map((site, i) => ({ site, wave: i === 0 ? 0 : 1 + Math.floor((i - 1) / batchSize) }));
 }
-
-export const ITEM_DONE_OK = new Set(["confirmed", "unchanged", "unmanaged"]);
-export const ITEM_FAILED = new Set(["failed", "rolled-back"]);

@@ -1,6 +1,12 @@
 import type { Db } from "@dmvpn/db";
 import { renderReadinessIssues } from "@dmvpn/inventory";
-import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
+import {
+  type ConfigFile,
+  type ConfigTarget,
+  DeploymentItemStatus,
+  DeploymentStatus,
+  ITEM_STATUSES_DEPLOYED,
+} from "@dmvpn/protocol";
 import { maskedFilesHash, RenderError, renderSiteConfig } from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
@@ -9,9 +15,10 @@ import { recordAudit } from "./audit";
 import { actorNameView } from "./audit-view";
 import { diffMaskedConfigFiles, diffMaskedRunning } from "./config-diff";
 import { planDeploymentWaves } from "./deployment-waves";
-import { UNMANAGED_PLATFORMS } from "./enrollment";
 import { loadInventory } from "./inventory-store";
+import { normaliseSuppliedConfig, suppliedRunningConfig } from "./mark-applied";
 import { maskedRevisionHash, openRevisionFiles, sealRevisionFiles } from "./revision-files";
+import { isAgentManaged } from "./site-management";
 
 /** Reads the running config from a connected agent, or null (the gateway provides it in the console process). */
 export type RunningConfigReader = (siteId: string) => Promise<string | null>;
@@ -69,10 +76,10 @@ export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSi
   });
 }
 
-/** The revision last confirmed (or found unchanged) on the site. */
+/** The revision last confirmed (or found unchanged) by the agent, or marked applied by an operator (agentless). */
 export async function lastDeployedRevision(db: Db, siteId: string) {
   const item = await db.deploymentItem.findFirst({
-    where: { siteId, status: { in: ["confirmed", "unchanged"] } },
+    where: { siteId, status: { in: [...ITEM_STATUSES_DEPLOYED] } },
     orderBy: { updatedAt: "desc" },
     include: { revision: true },
   });
@@ -103,16 +110,35 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
       const deployed = await lastDeployedRevision(db, r.siteId);
       const deployedFiles = deployed ? openRevisionFiles(deployed.files) : [];
       const agent = await db.agent.findUnique({ where: { siteId: r.siteId }, select: { revokedAt: true } });
-      const managed = !!agent && !agent.revokedAt && !UNMANAGED_PLATFORMS.has(r.platform);
-      let running: string | null = null;
-      if (managed && readRunning) running = await readRunning(r.siteId).catch(() => null);
+      const managed = isAgentManaged(r.platform, agent);
+      // Agent-managed: the router's config as the agent reads it now. Agentless: what an operator supplied when
+      // marking a revision applied. Either way compared with the deployed revision the same way.
+      let running: { text: string; label: string; normalise?: (text: string) => string } | null = null;
+      if (managed && readRunning) {
+        const text = await readRunning(r.siteId).catch(() => null);
+        if (text !== null) running = { text, label: "running" };
+      } else if (!managed) {
+        const supplied = await suppliedRunningConfig(db, r.siteId);
+        if (supplied) {
+          // A pasted config was stored normalised (line ends, trailing blanks): compare like with like.
+          running = {
+            text: supplied.content,
+            // who supplied it is in the audit log and on the revision (names shown by the reader's role)
+            label: "running (supplied when marked applied)",
+            normalise: normaliseSuppliedConfig,
+          };
+        }
+      }
       const drift =
         running === null || !deployed
           ? null
-          : diffMaskedRunning(deployed.target, deployedFiles, running, {
-              before: `revision ${deployed.number}`,
-              after: "running",
-            });
+          : diffMaskedRunning(
+              deployed.target,
+              deployedFiles,
+              running.text,
+              { before: `revision ${deployed.number}`, after: running.label },
+              running.normalise,
+            );
       return {
         siteId: r.siteId,
         name: r.name,
@@ -126,7 +152,10 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
           before: deployed ? `r${deployed.number}` : "none",
           after: "new",
         }),
-        /** null when the running config could not be read; "" when it matches the deployed revision */
+        /**
+         * null when no running config is known (agent unreachable; agentless: none supplied); "" when it matches
+         * the deployed revision
+         */
         drift,
       };
     }),
@@ -235,6 +264,7 @@ export async function listDeployments(
   return rows.map(({ items, network, ...d }) => ({
     ...d,
     createdBy: creator(d.createdBy),
+    status: DeploymentStatus.parse(d.status),
     network: network?.name ?? null,
     sites: items.length,
     counts: countStatuses(items),
@@ -260,6 +290,7 @@ export async function getDeployment(db: Db, reader: Reader, id: string) {
   return {
     ...d,
     createdBy: creator(d.createdBy),
+    status: DeploymentStatus.parse(d.status),
     network: d.network?.name ?? null,
     items: d.items.map((i) => ({
       id: i.id,
@@ -267,8 +298,9 @@ export async function getDeployment(db: Db, reader: Reader, id: string) {
       site: i.site.name,
       role: i.site.role,
       wave: i.wave,
-      status: i.status,
+      status: DeploymentItemStatus.parse(i.status),
       error: i.error,
+      markedAppliedBy: i.markedAppliedBy === null ? null : creator(i.markedAppliedBy),
       updatedAt: i.updatedAt,
       revision: i.revision.number,
       maskedHash: maskedRevisionHash(i.revision),
@@ -283,7 +315,7 @@ export async function listRevisions(db: Db, reader: Reader, siteId: string) {
     orderBy: { number: "desc" },
     include: {
       deploymentItems: {
-        select: { deploymentId: true, status: true, updatedAt: true },
+        select: { deploymentId: true, status: true, updatedAt: true, markedAppliedBy: true },
         orderBy: { updatedAt: "desc" },
       },
     },
@@ -298,7 +330,10 @@ export async function listRevisions(db: Db, reader: Reader, siteId: string) {
     createdAt: r.createdAt,
     createdBy: creator(r.createdBy),
     current: deployed?.id === r.id,
-    deployments: r.deploymentItems,
+    deployments: r.deploymentItems.map((d) => ({
+      ...d,
+      markedAppliedBy: d.markedAppliedBy === null ? null : creator(d.markedAppliedBy),
+    })),
   }));
 }
 

@@ -55,9 +55,11 @@ export async function renderSiteById(db: Db, actor: Actor, query: z.input<typeof
         networkId: row.networkId,
       });
     }
-    if (q.includeSecrets) return { ok: true as const, ...config, secretsIncluded: true };
-    const files = maskConfigFiles(config.files);
-    return { ok: true as const, ...config, files, hash: maskedFilesHash(config.files), secretsIncluded: false };
+    // The hash people see is over the masked files, with or without the keys shown, so it matches the deployed
+    // revision's maskedHash; the real content hash stays between the console and its agents.
+    const hash = maskedFilesHash(config.files);
+    if (q.includeSecrets) return { ok: true as const, ...config, hash, secretsIncluded: true };
+    return { ok: true as const, ...config, files: maskConfigFiles(config.files), hash, secretsIncluded: false };
   } catch (err) {
     if (err instanceof RenderError)
       return { ok: false as const, issues: err.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };

@@ -7,8 +7,12 @@ import type { SiteStatus } from "@dmvpn/protocol";
  */
 
 export type SiteRole = "hub" | "spoke";
-/** fresh: reported within 2 × the report interval; stale: older; offline: agent disconnected; unknown: never reported */
-export type Freshness = "fresh" | "stale" | "offline" | "unknown";
+/**
+ * fresh: reported within 2 × the report interval; stale: older; offline: agent disconnected; unknown: never
+ * reported; config-managed: no agent (agentless), so nothing is ever reported and nothing is wrong about that
+ */
+export const FRESHNESS = ["fresh", "stale", "offline", "unknown", "config-managed"] as const;
+export type Freshness = (typeof FRESHNESS)[number];
 /** up: registered (and SA established when IPsec is on); degraded: registered, SA down; down: not registered */
 export type LinkState = "up" | "degraded" | "down" | "unknown";
 
@@ -24,6 +28,8 @@ export interface TopologySite {
   publicAddress: string | null;
   latitude: number | null;
   longitude: number | null;
+  /** no agent enrolled (or a platform that cannot run one); an agent that comes online overrides it */
+  agentless?: boolean;
 }
 
 export interface TopologyReport {
@@ -154,7 +160,12 @@ export function buildTopology(input: TopologyInput): TopologyGraph {
     byNetwork.set(s.networkId, list);
   }
   const freshness = new Map(
-    input.sites.map((s) => [s.id, freshnessOf(reports.get(s.id), agents.get(s.id), now, reportIntervalMs)]),
+    input.sites.map((s): [string, Freshness] => [
+      s.id,
+      s.agentless && !agents.has(s.id)
+        ? "config-managed"
+        : freshnessOf(reports.get(s.id), agents.get(s.id), now, reportIntervalMs),
+    ]),
   );
   const nbmaOf = (s: TopologySite) => selfNbma(reports.get(s.id)?.status) ?? s.publicAddress;
   const live = (siteId: string) => {
@@ -354,6 +365,8 @@ export function applyTopologyDelta(graph: TopologyGraph, delta: TopologyDelta): 
 
 /** Severity for "sites that need attention first": higher is worse; 0 is fine. */
 export function attentionScore(node: TopologyNode): number {
+  // Nothing is reported for an agentless site, so nothing can be wrong with it as far as the console knows.
+  if (node.freshness === "config-managed") return 0;
   if (node.freshness === "offline") return node.role === "hub" ? 100 : 80;
   if (node.freshness === "unknown") return 10;
   let score = 0;
@@ -367,6 +380,7 @@ export function attentionScore(node: TopologyNode): number {
 
 export function attentionReasons(node: TopologyNode): string[] {
   const out: string[] = [];
+  if (node.freshness === "config-managed") return out;
   if (node.freshness === "offline") out.push("agent offline");
   if (node.freshness === "unknown") out.push("no report yet");
   if (node.freshness === "stale") out.push("report is stale");

@@ -1,5 +1,6 @@
 import type { Db } from "@dmvpn/db";
 import { SiteStatus } from "@dmvpn/protocol";
+import { isAgentManaged } from "./site-management";
 import type { TopologyAgent, TopologyInput, TopologyReport, TopologySite } from "./topology-model";
 
 /** The agents' default report interval (apps/agent config statusIntervalSeconds); "stale" is twice this. */
@@ -15,6 +16,8 @@ export async function loadTopologySites(db: Db): Promise<TopologySite[]> {
       publicAddress: true,
       latitude: true,
       longitude: true,
+      platform: true,
+      agent: { select: { revokedAt: true } },
       network: { select: { id: true, name: true, isDemo: true, ipsecEnabled: true } },
     },
     orderBy: { name: "asc" },
@@ -31,6 +34,7 @@ export async function loadTopologySites(db: Db): Promise<TopologySite[]> {
     publicAddress: r.publicAddress,
     latitude: r.latitude,
     longitude: r.longitude,
+    agentless: !isAgentManaged(r.platform, r.agent),
   }));
 }
 

@@ -13,7 +13,8 @@ import {
   revisionDiff,
   rollbackToRevision,
 } from "../../services/deployments";
-import { deploymentListOutput, deploymentOutput, idOutput } from "../rest-schemas";
+import { markAppliedSchema, markRevisionApplied } from "../../services/mark-applied";
+import { deploymentListOutput, deploymentOutput, idOutput, markAppliedOutput } from "../rest-schemas";
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
@@ -55,6 +56,36 @@ export const deploymentsRouter = createTRPCRouter({
     kick();
     return d;
   }),
+  /** Agentless sites: the operator applied the pending revision by hand (optionally with the running config). */
+  markApplied: operatorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/sites/{siteId}/mark-applied",
+        tags,
+        summary:
+          "Agentless site: mark its pending revision (default the newest) applied, optionally with the router's running config for drift",
+      },
+    })
+    .input(markAppliedSchema)
+    .output(markAppliedOutput)
+    .mutation(async ({ ctx, input }) => {
+      const r = await markRevisionApplied(ctx.db, ctx.actor, input);
+      // After the commit, so live pages and webhooks never hear of a change that was rolled back.
+      const bus = findRuntime()?.bus;
+      const at = new Date().toISOString();
+      bus?.publish({
+        type: "deployment.progress",
+        deploymentId: r.deploymentId,
+        siteId: input.siteId,
+        itemStatus: "marked-applied",
+        at,
+      });
+      for (const deploymentId of r.deploymentsSucceeded) {
+        bus?.publish({ type: "deployment.finished", deploymentId, status: "succeeded", summary: null, at });
+      }
+      return r;
+    }),
   list: viewerProcedure
     .meta({ openapi: { method: "GET", path: "/deployments", tags, summary: "Recent deployments, newest first" } })
     .input(z.object({ networkId: id.optional(), siteId: id.optional() }).default({}))
