@@ -3,6 +3,8 @@
 // namespace: the host's /usr, /etc (read-only), /dev and /proc, plus its own /config, /opt/vyatta script-template,
 // /run and /var/log, and recording stand-ins for systemctl, sudo and vbash). The stand-in systemctl starts the
 // unit's ExecStart the way systemd would (clean environment), so the agent really enrols, connects and shows online.
+// Then the console deploys the site through its real deployment runner, and the stand-in vbash, a small config
+// store, records the agent's configuration sessions: delete+set under commit-confirm, then confirm and save.
 import { execFile, execFileSync } from "node:child_process";
 import {
   chmodSync,
@@ -34,6 +36,13 @@ import { setRuntime } from "../runtime";
 
 const AGENT_DIR = join(import.meta.dirname, "../../../../agent");
 const SERVICE_PID = "run/dmvpn-agent.service.pid";
+const VBASH_STANDIN = join(import.meta.dirname, "../../../test/vyos-vbash.mjs");
+/** Part of a fresh VyOS image's config (vyos-1x data/config.boot.default), as `show configuration commands` prints it. */
+const VYOS_DEFAULT_CONFIG = [
+  "set interfaces loopback lo",
+  "set system config-management commit-revisions '100'",
+  "set system host-name 'vyos'",
+];
 // VyOS's stock post-config script (what a fresh VyOS 1.4/1.5 image has before anyone edits it)
 const STOCK_BOOT_SCRIPT =
   "#!/bin/sh\n# This script is executed at boot time after VyOS configuration is fully applied.\n" +
@@ -103,7 +112,10 @@ function makeVyosRoot(at: string) {
   for (const link of ["bin", "sbin", "lib", "lib64"]) symlinkSync(`usr/${link}`, join(at, link));
   write(join(at, "config/scripts/vyos-postconfig-bootup.script"), STOCK_BOOT_SCRIPT, 0o755);
   write(join(at, "opt/vyatta/etc/functions/script-template"), "# stand-in for VyOS's configuration-session setup\n");
-  write(join(at, "fakebin/vbash"), '#!/bin/sh\necho "$*" >> /var/log/vbash.calls\nexec /bin/sh "$@"\n', 0o755);
+  // vbash: a recording configuration store (apps/console/test/vyos-vbash.mjs says what it models and why that is
+  // enough), holding what a fresh VyOS image has under the nodes it touches (vyos-1x data/config.boot.default).
+  write(join(at, "fakebin/vbash"), readFileSync(VBASH_STANDIN, "utf8"), 0o755);
+  write(join(at, "config/.vbash-standin/active.commands"), `${VYOS_DEFAULT_CONFIG.join("\n")}\n`);
   // The test runs as root already: sudo only has to keep the environment (-E) and run the command.
   write(
     join(at, "fakebin/sudo"),
@@ -311,5 +323,118 @@ describe("VyOS onboarding with the console's install command", () => {
     expect(existsSync(inRoot("run/systemd/system/dmvpn-agent.service"))).toBe(true);
     await onlineSince(since);
     expect((await api.status.site({ siteId: hubId })).agent?.connected).toBe(true);
+  });
+});
+
+/** Every vbash session the agent ran so far, as the stand-in recorded it: its commands, in order. */
+function vbashSessions(): string[][] {
+  const file = inRoot("var/log/vbash.sessions");
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { commands: string[] }).commands);
+}
+
+/** The sessions that change something: reads (`run show configuration commands`) left out. */
+const changingSessions = (since: number) =>
+  vbashSessions()
+    .slice(since)
+    .filter((s) => s.some((c) => c === "configure"));
+
+/** The router's active config as the stand-in holds it: what `show configuration commands` prints. */
+const activeConfig = () => readFileSync(inRoot("config/.vbash-standin/active.commands"), "utf8").trim().split("\n");
+
+const HEAD = ["source /opt/vyatta/etc/functions/script-template", "configure"];
+const NETWORK = "protocols bgp address-family ipv4-unicast network";
+
+async function deployHub(lanPrefixes: string[]) {
+  const site = await api.sites.get({ id: hubId });
+  await api.sites.update({
+    id: hubId,
+    networkId: site.networkId,
+    site: {
+      name: "hub1",
+      role: "hub",
+      platform: "vyos-1.5",
+      wanInterface: "eth0",
+      publicAddress: "203.0.113.1",
+      lanPrefixes,
+    },
+  });
+  const { id } = await api.deployments.create({ target: { siteIds: [hubId] }, options: { confirmWindowSeconds: 30 } });
+  await until(async () => {
+    const d = await db.deployment.findUniqueOrThrow({ where: { id } });
+    return d.status === "succeeded" || d.status === "failed";
+  }, "the deployment to finish");
+  return api.deployments.get({ id });
+}
+
+describe("deploying the VyOS hub through its agent", () => {
+  it("a first deploy: one plain commit sets commit-confirm's reload action, then the set session under commit-confirm, then confirm and save", async () => {
+    const since = vbashSessions().length;
+    const d = await deployHub(["10.0.0.0/24", "10.0.1.0/24"]);
+    expect(d.status).toBe("succeeded");
+    expect(d.items.map((i) => [i.site, i.status, i.error])).toEqual([["hub1", "confirmed", null]]);
+
+    const [save, prepare, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    // the running config saved for the agent's own rollback
+    expect(save).toEqual([...HEAD, expect.stringMatching(/^save \/config\/dmvpn-agent\/.+\.config\.boot$/), "exit"]);
+    // VyOS 1.5: unconfirmed commits reload the previous revision instead of rebooting (commit-revisions was there)
+    expect(prepare).toEqual([
+      ...HEAD,
+      "set system config-management commit-confirm action 'reload'",
+      "commit",
+      "save",
+      "exit",
+    ]);
+    // nothing of the console's was on the router yet: no delete; a 30 s window arms VyOS's timer for 2 minutes
+    expect(apply!.slice(0, 2)).toEqual(HEAD);
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    const body = apply!.slice(2, -2);
+    expect(body.filter((c) => !c.startsWith("set "))).toEqual([]);
+    expect(body).toEqual(
+      expect.arrayContaining([
+        "set interfaces tunnel tun0 source-address '203.0.113.1'",
+        `set ${NETWORK} 10.0.0.0/24`,
+        `set ${NETWORK} 10.0.1.0/24`,
+      ]),
+    );
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+
+    // the router now holds the rendered config next to its own, and the console sees no drift
+    expect(activeConfig()).toEqual(expect.arrayContaining([...VYOS_DEFAULT_CONFIG, `set ${NETWORK} 10.0.1.0/24`]));
+    expect(existsSync(inRoot("config/.vbash-standin/commit-confirm.pending"))).toBe(false);
+    expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
+  });
+
+  it("a LAN taken out: the session deletes exactly that network, sets the rest, under commit-confirm, then confirms", async () => {
+    const since = vbashSessions().length;
+    const before = activeConfig();
+    const d = await deployHub(["10.0.0.0/24"]);
+    expect(d.items.map((i) => [i.status, i.error])).toEqual([["confirmed", null]]);
+
+    // no second prepare: the reload action is on the router already
+    const [save, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    expect(apply!.slice(2).filter((c) => c.startsWith("delete "))).toEqual([`delete ${NETWORK} 10.0.1.0/24`]);
+    // deletes first, then the sets
+    expect(apply![2]).toBe(`delete ${NETWORK} 10.0.1.0/24`);
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+
+    expect(activeConfig()).toEqual(before.filter((l) => l !== `set ${NETWORK} 10.0.1.0/24`));
+    expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
+  });
+
+  it("the same content again opens no configuration session at all", async () => {
+    const since = vbashSessions().length;
+    const before = activeConfig();
+    const d = await deployHub(["10.0.0.0/24"]);
+    expect(d.items.map((i) => i.status)).toEqual(["unchanged"]);
+    expect(changingSessions(since)).toEqual([]);
+    expect(activeConfig()).toEqual(before);
   });
 });
