@@ -348,7 +348,7 @@ const activeConfig = () => readFileSync(inRoot("config/.vbash-standin/active.com
 const HEAD = ["source /opt/vyatta/etc/functions/script-template", "configure"];
 const NETWORK = "protocols bgp address-family ipv4-unicast network";
 
-async function deployHub(lanPrefixes: string[]) {
+async function deployHub(lanPrefixes: string[], platform: "vyos-1.4" | "vyos-1.5" = "vyos-1.5") {
   const site = await api.sites.get({ id: hubId });
   await api.sites.update({
     id: hubId,
@@ -356,7 +356,7 @@ async function deployHub(lanPrefixes: string[]) {
     site: {
       name: "hub1",
       role: "hub",
-      platform: "vyos-1.5",
+      platform,
       wanInterface: "eth0",
       publicAddress: "203.0.113.1",
       lanPrefixes,
@@ -436,5 +436,65 @@ describe("deploying the VyOS hub through its agent", () => {
     expect(d.items.map((i) => i.status)).toEqual(["unchanged"]);
     expect(changingSessions(since)).toEqual([]);
     expect(activeConfig()).toEqual(before);
+  });
+
+  it("an agent that lost its state finds the content on the router already: no commit, the confirm is harmless", async () => {
+    // the agent's own memory of what it confirmed gone (a reinstall from scratch, a wiped /config/dmvpn-agent/state)
+    process.kill(agentPid(), "SIGKILL");
+    await until(async () => !(await db.agent.findUniqueOrThrow({ where: { siteId: hubId } })).connected, "offline");
+    rmSync(inRoot("config/dmvpn-agent/state"), { recursive: true, force: true });
+    const online = events.length;
+    await inVyosRoot("/config/scripts/vyos-postconfig-bootup.script\n");
+    await onlineSince(online);
+
+    const since = vbashSessions().length;
+    const before = activeConfig();
+    const { id } = await api.deployments.create({
+      target: { siteIds: [hubId] },
+      options: { confirmWindowSeconds: 30 },
+    });
+    await until(async () => (await db.deployment.findUniqueOrThrow({ where: { id } })).status === "succeeded", "done");
+    expect((await api.deployments.get({ id })).items.map((i) => i.status)).toEqual(["confirmed"]);
+    const [save, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    // VyOS answers `confirm` with no commit-confirm pending by "No confirm pending", exit 0 (vyos-1x config_mgmt.py)
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+    expect(activeConfig()).toEqual(before);
+  });
+});
+
+describe("a VyOS 1.4 hub", () => {
+  it("has no commit-confirm action to set: the set session under commit-confirm, then confirm and save", async () => {
+    // the same root as a fresh VyOS 1.4 router: its default config, the agent installed again for 1.4
+    writeFileSync(inRoot("config/.vbash-standin/active.commands"), `${VYOS_DEFAULT_CONFIG.join("\n")}\n`);
+    rmSync(inRoot("config/dmvpn-agent/state"), { recursive: true, force: true });
+    const site = await api.sites.get({ id: hubId });
+    await api.sites.update({
+      id: hubId,
+      networkId: site.networkId,
+      site: { name: "hub1", role: "hub", platform: "vyos-1.4", wanInterface: "eth0", publicAddress: "203.0.113.1" },
+    });
+    const { command } = await api.agents.createEnrollment({ siteId: hubId, origin });
+    const online = events.length;
+    await inVyosRoot(command);
+    expect(JSON.parse(readFileSync(inRoot("config/dmvpn-agent/config.json"), "utf8"))).toMatchObject({
+      driverOptions: { vyosVersion: "1.4" },
+    });
+    await onlineSince(online);
+
+    const since = vbashSessions().length;
+    const d = await deployHub(["10.0.0.0/24"], "vyos-1.4");
+    expect(d.items.map((i) => [i.status, i.error])).toEqual([["confirmed", null]]);
+    const [save, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    expect(apply!.slice(0, 2)).toEqual(HEAD);
+    expect(apply!.slice(2, -2).filter((c) => !c.startsWith("set "))).toEqual([]);
+    expect(apply!.slice(2, -2)).toContain(`set ${NETWORK} 10.0.0.0/24`);
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+    expect(activeConfig().filter((l) => l.includes("commit-confirm"))).toEqual([]);
+    expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
   });
 });
