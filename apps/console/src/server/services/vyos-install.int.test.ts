@@ -8,6 +8,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -35,6 +36,8 @@ import { type AgentServices, attachAgentUpgrades, startAgentServices } from "../
 import { setRuntime } from "../runtime";
 
 const AGENT_DIR = join(import.meta.dirname, "../../../../agent");
+/** What real FRR 8.4.4 nhrpd/bgpd printed on a registered spoke in the lab (apps/lab/README.md, "captures"). */
+const REGISTERED_SPOKE_CAPTURES = join(import.meta.dirname, "../../../../lab/captures/frr-8.4.4/registered/spoke1");
 const SERVICE_PID = "run/dmvpn-agent.service.pid";
 const VBASH_STANDIN = join(import.meta.dirname, "../../../test/vyos-vbash.mjs");
 /** Part of a fresh VyOS image's config (vyos-1x data/config.boot.default), as `show configuration commands` prints it. */
@@ -199,9 +202,9 @@ async function until<T>(check: () => Promise<T | undefined | false> | T | undefi
 }
 
 /** Online after `since`: a new connection, not the one before a restart. */
-const onlineSince = (since: number) =>
+const onlineSince = (since: number, siteId = hubId) =>
   until(
-    () => events.some((e, i) => i >= since && e.type === "agent.online" && e.siteId === hubId),
+    () => events.some((e, i) => i >= since && e.type === "agent.online" && e.siteId === siteId),
     "the agent to come online",
   );
 
@@ -348,6 +351,12 @@ const activeConfig = () => readFileSync(inRoot("config/.vbash-standin/active.com
 const HEAD = ["source /opt/vyatta/etc/functions/script-template", "configure"];
 const NETWORK = "protocols bgp address-family ipv4-unicast network";
 
+const deploymentFinished = (id: string) =>
+  until(async () => {
+    const d = await db.deployment.findUniqueOrThrow({ where: { id } });
+    return d.status === "succeeded" || d.status === "failed";
+  }, "the deployment to finish");
+
 async function deployHub(lanPrefixes: string[], platform: "vyos-1.4" | "vyos-1.5" = "vyos-1.5") {
   const site = await api.sites.get({ id: hubId });
   await api.sites.update({
@@ -363,10 +372,7 @@ async function deployHub(lanPrefixes: string[], platform: "vyos-1.4" | "vyos-1.5
     },
   });
   const { id } = await api.deployments.create({ target: { siteIds: [hubId] }, options: { confirmWindowSeconds: 30 } });
-  await until(async () => {
-    const d = await db.deployment.findUniqueOrThrow({ where: { id } });
-    return d.status === "succeeded" || d.status === "failed";
-  }, "the deployment to finish");
+  await deploymentFinished(id);
   return api.deployments.get({ id });
 }
 
@@ -453,7 +459,7 @@ describe("deploying the VyOS hub through its agent", () => {
       target: { siteIds: [hubId] },
       options: { confirmWindowSeconds: 30 },
     });
-    await until(async () => (await db.deployment.findUniqueOrThrow({ where: { id } })).status === "succeeded", "done");
+    await deploymentFinished(id);
     expect((await api.deployments.get({ id })).items.map((i) => i.status)).toEqual(["confirmed"]);
     const [save, confirm, ...more] = changingSessions(since);
     expect(more).toEqual([]);
@@ -496,5 +502,80 @@ describe("a VyOS 1.4 hub", () => {
     expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
     expect(activeConfig().filter((l) => l.includes("commit-confirm"))).toEqual([]);
     expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
+  });
+});
+
+describe("a VyOS 1.5 spoke", () => {
+  it("is confirmed only once a status collected after the change shows it registered with a hub", async () => {
+    // The same root as a fresh VyOS 1.5 spoke. Its vtysh answers with what real FRR nhrpd printed on a registered
+    // spoke in the lab (VyOS 1.5 runs NHRP in FRR nhrpd; hub 203.0.113.1 is this network's hub1 too). Files are
+    // named by command (`show ip nhrp nhs json` -> show-ip-nhrp-nhs-json.txt), `.exit` holding the exit status.
+    cpSync(REGISTERED_SPOKE_CAPTURES, inRoot("captures"), { recursive: true });
+    write(
+      inRoot("fakebin/vtysh"),
+      [
+        "#!/bin/sh",
+        '[ "$1" = -c ] || exit 1',
+        'f=/captures/$(echo "$2" | tr " " -)',
+        '[ -f "$f.txt" ] || { echo "vtysh stand-in: $2 was not captured" >&2; exit 1; }',
+        'cat "$f.txt"; exit "$(cat "$f.exit")"',
+        "",
+      ].join("\n"),
+      0o755,
+    );
+    writeFileSync(inRoot("config/.vbash-standin/active.commands"), `${VYOS_DEFAULT_CONFIG.join("\n")}\n`);
+    rmSync(inRoot("config/dmvpn-agent/state"), { recursive: true, force: true });
+    const { networkId } = await api.sites.get({ id: hubId });
+    const { id: spokeId } = await api.sites.create({
+      networkId,
+      // the addresses spoke1 had in the lab, so the captured local NHRP entry (10.255.0.11 at 203.0.113.11) is its own
+      site: {
+        name: "spoke1",
+        role: "spoke",
+        platform: "vyos-1.5",
+        wanInterface: "eth0",
+        tunnelAddress: "10.255.0.11",
+        lanPrefixes: ["10.1.0.0/24"],
+      },
+    });
+    const { command } = await api.agents.createEnrollment({ siteId: spokeId, origin });
+    const online = events.length;
+    await inVyosRoot(command);
+    await onlineSince(online, spokeId);
+
+    const since = vbashSessions().length;
+    const from = events.length;
+    const { id } = await api.deployments.create({
+      target: { siteIds: [spokeId] },
+      options: { confirmWindowSeconds: 30 },
+    });
+    await deploymentFinished(id);
+    const d = await api.deployments.get({ id });
+    expect(d.status).toBe("succeeded");
+    expect(d.items.map((i) => [i.site, i.status, i.error])).toEqual([["spoke1", "confirmed", null]]);
+
+    const [save, prepare, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    expect(prepare).toContain("set system config-management commit-confirm action 'reload'");
+    expect(apply!.slice(2, -2)).toContain("set interfaces tunnel tun0 address '10.255.0.11/32'");
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+
+    // applied, then a status showing a registered hub, and only then confirmed
+    const after = events.slice(from);
+    const progress = (status: string) =>
+      after.findIndex((e) => e.type === "deployment.progress" && e.deploymentId === id && e.itemStatus === status);
+    const registered = after.findIndex(
+      (e, i) =>
+        i > progress("applied") &&
+        e.type === "site.status" &&
+        e.siteId === spokeId &&
+        e.status.nhs.some((n) => n.registered && n.nbma === "203.0.113.1"),
+    );
+    expect(progress("applied")).toBeGreaterThanOrEqual(0);
+    expect(registered).toBeGreaterThan(progress("applied"));
+    expect(progress("confirmed")).toBeGreaterThan(registered);
+    expect((await api.deployments.preview({ siteIds: [spokeId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
   });
 });
