@@ -3,13 +3,17 @@
 // every session. It models only what the agent's VyOS driver uses, the way vyatta-cfg / vyos-1x behave:
 // - `configure` opens a working copy of the active config; `set`/`delete` change only the working copy;
 // - `commit` makes it active; `commit-confirm N` makes it active and arms a revert (recorded, never fired: the
-//   test confirms well inside the window); `confirm` disarms it; `exit` with uncommitted changes is refused, as
-//   VyOS refuses it ("Cannot exit: configuration modified");
+//   test confirms well inside the window); `confirm` disarms it, and with nothing armed does nothing, as vyos-1x
+//   config_mgmt.py answers "No confirm pending" with exit 0; a second `commit-confirm` while one is armed fails
+//   ("Another confirm is pending", ibid.); `exit` with uncommitted changes is refused, as VyOS refuses it
+//   ("Cannot exit: configuration modified.", VyOS docs, configuration mode);
 // - `save [file]` writes the active config (to /config/config.boot by default), `load file` reads one into the
 //   working copy. The file is this store's own form (`set` lines), not config.boot: the agent only passes a saved
 //   file back to `load`, it never reads one;
-// - `delete path` removes the node and everything under it; `delete path 'value'` one value of a leaf; deleting
-//   what is not there fails, as VyOS refuses it too;
+// - `set` adds a statement (a multi-valued leaf's behaviour; VyOS replaces a single-valued leaf's value, but the
+//   driver deletes a changed leaf before setting it, so both behave the same for its sessions); `delete path`
+//   removes the node and everything under it, `delete path 'value'` one value of a leaf. Deleting what is not
+//   there fails here, stricter than needed: the driver deletes only what `show configuration commands` printed;
 // - `show configuration commands` prints one `set` line per leaf value and per empty node, path words and tag
 //   values bare and every leaf value single-quoted (vyos1x-config Config_tree.Renderer.render_commands): the form
 //   the driver parses (packages/render/src/vyos-ownership.ts parseVyosLine). A node with something under it is not
