@@ -58,6 +58,7 @@ export class Agent {
       intervalMs: options.statusIntervalMs,
       send,
       onStatus: (s) => this.commitConfirm.observeStatus(s),
+      reportUnchanged: () => this.commitConfirm.pending?.applied === true,
       log: this.log,
     });
     this.connection.on("ready", () => {

@@ -22,7 +22,7 @@ function statusWith(registered: Record<string, boolean>): SiteStatus {
 }
 
 /** A reporter over a router whose next statuses are given, and a link to the console that can be cut. */
-function harness(options: { maxPendingEvents?: number } = {}) {
+function harness(options: { maxPendingEvents?: number; reportUnchanged?: () => boolean } = {}) {
   const statuses: SiteStatus[] = [];
   const sent: AgentToConsole[] = [];
   const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
@@ -55,6 +55,24 @@ function harness(options: { maxPendingEvents?: number } = {}) {
 }
 
 describe("StatusReporter", () => {
+  it("sends an unchanged status only while a change waits for confirmation, so the console sees it is fresh", async () => {
+    const awaitingConfirm = { now: false };
+    const h = harness({ reportUnchanged: () => awaitingConfirm.now });
+    await h.collect(statusWith({ "203.0.113.1": true }));
+    expect(h.drain()).toEqual([{ type: "status-snapshot" }]);
+    await h.collect(statusWith({ "203.0.113.1": true }));
+    expect(h.drain()).toEqual([]);
+    awaitingConfirm.now = true;
+    const after = statusWith({ "203.0.113.1": true });
+    await h.collect(after);
+    expect(h.sent).toEqual([
+      expect.objectContaining({
+        type: "status-delta",
+        payload: { seq: 2, collectedAt: after.collectedAt, changes: {} },
+      }),
+    ]);
+  });
+
   it("sends the status change before the event it implies", async () => {
     const h = harness();
     await h.collect(statusWith({ "203.0.113.1": true }));

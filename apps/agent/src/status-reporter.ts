@@ -21,6 +21,12 @@ export interface StatusReporterOptions {
   log?: Logger;
   /** events kept while the console is unreachable; past this the oldest are dropped */
   maxPendingEvents?: number;
+  /**
+   * True while an unchanged status must be reported too (a change waiting for confirmation): the console confirms
+   * a spoke only on a status collected after the change, and a spoke that stayed registered through it changes
+   * nothing, so without an empty delta it would never be confirmed.
+   */
+  reportUnchanged?: () => boolean;
 }
 
 /**
@@ -79,7 +85,7 @@ export class StatusReporter {
         this.sendSnapshot(status);
       } else {
         const delta = diffStatus(this.consoleView, status);
-        if (!isEmptyDelta(delta)) {
+        if (!isEmptyDelta(delta) || this.options.reportUnchanged?.()) {
           if (this.options.send(agentMessage("status-delta", { seq: ++this.seq, ...delta }))) this.consoleView = status;
           else this.consoleView = null;
         }

@@ -3,9 +3,12 @@
 // namespace: the host's /usr, /etc (read-only), /dev and /proc, plus its own /config, /opt/vyatta script-template,
 // /run and /var/log, and recording stand-ins for systemctl, sudo and vbash). The stand-in systemctl starts the
 // unit's ExecStart the way systemd would (clean environment), so the agent really enrols, connects and shows online.
+// Then the console deploys the site through its real deployment runner, and the stand-in vbash, a small config
+// store, records the agent's configuration sessions: delete+set under commit-confirm, then confirm and save.
 import { execFile, execFileSync } from "node:child_process";
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -33,7 +36,16 @@ import { type AgentServices, attachAgentUpgrades, startAgentServices } from "../
 import { setRuntime } from "../runtime";
 
 const AGENT_DIR = join(import.meta.dirname, "../../../../agent");
+/** What real FRR 8.4.4 nhrpd/bgpd printed on a registered spoke in the lab (apps/lab/README.md, "captures"). */
+const REGISTERED_SPOKE_CAPTURES = join(import.meta.dirname, "../../../../lab/captures/frr-8.4.4/registered/spoke1");
 const SERVICE_PID = "run/dmvpn-agent.service.pid";
+const VBASH_STANDIN = join(import.meta.dirname, "../../../test/vyos-vbash.mjs");
+/** Part of a fresh VyOS image's config (vyos-1x data/config.boot.default), as `show configuration commands` prints it. */
+const VYOS_DEFAULT_CONFIG = [
+  "set interfaces loopback lo",
+  "set system config-management commit-revisions '100'",
+  "set system host-name 'vyos'",
+];
 // VyOS's stock post-config script (what a fresh VyOS 1.4/1.5 image has before anyone edits it)
 const STOCK_BOOT_SCRIPT =
   "#!/bin/sh\n# This script is executed at boot time after VyOS configuration is fully applied.\n" +
@@ -103,7 +115,10 @@ function makeVyosRoot(at: string) {
   for (const link of ["bin", "sbin", "lib", "lib64"]) symlinkSync(`usr/${link}`, join(at, link));
   write(join(at, "config/scripts/vyos-postconfig-bootup.script"), STOCK_BOOT_SCRIPT, 0o755);
   write(join(at, "opt/vyatta/etc/functions/script-template"), "# stand-in for VyOS's configuration-session setup\n");
-  write(join(at, "fakebin/vbash"), '#!/bin/sh\necho "$*" >> /var/log/vbash.calls\nexec /bin/sh "$@"\n', 0o755);
+  // vbash: a recording configuration store (apps/console/test/vyos-vbash.mjs says what it models and why that is
+  // enough), holding what a fresh VyOS image has under the nodes it touches (vyos-1x data/config.boot.default).
+  write(join(at, "fakebin/vbash"), readFileSync(VBASH_STANDIN, "utf8"), 0o755);
+  write(join(at, "config/.vbash-standin/active.commands"), `${VYOS_DEFAULT_CONFIG.join("\n")}\n`);
   // The test runs as root already: sudo only has to keep the environment (-E) and run the command.
   write(
     join(at, "fakebin/sudo"),
@@ -187,9 +202,9 @@ async function until<T>(check: () => Promise<T | undefined | false> | T | undefi
 }
 
 /** Online after `since`: a new connection, not the one before a restart. */
-const onlineSince = (since: number) =>
+const onlineSince = (since: number, siteId = hubId) =>
   until(
-    () => events.some((e, i) => i >= since && e.type === "agent.online" && e.siteId === hubId),
+    () => events.some((e, i) => i >= since && e.type === "agent.online" && e.siteId === siteId),
     "the agent to come online",
   );
 
@@ -311,5 +326,256 @@ describe("VyOS onboarding with the console's install command", () => {
     expect(existsSync(inRoot("run/systemd/system/dmvpn-agent.service"))).toBe(true);
     await onlineSince(since);
     expect((await api.status.site({ siteId: hubId })).agent?.connected).toBe(true);
+  });
+});
+
+/** Every vbash session the agent ran so far, as the stand-in recorded it: its commands, in order. */
+function vbashSessions(): string[][] {
+  const file = inRoot("var/log/vbash.sessions");
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { commands: string[] }).commands);
+}
+
+/** The sessions that change something: reads (`run show configuration commands`) left out. */
+const changingSessions = (since: number) =>
+  vbashSessions()
+    .slice(since)
+    .filter((s) => s.some((c) => c === "configure"));
+
+/** The router's active config as the stand-in holds it: what `show configuration commands` prints. */
+const activeConfig = () => readFileSync(inRoot("config/.vbash-standin/active.commands"), "utf8").trim().split("\n");
+
+const HEAD = ["source /opt/vyatta/etc/functions/script-template", "configure"];
+const NETWORK = "protocols bgp address-family ipv4-unicast network";
+
+const deploymentFinished = (id: string) =>
+  until(async () => {
+    const d = await db.deployment.findUniqueOrThrow({ where: { id } });
+    return d.status === "succeeded" || d.status === "failed";
+  }, "the deployment to finish");
+
+async function deployHub(lanPrefixes: string[], platform: "vyos-1.4" | "vyos-1.5" = "vyos-1.5") {
+  const site = await api.sites.get({ id: hubId });
+  await api.sites.update({
+    id: hubId,
+    networkId: site.networkId,
+    site: {
+      name: "hub1",
+      role: "hub",
+      platform,
+      wanInterface: "eth0",
+      publicAddress: "203.0.113.1",
+      lanPrefixes,
+    },
+  });
+  const { id } = await api.deployments.create({ target: { siteIds: [hubId] }, options: { confirmWindowSeconds: 30 } });
+  await deploymentFinished(id);
+  return api.deployments.get({ id });
+}
+
+describe("deploying the VyOS hub through its agent", () => {
+  it("a first deploy: one plain commit sets commit-confirm's reload action, then the set session under commit-confirm, then confirm and save", async () => {
+    const since = vbashSessions().length;
+    const d = await deployHub(["10.0.0.0/24", "10.0.1.0/24"]);
+    expect(d.status).toBe("succeeded");
+    expect(d.items.map((i) => [i.site, i.status, i.error])).toEqual([["hub1", "confirmed", null]]);
+
+    const [save, prepare, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    // the running config saved for the agent's own rollback
+    expect(save).toEqual([...HEAD, expect.stringMatching(/^save \/config\/dmvpn-agent\/.+\.config\.boot$/), "exit"]);
+    // VyOS 1.5: unconfirmed commits reload the previous revision instead of rebooting (commit-revisions was there)
+    expect(prepare).toEqual([
+      ...HEAD,
+      "set system config-management commit-confirm action 'reload'",
+      "commit",
+      "save",
+      "exit",
+    ]);
+    // nothing of the console's was on the router yet: no delete; a 30 s window arms VyOS's timer for 2 minutes
+    expect(apply!.slice(0, 2)).toEqual(HEAD);
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    const body = apply!.slice(2, -2);
+    expect(body.filter((c) => !c.startsWith("set "))).toEqual([]);
+    expect(body).toEqual(
+      expect.arrayContaining([
+        "set interfaces tunnel tun0 source-address '203.0.113.1'",
+        `set ${NETWORK} 10.0.0.0/24`,
+        `set ${NETWORK} 10.0.1.0/24`,
+      ]),
+    );
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+
+    // the router now holds the rendered config next to its own, and the console sees no drift
+    expect(activeConfig()).toEqual(expect.arrayContaining([...VYOS_DEFAULT_CONFIG, `set ${NETWORK} 10.0.1.0/24`]));
+    expect(existsSync(inRoot("config/.vbash-standin/commit-confirm.pending"))).toBe(false);
+    expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
+  });
+
+  it("a LAN taken out: the session deletes exactly that network, sets the rest, under commit-confirm, then confirms", async () => {
+    const since = vbashSessions().length;
+    const before = activeConfig();
+    const d = await deployHub(["10.0.0.0/24"]);
+    expect(d.items.map((i) => [i.status, i.error])).toEqual([["confirmed", null]]);
+
+    // no second prepare: the reload action is on the router already
+    const [save, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    expect(apply!.slice(2).filter((c) => c.startsWith("delete "))).toEqual([`delete ${NETWORK} 10.0.1.0/24`]);
+    // deletes first, then the sets
+    expect(apply![2]).toBe(`delete ${NETWORK} 10.0.1.0/24`);
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+
+    expect(activeConfig()).toEqual(before.filter((l) => l !== `set ${NETWORK} 10.0.1.0/24`));
+    expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
+  });
+
+  it("the same content again opens no configuration session at all", async () => {
+    const since = vbashSessions().length;
+    const before = activeConfig();
+    const d = await deployHub(["10.0.0.0/24"]);
+    expect(d.items.map((i) => i.status)).toEqual(["unchanged"]);
+    expect(changingSessions(since)).toEqual([]);
+    expect(activeConfig()).toEqual(before);
+  });
+
+  it("an agent that lost its state finds the content on the router already: no commit, the confirm is harmless", async () => {
+    // the agent's own memory of what it confirmed gone (a reinstall from scratch, a wiped /config/dmvpn-agent/state)
+    process.kill(agentPid(), "SIGKILL");
+    await until(async () => !(await db.agent.findUniqueOrThrow({ where: { siteId: hubId } })).connected, "offline");
+    rmSync(inRoot("config/dmvpn-agent/state"), { recursive: true, force: true });
+    const online = events.length;
+    await inVyosRoot("/config/scripts/vyos-postconfig-bootup.script\n");
+    await onlineSince(online);
+
+    const since = vbashSessions().length;
+    const before = activeConfig();
+    const { id } = await api.deployments.create({
+      target: { siteIds: [hubId] },
+      options: { confirmWindowSeconds: 30 },
+    });
+    await deploymentFinished(id);
+    expect((await api.deployments.get({ id })).items.map((i) => i.status)).toEqual(["confirmed"]);
+    const [save, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    // VyOS answers `confirm` with no commit-confirm pending by "No confirm pending", exit 0 (vyos-1x config_mgmt.py)
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+    expect(activeConfig()).toEqual(before);
+  });
+});
+
+describe("a VyOS 1.4 hub", () => {
+  it("has no commit-confirm action to set: the set session under commit-confirm, then confirm and save", async () => {
+    // the same root as a fresh VyOS 1.4 router: its default config, the agent installed again for 1.4
+    writeFileSync(inRoot("config/.vbash-standin/active.commands"), `${VYOS_DEFAULT_CONFIG.join("\n")}\n`);
+    rmSync(inRoot("config/dmvpn-agent/state"), { recursive: true, force: true });
+    const site = await api.sites.get({ id: hubId });
+    await api.sites.update({
+      id: hubId,
+      networkId: site.networkId,
+      site: { name: "hub1", role: "hub", platform: "vyos-1.4", wanInterface: "eth0", publicAddress: "203.0.113.1" },
+    });
+    const { command } = await api.agents.createEnrollment({ siteId: hubId, origin });
+    const online = events.length;
+    await inVyosRoot(command);
+    expect(JSON.parse(readFileSync(inRoot("config/dmvpn-agent/config.json"), "utf8"))).toMatchObject({
+      driverOptions: { vyosVersion: "1.4" },
+    });
+    await onlineSince(online);
+
+    const since = vbashSessions().length;
+    const d = await deployHub(["10.0.0.0/24"], "vyos-1.4");
+    expect(d.items.map((i) => [i.status, i.error])).toEqual([["confirmed", null]]);
+    const [save, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    expect(apply!.slice(0, 2)).toEqual(HEAD);
+    expect(apply!.slice(2, -2).filter((c) => !c.startsWith("set "))).toEqual([]);
+    expect(apply!.slice(2, -2)).toContain(`set ${NETWORK} 10.0.0.0/24`);
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+    expect(activeConfig().filter((l) => l.includes("commit-confirm"))).toEqual([]);
+    expect((await api.deployments.preview({ siteIds: [hubId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
+  });
+});
+
+describe("a VyOS 1.5 spoke", () => {
+  it("is confirmed only once a status collected after the change shows it registered with a hub", async () => {
+    // The same root as a fresh VyOS 1.5 spoke. Its vtysh answers with what real FRR nhrpd printed on a registered
+    // spoke in the lab (VyOS 1.5 runs NHRP in FRR nhrpd; hub 203.0.113.1 is this network's hub1 too). Files are
+    // named by command (`show ip nhrp nhs json` -> show-ip-nhrp-nhs-json.txt), `.exit` holding the exit status.
+    cpSync(REGISTERED_SPOKE_CAPTURES, inRoot("captures"), { recursive: true });
+    write(
+      inRoot("fakebin/vtysh"),
+      [
+        "#!/bin/sh",
+        '[ "$1" = -c ] || exit 1',
+        'f=/captures/$(echo "$2" | tr " " -)',
+        '[ -f "$f.txt" ] || { echo "vtysh stand-in: $2 was not captured" >&2; exit 1; }',
+        'cat "$f.txt"; exit "$(cat "$f.exit")"',
+        "",
+      ].join("\n"),
+      0o755,
+    );
+    writeFileSync(inRoot("config/.vbash-standin/active.commands"), `${VYOS_DEFAULT_CONFIG.join("\n")}\n`);
+    rmSync(inRoot("config/dmvpn-agent/state"), { recursive: true, force: true });
+    const { networkId } = await api.sites.get({ id: hubId });
+    const { id: spokeId } = await api.sites.create({
+      networkId,
+      // the addresses spoke1 had in the lab, so the captured local NHRP entry (10.255.0.11 at 203.0.113.11) is its own
+      site: {
+        name: "spoke1",
+        role: "spoke",
+        platform: "vyos-1.5",
+        wanInterface: "eth0",
+        tunnelAddress: "10.255.0.11",
+        lanPrefixes: ["10.1.0.0/24"],
+      },
+    });
+    const { command } = await api.agents.createEnrollment({ siteId: spokeId, origin });
+    const online = events.length;
+    await inVyosRoot(command);
+    await onlineSince(online, spokeId);
+
+    const since = vbashSessions().length;
+    const from = events.length;
+    const { id } = await api.deployments.create({
+      target: { siteIds: [spokeId] },
+      options: { confirmWindowSeconds: 30 },
+    });
+    await deploymentFinished(id);
+    const d = await api.deployments.get({ id });
+    expect(d.status).toBe("succeeded");
+    expect(d.items.map((i) => [i.site, i.status, i.error])).toEqual([["spoke1", "confirmed", null]]);
+
+    const [save, prepare, apply, confirm, ...more] = changingSessions(since);
+    expect(more).toEqual([]);
+    expect(save![2]).toMatch(/^save /);
+    expect(prepare).toContain("set system config-management commit-confirm action 'reload'");
+    expect(apply!.slice(2, -2)).toContain("set interfaces tunnel tun0 address '10.255.0.11/32'");
+    expect(apply!.slice(-2)).toEqual(["commit-confirm 2", "exit"]);
+    expect(confirm).toEqual([...HEAD, "confirm", "save", "exit"]);
+
+    // applied, then a status showing a registered hub, and only then confirmed
+    const after = events.slice(from);
+    const progress = (status: string) =>
+      after.findIndex((e) => e.type === "deployment.progress" && e.deploymentId === id && e.itemStatus === status);
+    const registered = after.findIndex(
+      (e, i) =>
+        i > progress("applied") &&
+        e.type === "site.status" &&
+        e.siteId === spokeId &&
+        e.status.nhs.some((n) => n.registered && n.nbma === "203.0.113.1"),
+    );
+    expect(progress("applied")).toBeGreaterThanOrEqual(0);
+    expect(registered).toBeGreaterThan(progress("applied"));
+    expect(progress("confirmed")).toBeGreaterThan(registered);
+    expect((await api.deployments.preview({ siteIds: [spokeId] }))[0]).toMatchObject({ unchanged: true, drift: "" });
   });
 });
