@@ -162,7 +162,7 @@ describe("agentless sites", () => {
     expect(stored.content).not.toContain(PSK);
     const [p] = await api.deployments.preview({ siteIds: [spokeId] });
     expect(p?.drift).toContain("+ip route 0.0.0.0 0.0.0.0 192.0.2.254");
-    expect(p?.drift).toContain("running (supplied by admin@example.net)");
+    expect(p?.drift).toContain("running (supplied when marked applied)");
     expect(p?.drift).not.toContain(PSK);
     expect(changedLines(p?.drift ?? "")).toEqual(["+ip route 0.0.0.0 0.0.0.0 192.0.2.254"]);
   });
