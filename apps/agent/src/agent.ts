@@ -51,6 +51,8 @@ export class Agent {
       send,
       registrationGraceMs: options.registrationGraceMs,
       log: this.log,
+      // the status reporter exists by the time anything is applied
+      whileChanging: (fn) => this.status.pausedDuring(fn),
     });
     this.status = new StatusReporter({
       driver: options.driver,
@@ -85,8 +87,8 @@ export class Agent {
       switch (msg.type) {
         case "apply": {
           const result = await this.commitConfirm.handleApply(msg.payload);
+          // (collection resumes with a fresh status as soon as the change is done)
           send(agentMessage("apply-result", result, msg.id));
-          if (result.outcome === "applied") void this.status.collect();
           break;
         }
         case "confirm": {

@@ -7,7 +7,7 @@ import {
   type SiteStatus,
 } from "@dmvpn/protocol";
 import type { RouterDriver } from "./drivers/driver";
-import { type Logger, silentLogger } from "./log";
+import { type Logger, silentLogger, timedStep } from "./log";
 import type { AgentState, PendingDeployment } from "./state-store";
 
 type ApplyPayload = ConsoleMessage<"apply">["payload"];
@@ -27,6 +27,8 @@ export interface CommitConfirmOptions {
   /** how long after an apply a spoke may stay unregistered with every hub before that counts as failure */
   registrationGraceMs?: number;
   log?: Logger;
+  /** runs a change of the router (apply, rollback) exclusively, e.g. with status collection paused */
+  whileChanging?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 const TARGETS_BY_PLATFORM: Record<RouterDriver["platform"], readonly string[]> = {
@@ -94,7 +96,7 @@ export class CommitConfirm {
         this.state.lastConfirmed = { deploymentId, contentHash: pending.contentHash };
         this.state.pending = null;
         await this.persist();
-        this.log("info", "deployment confirmed", { deploymentId });
+        this.log("info", "deployment confirmed", { deploymentId, afterApplyMs: this.now() - pending.appliedAt });
         return { ok: true as const };
       }
       if (this.state.lastConfirmed?.deploymentId === deploymentId) return { ok: true as const };
@@ -161,39 +163,53 @@ export class CommitConfirm {
     }
     if (this.state.lastConfirmed?.contentHash === p.contentHash) return { outcome: "unchanged", ...base };
 
-    const saved = await driver.readRunningConfig();
-    const now = this.now();
-    this.state.pending = {
-      deploymentId: p.deploymentId,
-      revision: p.revision,
-      contentHash: p.contentHash,
-      saved,
-      wasRegistered: this.lastStatus ? this.lastStatus.nhs.some((n) => n.registered) : false,
-      appliedAt: now,
-      confirmBy: now + p.confirmWindowSeconds * 1000,
-      applied: false,
-    };
-    await this.persist();
-    try {
-      await driver.applyConfig(p.files, { confirmWindowSeconds: p.confirmWindowSeconds });
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      this.log("warn", "apply failed, restoring the saved config", { deploymentId: p.deploymentId });
-      try {
-        await driver.rollback(saved);
-      } catch (re) {
-        this.log("error", "restoring the saved config failed", { error: (re as Error).message });
-      }
-      this.state.pending = null;
+    const step = <T>(name: string, fn: () => Promise<T>) =>
+      timedStep(this.log, `apply ${name}`, { deploymentId: p.deploymentId }, fn);
+    const startedAt = this.now();
+    this.log("info", "apply started", { deploymentId: p.deploymentId, files: p.files.map((f) => f.name) });
+    const failure = await this.changing(async () => {
+      const saved = await step("save running config", () => driver.readRunningConfig());
+      const now = this.now();
+      this.state.pending = {
+        deploymentId: p.deploymentId,
+        revision: p.revision,
+        contentHash: p.contentHash,
+        saved,
+        wasRegistered: this.lastStatus ? this.lastStatus.nhs.some((n) => n.registered) : false,
+        appliedAt: now,
+        confirmBy: now + p.confirmWindowSeconds * 1000,
+        applied: false,
+      };
       await this.persist();
-      return { outcome: "failed", ...base, error };
-    }
-    const applied = { ...this.state.pending, applied: true, appliedAt: this.now() };
+      try {
+        await step("driver apply", () => driver.applyConfig(p.files, { confirmWindowSeconds: p.confirmWindowSeconds }));
+        return null;
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        this.log("warn", "apply failed, restoring the saved config", { deploymentId: p.deploymentId });
+        try {
+          await step("restore saved config", () => driver.rollback(saved));
+        } catch (re) {
+          this.log("error", "restoring the saved config failed", { error: (re as Error).message });
+        }
+        this.state.pending = null;
+        await this.persist();
+        return error;
+      }
+    });
+    if (failure !== null) return { outcome: "failed", ...base, error: failure };
+    const changed = this.state.pending;
+    if (!changed) throw new Error("internal: the applied deployment is no longer pending");
+    const applied = { ...changed, applied: true, appliedAt: this.now() };
     applied.confirmBy = applied.appliedAt + p.confirmWindowSeconds * 1000;
     this.state.pending = applied;
     await this.persist();
     this.startTimer(applied, p.confirmWindowSeconds);
-    this.log("info", "deployment applied, waiting for confirmation", { deploymentId: p.deploymentId });
+    this.log("info", "deployment applied, waiting for confirmation", {
+      deploymentId: p.deploymentId,
+      ms: this.now() - startedAt,
+      confirmWindowSeconds: p.confirmWindowSeconds,
+    });
     return { outcome: "applied", ...base, confirmBy: new Date(applied.confirmBy).toISOString() };
   }
 
@@ -224,7 +240,11 @@ export class CommitConfirm {
     this.log("warn", "rolling back", { deploymentId: pending.deploymentId, reason });
     let finalReason = reason;
     try {
-      await this.options.driver.rollback(pending.saved);
+      await this.changing(() =>
+        timedStep(this.log, "rollback", { deploymentId: pending.deploymentId }, () =>
+          this.options.driver.rollback(pending.saved),
+        ),
+      );
     } catch (e) {
       finalReason = `${reason}; restoring the saved config failed: ${(e as Error).message}`;
     }
@@ -248,6 +268,10 @@ export class CommitConfirm {
 
   private deliver(message: AgentToConsole): void {
     if (this.state.outbox.length || !this.options.send(message)) this.state.outbox.push(message);
+  }
+
+  private changing<T>(fn: () => Promise<T>): Promise<T> {
+    return this.options.whileChanging ? this.options.whileChanging(fn) : fn();
   }
 
   private persist(): Promise<void> {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { emulateVtyshBatch } from "../../collectors/vtysh-batch-emulation";
 import type { CommandRunner } from "../exec";
 import { FrrDriver } from "./frr-driver";
 
@@ -10,14 +11,17 @@ const EMPTY_TABLE = JSON.stringify({ attr: { entriesCount: 0 }, table: [] });
 /** Records every argv and answers like an idle router with empty tables. */
 function fakeRouter() {
   const calls: string[][] = [];
+  const one = (argv: string[]) => {
+    const joined = argv.join(" ");
+    if (joined.includes("bgp")) return { stdout: "{}" };
+    if (joined.includes("show dmvpn")) return { stdout: "[]" };
+    if (joined.includes("show ")) return { stdout: EMPTY_TABLE };
+    if (argv[0] === "ip") return { stdout: "[]" };
+    return {};
+  };
   const run: CommandRunner = async (argv) => {
     calls.push(argv);
-    const joined = argv.join(" ");
-    if (joined.includes("bgp")) return { stdout: "{}", stderr: "", exitCode: 0 };
-    if (joined.includes("show dmvpn")) return { stdout: "[]", stderr: "", exitCode: 0 };
-    if (joined.includes("show ")) return { stdout: EMPTY_TABLE, stderr: "", exitCode: 0 };
-    if (argv[0] === "ip") return { stdout: "[]", stderr: "", exitCode: 0 };
-    return { stdout: "", stderr: "", exitCode: 0 };
+    return { stdout: "", stderr: "", exitCode: 0, ...emulateVtyshBatch(argv, one) };
   };
   return { calls, run };
 }

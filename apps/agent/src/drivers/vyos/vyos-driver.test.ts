@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { emulateVtyshBatch } from "../../collectors/vtysh-batch-emulation";
 import { ApplyError } from "../driver";
 import type { CommandResult, CommandRunner } from "../exec";
 import { commitConfirmMinutes, configLines } from "./vyos-commands";
@@ -123,15 +124,17 @@ describe("VyOS status", () => {
   });
 
   it("1.5 reads NHRP from vtysh JSON, treating '% No entries' (exit 1) as empty", async () => {
-    const { run } = recorder((argv) => {
-      const cmd = argv.at(-1) ?? "";
-      if (cmd === "show ip nhrp cache json") return { stdout: fixture("frr-nhrp-cache.json") };
-      if (cmd === "show ip nhrp nhs json") return { stdout: fixture("frr-nhrp-nhs.json") };
-      if (cmd === "show ip nhrp shortcut json") return { stdout: fixture("frr-nhrp-shortcut.txt") };
-      if (cmd.startsWith("show dmvpn")) return { stdout: fixture("frr-no-entries.txt"), exitCode: 1 };
-      if (cmd.startsWith("show bgp")) return { stdout: "{}" };
-      return { exitCode: 1, stderr: "not found" };
-    });
+    const { run } = recorder((batch) =>
+      emulateVtyshBatch(batch, (argv) => {
+        const cmd = argv.at(-1) ?? "";
+        if (cmd === "show ip nhrp cache json") return { stdout: fixture("frr-nhrp-cache.json") };
+        if (cmd === "show ip nhrp nhs json") return { stdout: fixture("frr-nhrp-nhs.json") };
+        if (cmd === "show ip nhrp shortcut json") return { stdout: fixture("frr-nhrp-shortcut.txt") };
+        if (cmd.startsWith("show dmvpn")) return { stdout: fixture("frr-no-entries.txt"), exitCode: 1 };
+        if (cmd.startsWith("show bgp")) return { stdout: "{}" };
+        return { exitCode: 1, stderr: "not found" };
+      }),
+    );
     const s = await new VyosDriver({ version: "1.5", stateDir: stateDir(), run }).collectStatus();
     expect(s.nhrpCache).toHaveLength(4);
     expect(s.nhs[0]!.registered).toBe(true);
