@@ -37,8 +37,12 @@ export async function runVtyshBatch(o: CollectOptions, commands: readonly string
     const r = await o.run([...o.vtysh, "-E", ...left.flatMap((c) => ["-c", c])]);
     const split = splitVtyshBatch(r.stdout, left, r.exitCode);
     const ran = split.filter((s) => s.ran);
-    // nothing recognisable (vtysh itself failed): every command gets the whole output, to be judged as before
-    if (!ran.length) return [...results, ...left.map((command) => ({ command, ran: false, ...r }))];
+    // no echo at all: vtysh itself failed (no daemon to talk to), and says why on stderr; every command left
+    // gets that, so the collection's error names it
+    if (!ran.length) {
+      const output = `${r.stdout}${r.stderr}`;
+      return [...results, ...left.map((command) => ({ command, ran: false, stdout: output, exitCode: r.exitCode }))];
+    }
     results.push(...ran);
     left = left.slice(ran.length);
   }
