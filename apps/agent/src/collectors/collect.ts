@@ -6,7 +6,7 @@ import { parseFrrNhrpCache, parseFrrNhrpNhs, parseFrrNhrpShortcuts } from "./frr
 import { parseIpLink } from "./ip-link";
 import { parseOpennhrpShow } from "./opennhrp";
 import { parseSwanctlSas } from "./swanctl";
-import { parseVtyshJson, splitVtyshBatch, type VtyshCommandOutput } from "./vtysh-output";
+import { CollectorError, parseVtyshJson, splitVtyshBatch, type VtyshCommandOutput } from "./vtysh-output";
 
 export interface CollectOptions {
   run: CommandRunner;
@@ -52,7 +52,12 @@ export async function runVtyshBatch(o: CollectOptions, commands: readonly string
 function jsonOf(outputs: VtyshCommandOutput[], command: string): unknown | null {
   const out = outputs.find((o) => o.command === command);
   if (!out) throw new Error(`internal: ${command} was not collected`);
-  return parseVtyshJson(out.stdout, out.exitCode);
+  try {
+    return parseVtyshJson(out.stdout, out.exitCode);
+  } catch (e) {
+    // several commands share one vtysh now: say which one failed (a stopped nhrpd prints nothing at all)
+    throw new CollectorError(`${command}: ${(e as Error).message}`);
+  }
 }
 
 const NHRP_SHOWS = {

@@ -73,6 +73,15 @@ describe("runVtyshBatch", () => {
     expect(vtysh).toEqual([["vtysh", "-N", "hub1", "-E", ...FIVE_SHOWS.flatMap((c) => ["-c", c])]]);
   });
 
+  it("names the command that failed when a collection fails", async () => {
+    const { run } = recording((argv) =>
+      argv.at(-1) === "show ip nhrp cache json" ? { stdout: "", exitCode: 1 } : { stdout: "{}" },
+    );
+    await expect(collectRouterStatus(options(run))).rejects.toThrow(
+      /^show ip nhrp cache json: vtysh exited 1 without JSON/,
+    );
+  });
+
   it("runs again, in a further call, the commands vtysh did not reach after a failure", async () => {
     const { calls, run } = recording((argv) =>
       argv.at(-1) === "show ip nhrp nhs json" ? { stdout: "", exitCode: 1 } : { stdout: "{}" },
