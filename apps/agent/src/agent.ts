@@ -59,6 +59,8 @@ export class Agent {
       intervalMs: options.statusIntervalMs,
       send,
       onStatus: (s) => this.commitConfirm.observeStatus(s),
+      // the console confirms a change only on a status collected after it: no slow-router back-off meanwhile
+      hurry: () => this.commitConfirm.pending?.applied === true,
       log: this.log,
     });
     this.connection.on("ready", () => {

@@ -98,4 +98,16 @@ describe("CollectionScheduler", () => {
     s.stop();
     expect(calls).toBe(4);
   });
+
+  it("keeps the plain interval while told to hurry (a change waiting for confirmation), however slow", async () => {
+    const { trace, run } = slowCollections(() => 10_000);
+    let hurry = true;
+    const s = new CollectionScheduler({ run, intervalMs: 4_000, hurry: () => hurry });
+    s.start();
+    await vi.advanceTimersByTimeAsync(10_000 + 4_000 + 10_000);
+    expect(trace.startTimes[1]! - trace.startTimes[0]!).toBe(14_000);
+    hurry = false;
+    expect(s.nextDelayMs()).toBe(30_000);
+    s.stop();
+  });
 });

@@ -7,6 +7,11 @@ export interface CollectionSchedulerOptions {
   slowFactor?: number;
   /** the adaptive wait never grows past this (default 120 s, never below intervalMs) */
   maxIntervalMs?: number;
+  /**
+   * While this says yes, the plain interval applies however slow collections are: a change waiting for
+   * confirmation is confirmed only on a fresh status that shows it works, and the window is short.
+   */
+  hurry?: () => boolean;
   now?: () => number;
   /** told when the last collection's duration lengthened the wait */
   onSlow?: (info: { durationMs: number; nextInMs: number }) => void;
@@ -48,6 +53,7 @@ export class CollectionScheduler {
 
   /** How long after the current collection the next one starts. */
   nextDelayMs(): number {
+    if (this.o.hurry?.()) return this.o.intervalMs;
     const bound = Math.max(this.o.intervalMs, this.o.maxIntervalMs ?? 120_000);
     return Math.min(bound, Math.max(this.o.intervalMs, (this.o.slowFactor ?? 3) * this.lastDurationMs));
   }

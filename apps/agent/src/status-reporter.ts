@@ -20,6 +20,8 @@ export interface StatusReporterOptions {
   /** the wait after a slow collection is at least this many times its duration (see CollectionScheduler) */
   slowFactor?: number;
   maxIntervalMs?: number;
+  /** collect at the plain interval while this says yes (see CollectionScheduler) */
+  hurry?: () => boolean;
   send: (message: AgentToConsole) => boolean;
   onStatus?: (status: SiteStatus) => void;
   log?: Logger;
@@ -51,6 +53,7 @@ export class StatusReporter {
       intervalMs: options.intervalMs,
       slowFactor: options.slowFactor,
       maxIntervalMs: options.maxIntervalMs,
+      hurry: options.hurry,
       onSlow: ({ durationMs, nextInMs }) =>
         this.log("info", "status collection was slow, waiting longer", { durationMs, nextInMs }),
     });
