@@ -52,6 +52,8 @@ export class Agent {
       send,
       registrationGraceMs: options.registrationGraceMs,
       log: this.log,
+      // the status reporter exists by the time anything is applied
+      whileChanging: (fn) => this.status.pausedDuring(fn),
     });
     this.status = new StatusReporter({
       driver: options.driver,
@@ -59,6 +61,8 @@ export class Agent {
       send,
       onStatus: (s) => this.commitConfirm.observeStatus(s),
       reportUnchanged: () => this.commitConfirm.pending?.applied === true,
+      // the console confirms a change only on a status collected after it: no slow-router back-off meanwhile
+      hurry: () => this.commitConfirm.pending?.applied === true,
       log: this.log,
     });
     this.connection.on("ready", () => {
@@ -87,8 +91,8 @@ export class Agent {
       switch (msg.type) {
         case "apply": {
           const result = await this.commitConfirm.handleApply(msg.payload);
+          // (collection resumes with a fresh status as soon as the change is done)
           send(agentMessage("apply-result", result, msg.id));
-          if (result.outcome === "applied") void this.status.collect();
           break;
         }
         case "confirm": {

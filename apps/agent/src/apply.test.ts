@@ -22,7 +22,7 @@ const apply = (deploymentId: string, files: ConfigFile[], contentHash = deployme
   confirmWindowSeconds,
 });
 
-function setup(connected = true) {
+function setup(connected = true, extra: Partial<ConstructorParameters<typeof CommitConfirm>[0]> = {}) {
   const fabric = new SimFabric({ clock: { now: () => Date.now() } });
   const driver = new SimDriver(fabric, "s1", "198.51.100.11");
   const store = new MemoryStateStore();
@@ -37,6 +37,7 @@ function setup(connected = true) {
       return true;
     },
     registrationGraceMs: 5000,
+    ...extra,
   });
   return { fabric, driver, store, sent, link, cc };
 }
@@ -193,5 +194,46 @@ describe("CommitConfirm", () => {
     const { cc } = setup();
     await cc.init();
     expect(await cc.handleApply({ ...apply("d1", good), target: "cisco-ios" })).toMatchObject({ outcome: "failed" });
+  });
+
+  it("changes the router only inside whileChanging and logs each step of an apply and a rollback with its duration", async () => {
+    const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
+    let changing = 0;
+    const insideChange: boolean[] = [];
+    const { cc, driver } = setup(true, {
+      log: (_level, msg, fields) => void logs.push({ msg, fields }),
+      whileChanging: async (fn) => {
+        changing++;
+        try {
+          return await fn();
+        } finally {
+          changing--;
+        }
+      },
+    });
+    const applyConfig = driver.applyConfig.bind(driver);
+    driver.applyConfig = async (files: ConfigFile[]) => {
+      insideChange.push(changing > 0);
+      await new Promise((r) => setTimeout(r, 1500)); // a slow reload
+      return applyConfig(files);
+    };
+    const rollback = driver.rollback.bind(driver);
+    driver.rollback = async (saved) => {
+      insideChange.push(changing > 0);
+      await new Promise((r) => setTimeout(r, 1500));
+      return rollback(saved);
+    };
+    await cc.init();
+    const applying = cc.handleApply(apply("d1", good, "h1", 30));
+    await vi.advanceTimersByTimeAsync(1500);
+    await applying;
+    await vi.advanceTimersByTimeAsync(33_000); // no confirmation: rolled back
+    expect(insideChange).toEqual([true, true]);
+    const step = (msg: string) => logs.find((l) => l.msg === msg);
+    expect(step("apply started")?.fields).toMatchObject({ deploymentId: "d1", files: ["gre.sh", "frr.conf"] });
+    expect(step("apply save running config: done")?.fields).toMatchObject({ ms: expect.any(Number) });
+    expect(step("apply driver apply: done")?.fields?.ms).toBeGreaterThanOrEqual(1500);
+    expect(step("deployment applied, waiting for confirmation")?.fields).toMatchObject({ confirmWindowSeconds: 30 });
+    expect(step("rollback: done")?.fields?.ms).toBeGreaterThanOrEqual(1500);
   });
 });

@@ -10,7 +10,7 @@ import {
   TEXT_LIMITS,
 } from "@dmvpn/protocol";
 import type { RouterDriver } from "./drivers/driver";
-import { type Logger, silentLogger } from "./log";
+import { type Logger, silentLogger, timedStep } from "./log";
 import type { AgentState, PendingDeployment } from "./state-store";
 
 type ApplyPayload = ConsoleMessage<"apply">["payload"];
@@ -30,6 +30,8 @@ export interface CommitConfirmOptions {
   /** how long after an apply a spoke may stay unregistered with every hub before that counts as failure */
   registrationGraceMs?: number;
   log?: Logger;
+  /** runs a change of the router (apply, rollback) exclusively, e.g. with status collection paused */
+  whileChanging?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 const TARGETS_BY_PLATFORM: Record<RouterDriver["platform"], readonly string[]> = {
@@ -97,7 +99,7 @@ export class CommitConfirm {
         this.state.lastConfirmed = { deploymentId, contentHash: pending.contentHash };
         this.state.pending = null;
         await this.persist();
-        this.log("info", "deployment confirmed", { deploymentId });
+        this.log("info", "deployment confirmed", { deploymentId, afterApplyMs: this.now() - pending.appliedAt });
         return { ok: true as const };
       }
       if (this.state.lastConfirmed?.deploymentId === deploymentId) return { ok: true as const };
@@ -164,41 +166,55 @@ export class CommitConfirm {
     }
     if (this.state.lastConfirmed?.contentHash === p.contentHash) return { outcome: "unchanged", ...base };
 
-    const saved = await driver.readRunningConfig();
-    const now = this.now();
-    this.state.pending = {
-      deploymentId: p.deploymentId,
-      revision: p.revision,
-      contentHash: p.contentHash,
-      saved,
-      wasRegistered: this.lastStatus ? this.lastStatus.nhs.some((n) => n.registered) : false,
-      appliedAt: now,
-      confirmBy: now + p.confirmWindowSeconds * 1000,
-      applied: false,
-    };
-    await this.persist();
-    try {
-      await driver.applyConfig(p.files, { confirmWindowSeconds: p.confirmWindowSeconds });
-    } catch (e) {
-      let error = e instanceof Error ? e.message : String(e);
-      this.log("warn", "apply failed, restoring the saved config", { deploymentId: p.deploymentId });
-      try {
-        await driver.rollback(saved);
-      } catch (re) {
-        this.log("error", "restoring the saved config failed", { error: (re as Error).message });
-        // The router may now run neither config: the operator must hear it, not only the agent's log.
-        error = `${fitText(error, TEXT_LIMITS.applyError / 2)}\nrestoring the saved config failed: ${(re as Error).message}`;
-      }
-      this.state.pending = null;
+    const step = <T>(name: string, fn: () => Promise<T>) =>
+      timedStep(this.log, `apply ${name}`, { deploymentId: p.deploymentId }, fn);
+    const startedAt = this.now();
+    this.log("info", "apply started", { deploymentId: p.deploymentId, files: p.files.map((f) => f.name) });
+    const failure = await this.changing(async () => {
+      const saved = await step("save running config", () => driver.readRunningConfig());
+      const now = this.now();
+      this.state.pending = {
+        deploymentId: p.deploymentId,
+        revision: p.revision,
+        contentHash: p.contentHash,
+        saved,
+        wasRegistered: this.lastStatus ? this.lastStatus.nhs.some((n) => n.registered) : false,
+        appliedAt: now,
+        confirmBy: now + p.confirmWindowSeconds * 1000,
+        applied: false,
+      };
       await this.persist();
-      return { outcome: "failed", ...base, error: fitText(error, TEXT_LIMITS.applyError) };
-    }
-    const applied = { ...this.state.pending, applied: true, appliedAt: this.now() };
+      try {
+        await step("driver apply", () => driver.applyConfig(p.files, { confirmWindowSeconds: p.confirmWindowSeconds }));
+        return null;
+      } catch (e) {
+        let error = e instanceof Error ? e.message : String(e);
+        this.log("warn", "apply failed, restoring the saved config", { deploymentId: p.deploymentId });
+        try {
+          await step("restore saved config", () => driver.rollback(saved));
+        } catch (re) {
+          this.log("error", "restoring the saved config failed", { error: (re as Error).message });
+          // The router may now run neither config: the operator must hear it, not only the agent's log.
+          error = `${fitText(error, TEXT_LIMITS.applyError / 2)}\nrestoring the saved config failed: ${(re as Error).message}`;
+        }
+        this.state.pending = null;
+        await this.persist();
+        return error;
+      }
+    });
+    if (failure !== null) return { outcome: "failed", ...base, error: fitText(failure, TEXT_LIMITS.applyError) };
+    const changed = this.state.pending;
+    if (!changed) throw new Error("internal: the applied deployment is no longer pending");
+    const applied = { ...changed, applied: true, appliedAt: this.now() };
     applied.confirmBy = applied.appliedAt + p.confirmWindowSeconds * 1000;
     this.state.pending = applied;
     await this.persist();
     this.startTimer(applied, p.confirmWindowSeconds);
-    this.log("info", "deployment applied, waiting for confirmation", { deploymentId: p.deploymentId });
+    this.log("info", "deployment applied, waiting for confirmation", {
+      deploymentId: p.deploymentId,
+      ms: this.now() - startedAt,
+      confirmWindowSeconds: p.confirmWindowSeconds,
+    });
     return { outcome: "applied", ...base, confirmBy: new Date(applied.confirmBy).toISOString() };
   }
 
@@ -229,7 +245,11 @@ export class CommitConfirm {
     this.log("warn", "rolling back", { deploymentId: pending.deploymentId, reason });
     let finalReason = reason;
     try {
-      await this.options.driver.rollback(pending.saved);
+      await this.changing(() =>
+        timedStep(this.log, "rollback", { deploymentId: pending.deploymentId }, () =>
+          this.options.driver.rollback(pending.saved),
+        ),
+      );
     } catch (e) {
       finalReason = `${reason}; restoring the saved config failed: ${(e as Error).message}`;
     }
@@ -260,6 +280,10 @@ export class CommitConfirm {
     }
     const message = fitted.message;
     if (this.state.outbox.length || !this.options.send(message)) this.state.outbox.push(message);
+  }
+
+  private changing<T>(fn: () => Promise<T>): Promise<T> {
+    return this.options.whileChanging ? this.options.whileChanging(fn) : fn();
   }
 
   private persist(): Promise<void> {

@@ -12,3 +12,25 @@ export function createLogger(minLevel: LogLevel = "info"): Logger {
 }
 
 export const silentLogger: Logger = () => {};
+
+/**
+ * Runs one step and logs it with its duration: "done" at info, "failed" at warn. The error text is not logged (it
+ * can quote router config, and the apply result carries it to the console anyway).
+ */
+export async function timedStep<T>(
+  log: Logger,
+  step: string,
+  fields: Record<string, unknown>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const startedAt = performance.now();
+  const ms = () => Math.round(performance.now() - startedAt);
+  try {
+    const result = await fn();
+    log("info", `${step}: done`, { ...fields, ms: ms() });
+    return result;
+  } catch (e) {
+    log("warn", `${step}: failed`, { ...fields, ms: ms() });
+    throw e;
+  }
+}

@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
       siteId: config.siteId,
       credential: config.credential,
       hostname: config.hostname,
-      driver: createDriver(config, stateDir),
+      driver: createDriver(config, stateDir, log),
       store: new StateStore(stateDir),
       statusIntervalMs: config.statusIntervalSeconds * 1000,
       registrationGraceMs: config.registrationGraceSeconds * 1000,

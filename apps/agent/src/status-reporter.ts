@@ -7,6 +7,7 @@ import {
   type SiteEvent,
   type SiteStatus,
 } from "@dmvpn/protocol";
+import { CollectionScheduler } from "./collection-scheduler";
 import type { RouterDriver } from "./drivers/driver";
 import { type Logger, silentLogger } from "./log";
 
@@ -16,6 +17,11 @@ const EVENTS_PER_MESSAGE = 1000;
 export interface StatusReporterOptions {
   driver: RouterDriver;
   intervalMs: number;
+  /** the wait after a slow collection is at least this many times its duration (see CollectionScheduler) */
+  slowFactor?: number;
+  maxIntervalMs?: number;
+  /** collect at the plain interval while this says yes (see CollectionScheduler) */
+  hurry?: () => boolean;
   send: (message: AgentToConsole) => boolean;
   onStatus?: (status: SiteStatus) => void;
   log?: Logger;
@@ -40,8 +46,7 @@ export class StatusReporter {
   private last: SiteStatus | null = null;
   /** the status the console has (snapshot + deltas on this connection), null = needs a snapshot */
   private consoleView: SiteStatus | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private collecting = false;
+  private readonly scheduler: CollectionScheduler;
   /** derived but not yet delivered, oldest first */
   private pendingEvents: SiteEvent[] = [];
   private droppedEvents = 0;
@@ -49,15 +54,28 @@ export class StatusReporter {
 
   constructor(private readonly options: StatusReporterOptions) {
     this.log = options.log ?? silentLogger;
+    this.scheduler = new CollectionScheduler({
+      run: () => this.collectOnce(),
+      intervalMs: options.intervalMs,
+      slowFactor: options.slowFactor,
+      maxIntervalMs: options.maxIntervalMs,
+      hurry: options.hurry,
+      onSlow: ({ durationMs, nextInMs }) =>
+        this.log("info", "status collection was slow, waiting longer", { durationMs, nextInMs }),
+    });
   }
 
   start(): void {
-    void this.collect();
-    this.timer = setInterval(() => void this.collect(), this.options.intervalMs);
+    this.scheduler.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.scheduler.stop();
+  }
+
+  /** Runs `fn` (an apply, a rollback) with status collection paused; collects once it is done. */
+  pausedDuring<T>(fn: () => Promise<T>): Promise<T> {
+    return this.scheduler.pausedDuring(fn);
   }
 
   /** Connection (re)established or the console saw a gap: the next report is a full snapshot. */
@@ -71,9 +89,12 @@ export class StatusReporter {
     this.consoleView = null;
   }
 
-  async collect(): Promise<void> {
-    if (this.collecting) return;
-    this.collecting = true;
+  /** Collect now, or as soon as the running collection or a pause ends: never two at once. */
+  collect(): Promise<void> {
+    return this.scheduler.runNow();
+  }
+
+  private async collectOnce(): Promise<void> {
     try {
       const status = await this.options.driver.collectStatus();
       const prev = this.last;
@@ -93,8 +114,6 @@ export class StatusReporter {
       this.sendPendingEvents();
     } catch (e) {
       this.log("warn", "status collection failed", { error: (e as Error).message });
-    } finally {
-      this.collecting = false;
     }
   }
 

@@ -6,7 +6,7 @@ import { parseFrrNhrpCache, parseFrrNhrpNhs, parseFrrNhrpShortcuts } from "./frr
 import { parseIpLink } from "./ip-link";
 import { parseOpennhrpShow } from "./opennhrp";
 import { parseSwanctlSas } from "./swanctl";
-import { parseVtyshJson } from "./vtysh-output";
+import { CollectorError, parseVtyshJson, splitVtyshBatch, type VtyshCommandOutput } from "./vtysh-output";
 
 export interface CollectOptions {
   run: CommandRunner;
@@ -24,10 +24,49 @@ export interface CollectOptions {
   ipsecConfigured?: () => Promise<boolean>;
 }
 
-async function vtyshJson(o: CollectOptions, command: string): Promise<unknown | null> {
-  const r = await o.run([...o.vtysh, "-c", command]);
-  return parseVtyshJson(r.stdout, r.exitCode);
+/**
+ * All the show commands of one collection in ONE vtysh process: under load (a small router CPU, or the lab's
+ * emulated VM) every vtysh start costs, and five of them per collection starved the applies. vtysh stops at the
+ * first command that fails, so the ones it did not reach run again in a further call; a router where nothing fails
+ * pays one process per collection.
+ */
+export async function runVtyshBatch(o: CollectOptions, commands: readonly string[]): Promise<VtyshCommandOutput[]> {
+  const results: VtyshCommandOutput[] = [];
+  let left = [...commands];
+  while (left.length) {
+    const r = await o.run([...o.vtysh, "-E", ...left.flatMap((c) => ["-c", c])]);
+    const split = splitVtyshBatch(r.stdout, left, r.exitCode);
+    const ran = split.filter((s) => s.ran);
+    // no echo at all: vtysh itself failed (no daemon to talk to), and says why on stderr; every command left
+    // gets that, so the collection's error names it
+    if (!ran.length) {
+      const output = `${r.stdout}${r.stderr}`;
+      return [...results, ...left.map((command) => ({ command, ran: false, stdout: output, exitCode: r.exitCode }))];
+    }
+    results.push(...ran);
+    left = left.slice(ran.length);
+  }
+  return results;
 }
+
+function jsonOf(outputs: VtyshCommandOutput[], command: string): unknown | null {
+  const out = outputs.find((o) => o.command === command);
+  if (!out) throw new Error(`internal: ${command} was not collected`);
+  try {
+    return parseVtyshJson(out.stdout, out.exitCode);
+  } catch (e) {
+    // several commands share one vtysh now: say which one failed (a stopped nhrpd prints nothing at all)
+    throw new CollectorError(`${command}: ${(e as Error).message}`);
+  }
+}
+
+const NHRP_SHOWS = {
+  cache: "show ip nhrp cache json",
+  nhs: "show ip nhrp nhs json",
+  shortcuts: "show ip nhrp shortcut json",
+  dmvpn: "show dmvpn json",
+} as const;
+const BGP_SUMMARY = "show bgp ipv4 unicast summary json";
 
 /** Optional parts (no strongSwan, no tunnel yet) yield empty lists instead of failing the whole collection. */
 async function optional<T>(fn: () => Promise<T[]>): Promise<T[]> {
@@ -38,39 +77,35 @@ async function optional<T>(fn: () => Promise<T[]>): Promise<T[]> {
   }
 }
 
+/**
+ * One collection: the vtysh shows in one process, then the tunnel device, then strongSwan's SAs, one after
+ * another (nothing here is urgent, and a small router has little CPU to spare).
+ */
 export async function collectRouterStatus(o: CollectOptions, now = new Date()): Promise<SiteStatus> {
-  const nhrp = async () => {
-    if (o.nhrp === "opennhrp") {
-      const r = await o.run(o.wrap(["opennhrpctl", "show"]));
-      const s = parseOpennhrpShow(r.stdout);
-      return { nhrpCache: s.cache, nhs: s.nhs, shortcuts: s.shortcuts, dmvpnPeers: [] };
-    }
-    const [cache, nhs, shortcuts, dmvpn] = await Promise.all([
-      vtyshJson(o, "show ip nhrp cache json"),
-      vtyshJson(o, "show ip nhrp nhs json"),
-      vtyshJson(o, "show ip nhrp shortcut json"),
-      vtyshJson(o, "show dmvpn json"),
-    ]);
-    const nhrpCache = parseFrrNhrpCache(cache);
-    return {
+  const frrNhrp = o.nhrp === "frr";
+  const shows = await runVtyshBatch(o, frrNhrp ? [...Object.values(NHRP_SHOWS), BGP_SUMMARY] : [BGP_SUMMARY]);
+  let nhrpPart: Pick<SiteStatus, "nhrpCache" | "nhs" | "shortcuts" | "dmvpnPeers">;
+  if (frrNhrp) {
+    const nhrpCache = parseFrrNhrpCache(jsonOf(shows, NHRP_SHOWS.cache));
+    nhrpPart = {
       nhrpCache,
-      nhs: parseFrrNhrpNhs(nhs, nhrpCache),
-      shortcuts: parseFrrNhrpShortcuts(shortcuts),
-      dmvpnPeers: parseFrrDmvpn(dmvpn),
+      nhs: parseFrrNhrpNhs(jsonOf(shows, NHRP_SHOWS.nhs), nhrpCache),
+      shortcuts: parseFrrNhrpShortcuts(jsonOf(shows, NHRP_SHOWS.shortcuts)),
+      dmvpnPeers: parseFrrDmvpn(jsonOf(shows, NHRP_SHOWS.dmvpn)),
     };
-  };
-  const [nhrpPart, bgpNeighbors, ipsecSas, tunnels] = await Promise.all([
-    nhrp(),
-    vtyshJson(o, "show bgp ipv4 unicast summary json").then(parseFrrBgpSummary),
-    optional(async () => {
-      if (o.ipsecConfigured && !(await o.ipsecConfigured())) return [];
-      return parseSwanctlSas((await o.run(o.wrap(["swanctl", "--list-sas", "--pretty"]))).stdout);
-    }),
-    optional(async () => {
-      const r = await o.run(o.wrap(["ip", "-j", "-s", "link", "show", "dev", o.tunnelInterface]));
-      return r.exitCode === 0 ? parseIpLink(JSON.parse(r.stdout)) : [];
-    }),
-  ]);
+  } else {
+    const s = parseOpennhrpShow((await o.run(o.wrap(["opennhrpctl", "show"]))).stdout);
+    nhrpPart = { nhrpCache: s.cache, nhs: s.nhs, shortcuts: s.shortcuts, dmvpnPeers: [] };
+  }
+  const bgpNeighbors = parseFrrBgpSummary(jsonOf(shows, BGP_SUMMARY));
+  const tunnels = await optional(async () => {
+    const r = await o.run(o.wrap(["ip", "-j", "-s", "link", "show", "dev", o.tunnelInterface]));
+    return r.exitCode === 0 ? parseIpLink(JSON.parse(r.stdout)) : [];
+  });
+  const ipsecSas = await optional(async () => {
+    if (o.ipsecConfigured && !(await o.ipsecConfigured())) return [];
+    return parseSwanctlSas((await o.run(o.wrap(["swanctl", "--list-sas", "--pretty"]))).stdout);
+  });
   return { collectedAt: now.toISOString(), tunnels, ...nhrpPart, ipsecSas, bgpNeighbors };
 }
 

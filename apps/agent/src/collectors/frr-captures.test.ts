@@ -4,6 +4,7 @@ import { lostAllHubs, type SiteStatus } from "@dmvpn/protocol";
 import { describe, expect, it } from "vitest";
 import type { CommandRunner } from "../drivers/exec";
 import { collectRouterStatus } from "./collect";
+import { emulateVtyshBatch } from "./vtysh-batch-emulation";
 
 /**
  * The agent's collection, fed with what real FRR 8.4.4 printed in the lab VM (apps/lab/captures, refreshed by
@@ -20,13 +21,15 @@ const slug = (argv: string[]) => {
 function replay(moment: string, router: string): CommandRunner {
   const dir = join(CAPTURES, moment, router);
   if (!existsSync(dir)) throw new Error(`no capture ${moment}/${router}`);
-  return async (argv) => {
+  const one = (argv: string[]) => {
     const base = join(dir, slug(argv));
     const file = `${base}.txt`;
     if (!existsSync(file)) return { stdout: "", stderr: `${argv[0]}: not captured`, exitCode: 127 };
     const exitCode = Number(readFileSync(`${base}.exit`, "utf8").trim());
     return { stdout: readFileSync(file, "utf8"), stderr: "", exitCode };
   };
+  // the captures are one file per command; the agent asks vtysh for all of them at once
+  return async (argv) => ({ stdout: "", stderr: "", exitCode: 0, ...emulateVtyshBatch(argv, one) });
 }
 
 const collect = (moment: string, router: string): Promise<SiteStatus> =>

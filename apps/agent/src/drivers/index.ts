@@ -1,17 +1,24 @@
 import type { AgentConfig } from "../config";
+import type { Logger } from "../log";
 import type { RouterDriver } from "./driver";
 import { FrrDriver } from "./frr/frr-driver";
 import { SimFabric } from "./sim/fabric";
 import { SimDriver } from "./sim/sim-driver";
 import { VyosDriver } from "./vyos/vyos-driver";
 
-export function createDriver(config: AgentConfig, stateDir: string): RouterDriver {
+export function createDriver(config: AgentConfig, stateDir: string, log?: Logger): RouterDriver {
   const o = config.driverOptions;
   switch (config.driver) {
     case "sim":
       return new SimDriver(new SimFabric(), config.siteId, o.nbmaAddress);
     case "frr":
-      return new FrrDriver({ netns: o.netns, vtyshArgs: o.vtyshArgs, tunnelInterface: o.tunnelInterface, stateDir });
+      return new FrrDriver({
+        netns: o.netns,
+        vtyshArgs: o.vtyshArgs,
+        tunnelInterface: o.tunnelInterface,
+        stateDir,
+        log,
+      });
     case "vyos":
       return new VyosDriver({ version: o.vyosVersion ?? "1.5", tunnelInterface: o.tunnelInterface, stateDir });
   }

@@ -190,7 +190,10 @@ export async function runConsoleScenario(
     ];
   });
 
+  // Each phase below builds on what an earlier one made happen; when that did not happen, the later check has
+  // nothing to observe and must fail, not pass on the absence of what it waits to disappear.
   let lastPacketAt = 0;
+  let shortcutSeen = false;
   await phase("shortcut", async () => {
     const t0 = Date.now();
     // The agent's ping diagnostic, from spoke1's LAN to spoke2's: the first packets go through a hub, whose
@@ -217,6 +220,7 @@ export async function runConsoleScenario(
     ).finally(() => {
       stopPinging = true;
     });
+    shortcutSeen = true;
     await pinging;
     lastPacketAt = Date.now();
     const ping = {
@@ -234,6 +238,7 @@ export async function runConsoleScenario(
   });
 
   await phase("shortcutExpired", async () => {
+    if (!shortcutSeen) throw new Error("no spoke1–spoke2 shortcut was ever seen, so none could expire");
     const gone = await until(
       "the shortcut to expire and leave the topology",
       (LAB_HOLDTIME_S * 4 + 60) * 1000,
@@ -242,19 +247,27 @@ export async function runConsoleScenario(
     return [`last packet → shortcut gone from the topology (holdtime ${LAB_HOLDTIME_S} s)`, gone];
   });
 
+  let rolledBack = false;
   await phase("rollback", async () => {
     // A plausible mistake: the WAN interface set to the LAN one. Each file is valid, the routers accept it, and
-    // the spoke loses its hubs: the console must not confirm, and the agent must put the old config back.
+    // the spoke loses its hubs: the console must not confirm, and the agent must put the old config back. That
+    // proves something only if spoke1 was registered before the change.
+    const before = await registeredHubs(spoke1);
+    if (before.join() !== labHubNames.join())
+      throw new Error(`spoke1 was registered with ${before.join(", ") || "no hub"} before the bad change, not both`);
     await api.updateSite(spoke1.id, { wanInterface: "lan0" });
     const { deployment, ms } = await deployAndWait(api, { siteIds: [spoke1.id] }, { confirmWindowSeconds: 120 });
     const item = deployment.items.find((i) => i.siteId === spoke1.id);
     if (item?.status !== "rolled-back") throw new Error(`expected rolled-back: ${describeDeployment(deployment)}`);
+    rolledBack = true;
     return [`spoke1 ${item.status}: ${item.error ?? ""}`, ms];
   });
 
   await phase("recovered", async () => {
     const t0 = Date.now();
     await api.updateSite(spoke1.id, { wanInterface: "eth0" });
+    // (the site is put back first whatever happened, so the failover below starts from the real inventory)
+    if (!rolledBack) throw new Error("the bad change was not rolled back, so there is no recovery to check");
     await until("spoke1 registered with both hubs again", 3 * 60_000, () => allRegistered([spoke1], labHubNames));
     // spoke1's BGP sessions went down with its registrations; its routes to the other LANs come back with them
     // (FRR retries a failed connection after up to 120 s), so reachability is checked once they are up again.
@@ -271,15 +284,29 @@ export async function runConsoleScenario(
   });
 
   await phase("failover", async () => {
+    // Losing hub1 proves something only if every spoke had both hubs, and BGP with hub1, before it went.
+    await until("every spoke registered with both hubs before hub1's nhrpd stops", 3 * 60_000, () =>
+      allRegistered(spokes, labHubNames),
+    );
+    await until("every spoke's BGP Established with both hubs before hub1's nhrpd stops", 4 * 60_000, () =>
+      bgpEstablished(spokes),
+    );
+    // the rollback phase made spoke1 lose hub1 once already: only an event that was not there before counts (by
+    // identity, not by time: the VM's clock is not the host's)
+    const isHub1Lost = (e: { kind: string; detail: Record<string, unknown> }) =>
+      e.kind === "registration-lost" && e.detail.hubNbma === hub1.publicAddress;
+    const lostBefore = new Set((await api.status(spoke1.id)).events.filter(isHub1Lost).map((e) => e.at));
     const response = await lab.request({ action: "stop-daemon", router: "hub1", daemon: "nhrpd" });
     if (!response.ok) throw new Error(`the VM could not stop hub1's nhrpd: ${response.detail}`);
     const t0 = Date.now();
     await until("the spokes to report hub1's registration lost", 3 * 60_000, () => allRegistered(spokes, ["hub2"]));
     const lostAfter = Date.now() - t0;
     const events = (await api.status(spoke1.id)).events;
-    const lost = events.find((e) => e.kind === "registration-lost" && e.detail.hubNbma === hub1.publicAddress);
+    const lost = events.find((e) => isHub1Lost(e) && !lostBefore.has(e.at));
     if (!lost)
-      throw new Error(`spoke1 has no registration-lost event for hub1: ${events.map((e) => e.kind).join(", ")}`);
+      throw new Error(
+        `spoke1 has no new registration-lost event for hub1: ${events.map((e) => `${e.kind}@${e.at}`).join(", ")}`,
+      );
     const edge = (await api.topology()).edges.find(
       (e) =>
         e.kind === "hub-spoke" && [e.source, e.target].includes(hub1.id) && [e.source, e.target].includes(spoke1.id),
@@ -293,8 +320,14 @@ export async function runConsoleScenario(
     const reachedAfter = Date.now() - reachT0;
     // hub1 can no longer reach anyone, so its BGP sessions end only when their hold timers expire. Routing must
     // still carry the LANs through hub2 then, on hub2's own summary.
+    // a status without the session says nothing about its expiry
     await until("the spokes' BGP sessions with hub1 to expire", 5 * 60_000, async () => {
-      for (const s of spokes) if (bgpStateWith(await statusOf(s), hub1) === "Established") return undefined;
+      for (const s of spokes) {
+        const status = await statusOf(s);
+        const state = bgpStateWith(status, hub1);
+        if (state === undefined) throw new Error(`${s.name} reports no BGP session with hub1 at all`);
+        if (state === "Established") return undefined;
+      }
       return true;
     });
     const expiredAfter = Date.now() - t0;

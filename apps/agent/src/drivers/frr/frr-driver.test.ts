@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { emulateVtyshBatch } from "../../collectors/vtysh-batch-emulation";
 import type { CommandRunner } from "../exec";
 import { FrrDriver } from "./frr-driver";
 
@@ -10,14 +11,17 @@ const EMPTY_TABLE = JSON.stringify({ attr: { entriesCount: 0 }, table: [] });
 /** Records every argv and answers like an idle router with empty tables. */
 function fakeRouter() {
   const calls: string[][] = [];
+  const one = (argv: string[]) => {
+    const joined = argv.join(" ");
+    if (joined.includes("bgp")) return { stdout: "{}" };
+    if (joined.includes("show dmvpn")) return { stdout: "[]" };
+    if (joined.includes("show ")) return { stdout: EMPTY_TABLE };
+    if (argv[0] === "ip") return { stdout: "[]" };
+    return {};
+  };
   const run: CommandRunner = async (argv) => {
     calls.push(argv);
-    const joined = argv.join(" ");
-    if (joined.includes("bgp")) return { stdout: "{}", stderr: "", exitCode: 0 };
-    if (joined.includes("show dmvpn")) return { stdout: "[]", stderr: "", exitCode: 0 };
-    if (joined.includes("show ")) return { stdout: EMPTY_TABLE, stderr: "", exitCode: 0 };
-    if (argv[0] === "ip") return { stdout: "[]", stderr: "", exitCode: 0 };
-    return { stdout: "", stderr: "", exitCode: 0 };
+    return { stdout: "", stderr: "", exitCode: 0, ...emulateVtyshBatch(argv, one) };
   };
   return { calls, run };
 }
@@ -113,5 +117,26 @@ describe("FrrDriver apply order", () => {
       `frr-reload.py --reload --stdout ${candidate}`,
       `sh -e ${gre}`,
     ]);
+  });
+});
+
+describe("FrrDriver and a reload that only re-sent NHRP entries", () => {
+  it("counts it as applied without a second Python run (--test)", async () => {
+    dir = mkdtempSync(join(tmpdir(), "frr-driver-"));
+    const real = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", name), "utf8");
+    const calls: string[] = [];
+    const run: CommandRunner = async (argv) => {
+      calls.push(argv.join(" "));
+      if (argv.includes("--reload"))
+        return {
+          stdout: real("frr-8.4.4-reload-repeated-nhs.stdout.txt"),
+          stderr: real("frr-8.4.4-reload-repeated-nhs.stderr.txt"),
+          exitCode: 1,
+        };
+      return { stdout: "", stderr: "", exitCode: 0 };
+    };
+    const driver = new FrrDriver({ stateDir: dir, run, frrReload: "frr-reload.py" });
+    await driver.applyConfig([{ name: "frr.conf", content: real("frr-8.4.4-reload-repeated-nhs.candidate.conf") }]);
+    expect(calls.filter((c) => c.startsWith("frr-reload.py")).map((c) => c.split(" ")[1])).toEqual(["--reload"]);
   });
 });

@@ -3,9 +3,10 @@ import { join } from "node:path";
 import type { ConfigFile, ShowCommandId, SiteStatus } from "@dmvpn/protocol";
 import { type CollectOptions, collectRouterStatus, showCommandArgv } from "../../collectors/collect";
 import { parsePingOutput } from "../../collectors/ping";
+import { type Logger, silentLogger, timedStep } from "../../log";
 import { ApplyError, type PingOutcome, type RouterDriver, type SavedConfig } from "../driver";
 import { type CommandRunner, inNetns, runCommand } from "../exec";
-import { parseReloadTest, reloadErrors, remainingDiff } from "./frr-reload";
+import { onlyRepeatedNhrpEntries, parseReloadTest, reloadErrors, remainingDiff } from "./frr-reload";
 
 export interface FrrDriverOptions {
   netns?: string;
@@ -17,6 +18,8 @@ export interface FrrDriverOptions {
   swanctlConfPath?: string;
   frrReload?: string;
   run?: CommandRunner;
+  /** each apply step is logged with its duration */
+  log?: Logger;
 }
 
 const KNOWN_FILES = ["gre.sh", "iptables.sh", "swanctl.conf", "frr.conf"] as const;
@@ -31,9 +34,11 @@ export class FrrDriver implements RouterDriver {
   private readonly run: CommandRunner;
   private readonly collect: CollectOptions;
   private readonly dir: string;
+  private readonly log: Logger;
 
   constructor(private readonly o: FrrDriverOptions) {
     this.run = o.run ?? runCommand;
+    this.log = o.log ?? silentLogger;
     this.dir = join(o.stateDir, "frr-files");
     this.collect = {
       run: this.run,
@@ -73,33 +78,40 @@ export class FrrDriver implements RouterDriver {
     const byName = new Map(files.map((f) => [f.name, f.content]));
     const frrConf = byName.get("frr.conf");
     const frrPath = join(this.dir, "frr.conf.candidate");
+    const step = <T>(name: string, fn: () => Promise<T>) => timedStep(this.log, `frr ${name}`, {}, fn);
     if (frrConf !== undefined) {
-      await writeFile(frrPath, frrConf, { mode: 0o600 });
-      await this.check([...this.collect.vtysh, "--dryrun", "-f", frrPath], "frr.conf");
+      await step("write frr.conf candidate", () => writeFile(frrPath, frrConf, { mode: 0o600 }));
+      await step("vtysh --dryrun", () => this.check([...this.collect.vtysh, "--dryrun", "-f", frrPath], "frr.conf"));
     }
     for (const name of ["gre.sh", "iptables.sh"] as const) {
       const script = byName.get(name);
       if (script === undefined) continue;
-      await writeFile(join(this.dir, name), script, { mode: 0o700 });
-      await this.runScript(name);
+      await step(`write ${name}`, () => writeFile(join(this.dir, name), script, { mode: 0o700 }));
+      await step(name, () => this.runScript(name));
     }
     const swanctl = byName.get("swanctl.conf");
     if (swanctl !== undefined) {
-      await writeFile(this.swanctlDropIn, swanctl, { mode: 0o600 });
-      await writeFile(join(this.dir, "swanctl.conf"), swanctl, { mode: 0o600 });
-      await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf");
+      await step("write swanctl.conf", async () => {
+        await writeFile(this.swanctlDropIn, swanctl, { mode: 0o600 });
+        await writeFile(join(this.dir, "swanctl.conf"), swanctl, { mode: 0o600 });
+      });
+      await step("swanctl --load-all", () =>
+        this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf"),
+      );
     } else if (frrConf !== undefined && (await this.ipsecConfigured())) {
       // A whole config without swanctl.conf: IPsec was turned off. Drop ours, and --load-all unloads what is gone.
       await rm(this.swanctlDropIn, { force: true });
       await rm(join(this.dir, "swanctl.conf"), { force: true });
-      await this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)");
+      await step("swanctl --load-all (removing IPsec)", () =>
+        this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)"),
+      );
     }
     if (frrConf !== undefined) {
       await this.reloadFrr(frrPath);
       // FRR 8.4 rewrites the GRE device when `tunnel source` changes (its link, and it drops the key and TTL), and
       // does not put it back when the source changes back, as the lab showed: run gre.sh again after FRR, so the
       // kernel's tunnel is the one the console rendered.
-      if (byName.has("gre.sh")) await this.runScript("gre.sh");
+      if (byName.has("gre.sh")) await step("gre.sh after the reload", () => this.runScript("gre.sh"));
     }
   }
 
@@ -116,9 +128,14 @@ export class FrrDriver implements RouterDriver {
         ]),
         { timeoutMs: 300_000 },
       );
-    const applied = await reload("--reload");
+    const applied = await timedStep(this.log, "frr frr-reload.py --reload", {}, () => reload("--reload"));
+    this.log("info", "frr frr-reload.py --reload exit status", { exitCode: applied.exitCode });
     if (applied.exitCode === 0) return;
-    const test = await reload("--test");
+    if (onlyRepeatedNhrpEntries(applied.stdout + applied.stderr)) {
+      this.log("info", "frr frr-reload.py failed only on NHRP entries it had added itself: applied");
+      return;
+    }
+    const test = await timedStep(this.log, "frr frr-reload.py --test", {}, () => reload("--test"));
     const left = remainingDiff(parseReloadTest(test.stdout));
     if (test.exitCode === 0 && left.toAdd.length === 0 && left.toDelete.length === 0) return;
     const pending = [...left.toDelete.map((l) => `- ${l}`), ...left.toAdd.map((l) => `+ ${l}`)];

@@ -1,3 +1,5 @@
+import { stripVTControlCharacters } from "node:util";
+
 /**
  * FRR's frr-reload.py is the right tool to move a running FRR to a new frr.conf (it deletes stale lines, which
  * `vtysh -f` cannot), but two of its habits meet nhrpd badly, as the lab showed with FRR 8.4.4:
@@ -47,4 +49,32 @@ export function reloadErrors(output: string): string {
     .filter((l) => /^%|^line \d+:|ERROR|WARNING|[Ff]ailed/.test(l) && !/Can't open configuration file/.test(l));
   const unique = [...new Set(lines)];
   return (unique.length ? unique : output.trim().split("\n").slice(-20)).join("\n").slice(-4000);
+}
+
+/** vtysh's complaint about a missing vtysh.conf, printed on every call in a path space: noise, not an error */
+const VTYSH_CONF_NOISE = /^% Can't open configuration file .*vtysh\.conf/;
+/** nhrpd refusing a repeated `ip nhrp nhs …` / `ip nhrp map …` line, as vtysh -f reports it */
+const REPEATED_NHRP_LINE = /^line \d+: Failure to communicate\[13\] to nhrpd, line:\s+ip nhrp (nhs|map) \S/;
+
+/**
+ * Whether a failed `frr-reload.py --reload` failed only because its second pass re-sent NHRP entries the first
+ * pass had added (FRR 8.4's nhrpd says `% Entry exists already`: the entry is there). `vtysh -f` goes on after a
+ * refused line, so everything else was applied. Any other error (a refused delete, an unknown command, a daemon
+ * not answering) means no: the reload is then judged by `--test` as before. Under load, skipping that second
+ * Python run saves a minute per spoke apply (the lab measured 62–75 s).
+ */
+export function onlyRepeatedNhrpEntries(output: string): boolean {
+  let refused = 0;
+  for (const raw of output.split("\n")) {
+    // frr-reload.py colours its WARNING/ERROR level names
+    const line = stripVTControlCharacters(raw).trim();
+    if (VTYSH_CONF_NOISE.test(line)) continue;
+    if (/\bERROR\b|failed to remove/.test(line)) return false;
+    if (line.startsWith("%") && line !== "% Entry exists already") return false;
+    if (/^line \d+:/.test(line)) {
+      if (!REPEATED_NHRP_LINE.test(line)) return false;
+      refused++;
+    }
+  }
+  return refused > 0;
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { SiteStatus } from "@dmvpn/protocol";
 import { describe, expect, it } from "vitest";
 import { opennhrpCapture, readCapture } from "../../collectors/fixtures/read-capture";
+import { emulateVtyshBatch } from "../../collectors/vtysh-batch-emulation";
 import { CollectorError } from "../../collectors/vtysh-output";
 import { VYOS_OPENNHRP_CONF } from "../../collectors/vyos-status";
 import type { CommandResult, CommandRunner } from "../exec";
@@ -31,13 +32,13 @@ interface Router {
 }
 
 /**
- * A VyOS router answering from captures. `sudo opennhrpctl show` and `sudo cat opennhrp.conf` from the opennhrp
+ * A VyOS router answering from captures, one command at a time (calls lists them so). `sudo opennhrpctl show` and `sudo cat opennhrp.conf` from the opennhrp
  * captures; the tunnel interface is the lab's gre1 (asked for as tun0); everything else from the lab moment.
  */
 function vyosRouter(o: { moment: string; router: string; opennhrp?: string; opennhrpConf?: string | null }): Router {
   const calls: string[] = [];
   const missing = (argv: string[]) => ({ stdout: "", stderr: `${argv[0]}: not captured`, exitCode: 127 });
-  const run: CommandRunner = async (argv) => {
+  const single = (argv: string[]): CommandResult => {
     calls.push(argv.join(" "));
     const command = argv.join(" ");
     if (command === "sudo opennhrpctl show") {
@@ -55,6 +56,13 @@ function vyosRouter(o: { moment: string; router: string; opennhrp?: string; open
       command === "ip -j -s link show dev tun0" ? ["ip", "-j", "-s", "link", "show", "dev", "gre1"] : argv;
     return labAnswer(o.moment, o.router, labArgv) ?? missing(argv);
   };
+  // One collection asks vtysh for all its shows in one batched call; the captures answer one command each.
+  const run: CommandRunner = async (argv) => ({
+    stdout: "",
+    stderr: "",
+    exitCode: 0,
+    ...emulateVtyshBatch(argv, single),
+  });
   return { calls, run };
 }
 

@@ -515,10 +515,21 @@ describe("a VyOS 1.5 spoke", () => {
       inRoot("fakebin/vtysh"),
       [
         "#!/bin/sh",
-        '[ "$1" = -c ] || exit 1',
-        'f=/captures/$(echo "$2" | tr " " -)',
-        '[ -f "$f.txt" ] || { echo "vtysh stand-in: $2 was not captured" >&2; exit 1; }',
-        'cat "$f.txt"; exit "$(cat "$f.exit")"',
+        // One collection asks for all its shows in one `vtysh -E -c A -c B …`: like the real vtysh 8.4
+        // (apps/agent/src/collectors/fixtures/vtysh-batch), -E echoes `<prompt><command>` before each output and
+        // the batch stops with status 1 at the first command that fails.
+        "echo=0",
+        "while [ $# -gt 0 ]; do",
+        '  case "$1" in',
+        "    -E) echo=1; shift ;;",
+        "    -c) cmd=$2; shift 2",
+        '        f=/captures/$(echo "$cmd" | tr " " -)',
+        '        [ "$echo" = 1 ] && echo "vyos# $cmd"',
+        '        [ -f "$f.txt" ] || { echo "vtysh stand-in: $cmd was not captured" >&2; exit 1; }',
+        '        cat "$f.txt"; [ "$(cat "$f.exit")" = 0 ] || exit 1 ;;',
+        "    *) exit 1 ;;",
+        "  esac",
+        "done",
         "",
       ].join("\n"),
       0o755,
