@@ -28,6 +28,12 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  // The specs share one fresh console per run. The newcomer's story (inventory.spec.ts) starts on the first-run page
+  // of an empty console, so it runs first by dependency, whatever the other files are called.
+  projects: [
+    { name: "newcomer", testMatch: "inventory.spec.ts" },
+    { name: "flows", testIgnore: "inventory.spec.ts", dependencies: ["newcomer"] },
+  ],
   webServer: {
     command: `node server.mjs`,
     url: `http://127.0.0.1:${PORT}/login`,

@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 
-/** The one admin every spec uses: spec files share one fresh database per run, in alphabetical order. */
+/** The one admin every spec uses: spec files share one fresh database per run (inventory.spec.ts first). */
 export const ADMIN = { name: "Ada Admin", email: "ada@example.net", password: "a long enough password" };
 
 /** Lands signed in on the dashboard, creating the first admin when the console is still empty. */
