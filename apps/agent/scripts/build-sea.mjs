@@ -3,11 +3,11 @@
 // (postject is a devDependency), a few seconds, and skipped when the executable is newer than the agent's sources.
 // `--force` rebuilds anyway.
 import { execFileSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
-import { agentDist, isUpToDate } from "./sources.mjs";
+import { agentBundleOptions, agentDist, agentVersion, isUpToDate } from "./sources.mjs";
 
 const exe = path.join(agentDist, "dmvpn-agent-linux-x64");
 if (process.platform !== "linux" || process.arch !== "x64") {
@@ -24,25 +24,8 @@ if (!process.argv.includes("--force") && isUpToDate(exe)) {
 // npm start) never see or serve a half-written executable.
 const work = path.join(agentDist, `sea-${process.pid}`);
 mkdirSync(work, { recursive: true });
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 try {
-  await build({
-    entryPoints: [new URL("../src/main.ts", import.meta.url).pathname],
-    outfile: path.join(work, "dmvpn-agent.cjs"),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    define: {
-      __AGENT_VERSION__: JSON.stringify(pkg.version),
-      // ws would try to require its optional native add-ons; the agent does without them.
-      "process.env.WS_NO_BUFFER_UTIL": '"1"',
-      "process.env.WS_NO_UTF_8_VALIDATE": '"1"',
-    },
-    external: ["bufferutil", "utf-8-validate"],
-  });
+  await build(agentBundleOptions({ format: "cjs", outfile: path.join(work, "dmvpn-agent.cjs") }));
 
   writeFileSync(
     path.join(work, "sea-config.json"),
@@ -82,7 +65,7 @@ try {
   copyFileSync(injected, next);
   chmodSync(next, 0o755);
   const version = execFileSync(next, ["--version"]).toString().trim();
-  if (version !== pkg.version) throw new Error(`SEA binary printed ${version}, expected ${pkg.version}`);
+  if (version !== agentVersion) throw new Error(`SEA binary printed ${version}, expected ${agentVersion}`);
   renameSync(next, exe);
   console.log(`built dist/dmvpn-agent-linux-x64 (${version})`);
 } finally {

@@ -1,6 +1,7 @@
-// What the agent is built from, for the builds' up-to-date checks: a build is skipped when its output is newer than
-// every file here (the agent's sources, its build scripts and manifest, and the protocol package it bundles).
-import { existsSync, readdirSync, statSync } from "node:fs";
+// What the agent is built from, for both builds (the ESM bundle and the single executable): the esbuild options they
+// share, and the up-to-date check that skips a build when its output is newer than every file here (the agent's
+// sources, its build scripts and manifest, and the protocol and render packages it bundles).
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -11,6 +12,9 @@ const SOURCES = [
   path.join(agentDir, "package.json"),
   path.join(agentDir, "../../packages/protocol/src"),
   path.join(agentDir, "../../packages/protocol/package.json"),
+  // the VyOS driver bundles the ownership rules the console's drift uses too (@dmvpn/render/vyos-ownership)
+  path.join(agentDir, "../../packages/render/src"),
+  path.join(agentDir, "../../packages/render/package.json"),
 ];
 
 function newestMtime(file) {
@@ -28,4 +32,27 @@ export const agentDist = path.join(agentDir, "dist");
 export function isUpToDate(output) {
   if (!existsSync(output)) return false;
   return statSync(output).mtimeMs >= Math.max(...SOURCES.map(newestMtime));
+}
+
+export const agentVersion = JSON.parse(readFileSync(path.join(agentDir, "package.json"), "utf8")).version;
+
+/** One self-contained file for node 20 (no node_modules on the router), as ESM (the bundle) or CJS (the SEA). */
+export function agentBundleOptions({ format, outfile }) {
+  return {
+    entryPoints: [path.join(agentDir, "src/main.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format,
+    minify: true,
+    legalComments: "none",
+    define: {
+      __AGENT_VERSION__: JSON.stringify(agentVersion),
+      // ws would try to require its optional native add-ons; the agent does without them.
+      "process.env.WS_NO_BUFFER_UTIL": '"1"',
+      "process.env.WS_NO_UTF_8_VALIDATE": '"1"',
+    },
+    external: ["bufferutil", "utf-8-validate"],
+  };
 }
