@@ -1,0 +1,89 @@
+import { iosLines, isIpAddress, parseIosDuration, rejectIosError } from "./ios-text";
+
+/**
+ * Cisco IOS / IOS-XE `show ip nhrp` (and `show ip nhrp detail`, which adds lines this parser skips). One block per
+ * entry:
+ *
+ *   10.0.0.2/32 via 10.0.0.2
+ *      Tunnel0 created 00:00:32, expire 00:02:27        (or `never expire` for configured entries)
+ *      Type: dynamic, Flags: router nhop rib             (flags may be empty)
+ *      NBMA address: 203.0.113.2                         (absent for incomplete entries)
+ *       (Claimed NBMA address: 10.1.1.1)                 (the peer is behind NAT: the address it claimed)
+ *       (no-socket)                                      (no IPsec socket for this entry)
+ *
+ * Older images put the interface line on the header line (`10.0.0.2/32 via 10.0.0.2, Tunnel0 created ...`).
+ * Types are dynamic, static, incomplete; the flags say more: `local` (this router's own address or network,
+ * answered to a resolution request), `registered` (a spoke's registration, on a hub), `negative` (resolution
+ * failed), `rib`/`nho`/`nhop` (a phase 3 shortcut route or next-hop override installed), `used`, `unique`, `router`,
+ * `implicit`, `nat`.
+ */
+export interface IosNhrpEntry {
+  /** the target: a host (`/32`) or, for shortcut routes, a network */
+  prefix: string;
+  prefixLength: number;
+  /** the tunnel address of the peer this target is reached through */
+  via: string;
+  interface: string | null;
+  createdSeconds: number | null;
+  /** null for `never expire` */
+  expiresInSeconds: number | null;
+  type: string;
+  flags: string[];
+  nbma: string | null;
+  claimedNbma: string | null;
+  noSocket: boolean;
+  /** a route to a network behind a peer (phase 3 shortcut or next-hop override), not the peer itself */
+  shortcut: boolean;
+}
+
+const HEADER = /^(\S+)\/(\d+) via (\S+?),?(?:\s+(.*))?$/;
+const CREATED = /(\S+) created (\S+?),\s*(?:expire (\S+)|never expire)/;
+
+function isShortcut(e: Omit<IosNhrpEntry, "shortcut">): boolean {
+  const host = e.prefixLength === (e.prefix.includes(":") ? 128 : 32);
+  return !host || e.prefix !== e.via || e.flags.some((f) => f === "rib" || f === "nho");
+}
+
+export function parseIosNhrp(text: string): IosNhrpEntry[] {
+  rejectIosError(text, "show ip nhrp");
+  const entries: Omit<IosNhrpEntry, "shortcut">[] = [];
+  let current: Omit<IosNhrpEntry, "shortcut"> | null = null;
+  for (const raw of iosLines(text)) {
+    const line = raw.trim();
+    let m = line.match(HEADER);
+    if (m && isIpAddress(m[1]!) && isIpAddress(m[3]!)) {
+      current = {
+        prefix: m[1]!,
+        prefixLength: Number(m[2]),
+        via: m[3]!,
+        interface: null,
+        createdSeconds: null,
+        expiresInSeconds: null,
+        type: "",
+        flags: [],
+        nbma: null,
+        claimedNbma: null,
+        noSocket: false,
+      };
+      entries.push(current);
+      if (!m[4]) continue;
+    }
+    if (!current) continue;
+    if ((m = line.match(CREATED))) {
+      current.interface = m[1]!;
+      current.createdSeconds = parseIosDuration(m[2]!);
+      current.expiresInSeconds = m[3] === undefined ? null : parseIosDuration(m[3]);
+    } else if ((m = line.match(/^Type:\s*([^,\s]+),\s*Flags:\s*(.*)$/))) {
+      current.type = m[1]!;
+      current.flags = m[2]!.split(/\s+/).filter(Boolean);
+    } else if ((m = line.match(/^NBMA address:\s*(\S+)/))) {
+      current.nbma = m[1]!;
+    } else if ((m = line.match(/^\(Claimed NBMA address:\s*([^)\s]+)\)/))) {
+      current.claimedNbma = m[1]!;
+    } else if (line === "(no-socket)") {
+      current.noSocket = true;
+    }
+  }
+  // an entry whose type line never came is not an NHRP entry (a stray line that looked like a header)
+  return entries.filter((e) => e.type).map((e) => ({ ...e, shortcut: isShortcut(e) }));
+}
