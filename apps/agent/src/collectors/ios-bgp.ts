@@ -80,35 +80,35 @@ export function parseIosBgpSummary(text: string): IosBgpSummary {
   };
   for (const raw of iosLines(text)) {
     const line = raw.trim();
-    let m = line.match(/^For address family:\s*(.+)$/);
-    if (m) {
-      section = emptySection(m[1]!);
+    const family = line.match(/^For address family:\s*(.+)$/);
+    const identity = line.match(/^BGP router identifier (\S+?), local AS number (\S+)/);
+    const tokens = line.split(/\s+/);
+    const first = tokens[0]!;
+    if (family) {
+      section = emptySection(family[1]!);
       started = false;
       ensure();
-      continue;
-    }
-    if ((m = line.match(/^BGP router identifier (\S+?), local AS number (\S+)/))) {
+    } else if (identity) {
       ensure();
-      section.summary.routerId = m[1]!;
-      section.summary.localAs = parseAsNumber(m[2]!);
+      section.summary.routerId = identity[1]!;
+      section.summary.localAs = parseAsNumber(identity[2]!);
+    } else if (tokens.length === 1 && isIpAddress(first)) {
+      wrapped = first;
       continue;
-    }
-    const tokens = line.split(/\s+/);
-    if (tokens.length === 1 && isIpAddress(tokens[0]!)) {
-      wrapped = tokens[0]!;
-      continue;
-    }
-    if (wrapped && (m = line.match(ROW_TAIL))) {
-      ensure();
-      section.summary.neighbors.push(neighbor(wrapped, m));
-      wrapped = null;
-      continue;
+    } else if (wrapped) {
+      const tail = line.match(ROW_TAIL);
+      if (tail) {
+        ensure();
+        section.summary.neighbors.push(neighbor(wrapped, tail));
+      }
+    } else if (tokens.length > 1 && isIpAddress(first)) {
+      const tail = line.slice(first.length).trim().match(ROW_TAIL);
+      if (tail) {
+        ensure();
+        section.summary.neighbors.push(neighbor(first, tail));
+      }
     }
     wrapped = null;
-    if (tokens.length > 1 && isIpAddress(tokens[0]!) && (m = line.slice(tokens[0]!.length).trim().match(ROW_TAIL))) {
-      ensure();
-      section.summary.neighbors.push(neighbor(tokens[0]!, m));
-    }
   }
   const chosen = sections.find((s) => s.family === "IPv4 Unicast") ?? sections[0];
   return (chosen ?? emptySection(null)).summary;

@@ -1,4 +1,12 @@
-import { iosLines, isIpAddress, parseIosDuration, rejectIosError, splitHostPort } from "./ios-text";
+import {
+  applyFirstRule,
+  iosLines,
+  isIpAddress,
+  type LineRule,
+  parseIosDuration,
+  rejectIosError,
+  splitHostPort,
+} from "./ios-text";
 
 /**
  * Cisco IOS / IOS-XE `show dmvpn [detail]`. Per tunnel interface a header, then a peer table:
@@ -120,6 +128,96 @@ function readNhs(text: string, into: IosDmvpnNhs[]): void {
   }
 }
 
+const SESSION_RULES: LineRule<IosCryptoSession>[] = [
+  [
+    /^IKE(v2)? SA: local (\S+) remote (\S+)(?:\s+(\S+))?/,
+    (m, s) => {
+      s.ikeVersion = m[1] ? 2 : 1;
+      s.local = splitHostPort(m[2]!).host;
+      s.remote = splitHostPort(m[3]!).host;
+      s.ikeState = m[4] ?? null;
+    },
+  ],
+  [
+    /^Crypto Session Status:\s*(\S+)/,
+    (m, s) => {
+      s.status = m[1]!;
+    },
+  ],
+  [
+    /Phase1_id:\s*(\S+)/,
+    (m, s) => {
+      s.phase1Id = m[1]!;
+    },
+  ],
+  // one IPSEC FLOW block per protected flow; a GRE tunnel has one, but nothing stops more
+  [
+    /^Active SAs:\s*(\d+)/,
+    (m, s) => {
+      s.activeSas += Number(m[1]);
+    },
+  ],
+  [
+    /^Inbound:\s+#pkts dec'ed (\d+)/,
+    (m, s) => {
+      s.packetsIn = (s.packetsIn ?? 0) + Number(m[1]);
+    },
+  ],
+  [
+    /^Outbound:\s+#pkts enc'ed (\d+)/,
+    (m, s) => {
+      s.packetsOut = (s.packetsOut ?? 0) + Number(m[1]);
+    },
+  ],
+];
+
+interface TableState {
+  /** the NBMA address of the last full row, for the rows that list more entries of the same peer */
+  lastNbma: string | null;
+  /** an NBMA address that wrapped: the rest of its row is on the next line */
+  wrappedNbma: string | null;
+}
+
+function readTableRow(line: string, iface: IosDmvpnInterface, t: TableState): void {
+  const continuation = line.match(CONTINUATION_ROW);
+  if (t.wrappedNbma && continuation) {
+    const p = peer(
+      t.wrappedNbma,
+      continuation[1]!,
+      continuation[2]!,
+      continuation[3]!,
+      continuation[4]!,
+      continuation[5],
+    );
+    t.wrappedNbma = null;
+    if (p) iface.peers.push(p);
+    return;
+  }
+  const full = line.match(FULL_ROW);
+  const fullPeer = full ? peer(full[2]!, full[3]!, full[4]!, full[5]!, full[6]!, full[7]) : null;
+  if (fullPeer) {
+    iface.peers.push(fullPeer);
+    t.lastNbma = fullPeer.nbma;
+    return;
+  }
+  const wrapped = line.match(WRAPPED_ROW);
+  if (wrapped && isIpAddress(wrapped[2]!)) {
+    t.wrappedNbma = wrapped[2]!;
+    t.lastNbma = wrapped[2]!;
+    return;
+  }
+  if (t.lastNbma && continuation) {
+    const p = peer(t.lastNbma, continuation[1]!, continuation[2]!, continuation[3]!, continuation[4]!, continuation[5]);
+    if (p) iface.peers.push(p);
+  }
+}
+
+const INTERFACE_HEADERS = [
+  /^Interface:\s*(\S+?),\s*IPv[46] NHRP Details/,
+  /^Interface (\S+) is (\S+), Addr\. is (\S+?),/,
+  /^(\S+) is admin(?:istratively)? down$/,
+];
+
 /** Reads every tunnel of the output; lines it does not know are skipped, so newer IOS lines do not break it. */
 export function parseIosDmvpn(text: string): IosDmvpn {
   rejectIosError(text, "show dmvpn");
@@ -129,116 +227,65 @@ export function parseIosDmvpn(text: string): IosDmvpn {
   let session: IosCryptoSession | null = null;
   let section: "tunnel" | "nhs" | "crypto" = "tunnel";
   let pending = false;
-  let lastNbma: string | null = null;
-  let wrappedNbma: string | null = null;
-
-  const interfaceNamed = (name: string): IosDmvpnInterface => {
-    const existing = interfaces.find((i) => i.name === name);
-    if (existing) return existing;
-    const created = newInterface(name);
-    interfaces.push(created);
-    return created;
-  };
+  const table: TableState = { lastNbma: null, wrappedNbma: null };
 
   for (const raw of iosLines(text)) {
     const line = raw.trim();
     if (!line) continue;
-    let m: RegExpMatchArray | null;
 
-    if (/^Crypto Session Details:?$/.test(line)) {
+    if (/^Crypto Session Details:?$/.test(line) || /^Pending DMVPN Sessions:?$/.test(line)) {
       section = "crypto";
-      continue;
-    }
-    if (/^Pending DMVPN Sessions:?$/.test(line)) {
-      section = "crypto";
-      pending = true;
+      pending = line.startsWith("Pending");
       session = null;
       continue;
     }
     if (section === "crypto") {
-      if ((m = line.match(/^Interface:\s*(\S+)$/))) {
-        session = newSession(m[1]!, pending);
+      const start = line.match(/^Interface:\s*(\S+)$/);
+      if (start) {
+        session = newSession(start[1]!, pending);
         sessions.push(session);
-      } else if (!session) {
-        continue;
-      } else if ((m = line.match(/^IKE(v2)? SA: local (\S+) remote (\S+)(?:\s+(\S+))?/))) {
-        session.ikeVersion = m[1] ? 2 : 1;
-        session.local = splitHostPort(m[2]!).host;
-        session.remote = splitHostPort(m[3]!).host;
-        session.ikeState = m[4] ?? null;
-      } else if ((m = line.match(/^Crypto Session Status:\s*(\S+)/))) {
-        session.status = m[1]!;
-      } else if ((m = line.match(/Phase1_id:\s*(\S+)/))) {
-        session.phase1Id = m[1]!;
-      } else if ((m = line.match(/^Active SAs:\s*(\d+)/))) {
-        session.activeSas += Number(m[1]);
-      } else if ((m = line.match(/^Inbound:\s+#pkts dec'ed (\d+)/))) {
-        session.packetsIn = (session.packetsIn ?? 0) + Number(m[1]);
-      } else if ((m = line.match(/^Outbound:\s+#pkts enc'ed (\d+)/))) {
-        session.packetsOut = (session.packetsOut ?? 0) + Number(m[1]);
+      } else if (session) {
+        applyFirstRule(line, SESSION_RULES, session);
       }
       continue;
     }
 
-    const header =
-      line.match(/^Interface:\s*(\S+?),\s*IPv[46] NHRP Details/) ??
-      line.match(/^Interface (\S+) is (\S+), Addr\. is (\S+?),/) ??
-      line.match(/^(\S+) is admin(?:istratively)? down$/);
+    const header = INTERFACE_HEADERS.map((h) => line.match(h)).find((m) => m);
     if (header) {
-      current = interfaceNamed(header[1]!);
+      const name = header[1]!;
+      current = interfaces.find((i) => i.name === name) ?? null;
+      if (!current) {
+        current = newInterface(name);
+        interfaces.push(current);
+      }
       if (header[0].endsWith("down")) current.lineState = "admin down";
       else if (header[3]) {
         current.lineState = header[2]!;
         current.address = header[3];
       }
       section = "tunnel";
-      lastNbma = null;
-      wrappedNbma = null;
+      table.lastNbma = null;
+      table.wrappedNbma = null;
       continue;
     }
     if (!current) continue;
     const iface = current;
-    if ((m = line.match(/^Tunnel Src\.\/Dest\. addr: ([^/\s,]+)/))) {
-      iface.source = isIpAddress(m[1]!) ? m[1]! : null;
-      continue;
-    }
-    if ((m = line.match(/^IPv[46] NHS:\s*(.*)$/))) {
+    const src = line.match(/^Tunnel Src\.\/Dest\. addr: ([^/\s,]+)/);
+    const nhs = line.match(/^IPv[46] NHS:\s*(.*)$/);
+    const type = line.match(/^Type:\s*([^,]+),/);
+    if (src) {
+      iface.source = isIpAddress(src[1]!) ? src[1]! : null;
+    } else if (nhs) {
+      // the NHS list: on the same line, or one per line until the Type: line
       section = "nhs";
-      readNhs(m[1]!, iface.nhs);
-      continue;
-    }
-    if ((m = line.match(/^Type:\s*([^,]+),/))) {
+      readNhs(nhs[1]!, iface.nhs);
+    } else if (type) {
       section = "tunnel";
-      iface.role = m[1]!.trim();
-      continue;
-    }
-    if (section === "nhs") {
+      iface.role = type[1]!.trim();
+    } else if (section === "nhs") {
       readNhs(line, iface.nhs);
-      continue;
-    }
-
-    if (wrappedNbma && (m = line.match(CONTINUATION_ROW))) {
-      const p = peer(wrappedNbma, m[1]!, m[2]!, m[3]!, m[4]!, m[5]);
-      wrappedNbma = null;
-      if (p) iface.peers.push(p);
-      continue;
-    }
-    if ((m = line.match(FULL_ROW))) {
-      const p = peer(m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]);
-      if (p) {
-        iface.peers.push(p);
-        lastNbma = p.nbma;
-        continue;
-      }
-    }
-    if ((m = line.match(WRAPPED_ROW)) && isIpAddress(m[2]!)) {
-      wrappedNbma = m[2]!;
-      lastNbma = wrappedNbma;
-      continue;
-    }
-    if (lastNbma && (m = line.match(CONTINUATION_ROW))) {
-      const p = peer(lastNbma, m[1]!, m[2]!, m[3]!, m[4]!, m[5]);
-      if (p) iface.peers.push(p);
+    } else {
+      readTableRow(line, iface, table);
     }
   }
   return { interfaces, sessions };

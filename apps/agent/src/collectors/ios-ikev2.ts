@@ -1,4 +1,4 @@
-import { iosLines, rejectIosError, splitHostPort } from "./ios-text";
+import { applyFirstRule, iosLines, type LineRule, rejectIosError, splitHostPort } from "./ios-text";
 
 /**
  * Cisco IOS / IOS-XE `show crypto ikev2 sa [detailed]`. Under `IPv4 Crypto IKEv2 SA` each SA is a table row
@@ -36,6 +36,49 @@ export interface IosIkev2Sa {
 const V4_ROW = /^(\d+)\s+(\S+\/\d+)\s+(\S+\/\d+)\s+([^\s/]+)\/(\S+)\s+(\S+)$/;
 const V6_ROW = /^(\d+)\s+([^\s/]+)\/(\S+)\s+(\S+)$/;
 
+const SA_RULES: LineRule<IosIkev2Sa>[] = [
+  [
+    /^(Local|Remote)\s+(\S+\/\d+)$/,
+    (m, sa) => {
+      const { host, port } = splitHostPort(m[2]!);
+      if (m[1] === "Local") Object.assign(sa, { local: host, localPort: port });
+      else Object.assign(sa, { remote: host, remotePort: port });
+    },
+  ],
+  [
+    /^Life\/Active Time:\s*(\d+)\/(\d+) sec/,
+    (m, sa) => {
+      sa.lifetimeSeconds = Number(m[1]);
+      sa.activeSeconds = Number(m[2]);
+    },
+  ],
+  [
+    /^Status Description:\s*(.+)$/,
+    (m, sa) => {
+      sa.statusDescription = m[1]!;
+    },
+  ],
+  [
+    /^Local id:\s*(.+)$/,
+    (m, sa) => {
+      sa.localId = m[1]!;
+    },
+  ],
+  [
+    /^Remote id:\s*(.+)$/,
+    (m, sa) => {
+      sa.remoteId = m[1]!;
+    },
+  ],
+  [
+    // IOS-XE pads these with extra spaces (`NAT-T is detected  outside`)
+    /^NAT-T is (not\s+detected|detected\s+(inside|outside))/,
+    (m, sa) => {
+      sa.nat = m[2] === "inside" ? "local" : m[2] === "outside" ? "remote" : "none";
+    },
+  ],
+];
+
 function newSa(tunnelId: string, fvrf: string, ivrf: string, status: string): IosIkev2Sa {
   return {
     tunnelId,
@@ -61,37 +104,21 @@ export function parseIosIkev2Sas(text: string): IosIkev2Sa[] {
   let sa: IosIkev2Sa | null = null;
   for (const raw of iosLines(text)) {
     const line = raw.trim();
-    let m = line.match(V4_ROW);
-    if (m) {
-      sa = newSa(m[1]!, m[4]!, m[5]!, m[6]!);
-      const local = splitHostPort(m[2]!);
-      const remote = splitHostPort(m[3]!);
-      Object.assign(sa, { local: local.host, localPort: local.port, remote: remote.host, remotePort: remote.port });
+    const v4 = line.match(V4_ROW);
+    const v6 = v4 ? null : line.match(V6_ROW);
+    if (v4) {
+      const local = splitHostPort(v4[2]!);
+      const remote = splitHostPort(v4[3]!);
+      sa = {
+        ...newSa(v4[1]!, v4[4]!, v4[5]!, v4[6]!),
+        ...{ local: local.host, localPort: local.port, remote: remote.host, remotePort: remote.port },
+      };
       sas.push(sa);
-      continue;
-    }
-    if ((m = line.match(V6_ROW))) {
-      sa = newSa(m[1]!, m[2]!, m[3]!, m[4]!);
+    } else if (v6) {
+      sa = newSa(v6[1]!, v6[2]!, v6[3]!, v6[4]!);
       sas.push(sa);
-      continue;
-    }
-    if (!sa) continue;
-    if ((m = line.match(/^(Local|Remote)\s+(\S+\/\d+)$/))) {
-      const { host, port } = splitHostPort(m[2]!);
-      if (m[1] === "Local") Object.assign(sa, { local: host, localPort: port });
-      else Object.assign(sa, { remote: host, remotePort: port });
-    } else if ((m = line.match(/^Life\/Active Time:\s*(\d+)\/(\d+) sec/))) {
-      sa.lifetimeSeconds = Number(m[1]);
-      sa.activeSeconds = Number(m[2]);
-    } else if ((m = line.match(/^Status Description:\s*(.+)$/))) {
-      sa.statusDescription = m[1]!;
-    } else if ((m = line.match(/^Local id:\s*(.+)$/))) {
-      sa.localId = m[1]!;
-    } else if ((m = line.match(/^Remote id:\s*(.+)$/))) {
-      sa.remoteId = m[1]!;
-    } else if ((m = line.match(/^NAT-T is (not\s+detected|detected\s+(inside|outside))/))) {
-      // IOS-XE pads these with extra spaces (`NAT-T is detected  outside`)
-      sa.nat = m[2] === "inside" ? "local" : m[2] === "outside" ? "remote" : "none";
+    } else if (sa) {
+      applyFirstRule(line, SA_RULES, sa);
     }
   }
   // the IPv6 form names its addresses on later lines: a row that never got them is not an SA

@@ -1,4 +1,4 @@
-import { iosLines, isIpAddress, parseIosDuration, rejectIosError } from "./ios-text";
+import { applyFirstRule, iosLines, isIpAddress, type LineRule, parseIosDuration, rejectIosError } from "./ios-text";
 
 /**
  * Cisco IOS / IOS-XE `show ip nhrp` (and `show ip nhrp detail`, which adds lines this parser skips). One block per
@@ -39,18 +39,56 @@ export interface IosNhrpEntry {
 const HEADER = /^(\S+)\/(\d+) via (\S+?),?(?:\s+(.*))?$/;
 const CREATED = /(\S+) created (\S+?),\s*(?:expire (\S+)|never expire)/;
 
-function isShortcut(e: Omit<IosNhrpEntry, "shortcut">): boolean {
+type Building = Omit<IosNhrpEntry, "shortcut">;
+
+const ENTRY_RULES: LineRule<Building>[] = [
+  [
+    CREATED,
+    (m, e) => {
+      e.interface = m[1]!;
+      e.createdSeconds = parseIosDuration(m[2]!);
+      e.expiresInSeconds = m[3] === undefined ? null : parseIosDuration(m[3]);
+    },
+  ],
+  [
+    /^Type:\s*([^,\s]+),\s*Flags:\s*(.*)$/,
+    (m, e) => {
+      e.type = m[1]!;
+      e.flags = m[2]!.split(/\s+/).filter(Boolean);
+    },
+  ],
+  [
+    /^NBMA address:\s*(\S+)/,
+    (m, e) => {
+      e.nbma = m[1]!;
+    },
+  ],
+  [
+    /^\(Claimed NBMA address:\s*([^)\s]+)\)/,
+    (m, e) => {
+      e.claimedNbma = m[1]!;
+    },
+  ],
+  [
+    /^\(no-socket\)$/,
+    (_m, e) => {
+      e.noSocket = true;
+    },
+  ],
+];
+
+function isShortcut(e: Building): boolean {
   const host = e.prefixLength === (e.prefix.includes(":") ? 128 : 32);
   return !host || e.prefix !== e.via || e.flags.some((f) => f === "rib" || f === "nho");
 }
 
 export function parseIosNhrp(text: string): IosNhrpEntry[] {
   rejectIosError(text, "show ip nhrp");
-  const entries: Omit<IosNhrpEntry, "shortcut">[] = [];
-  let current: Omit<IosNhrpEntry, "shortcut"> | null = null;
+  const entries: Building[] = [];
+  let current: Building | null = null;
   for (const raw of iosLines(text)) {
     const line = raw.trim();
-    let m = line.match(HEADER);
+    const m = line.match(HEADER);
     if (m && isIpAddress(m[1]!) && isIpAddress(m[3]!)) {
       current = {
         prefix: m[1]!,
@@ -68,21 +106,7 @@ export function parseIosNhrp(text: string): IosNhrpEntry[] {
       entries.push(current);
       if (!m[4]) continue;
     }
-    if (!current) continue;
-    if ((m = line.match(CREATED))) {
-      current.interface = m[1]!;
-      current.createdSeconds = parseIosDuration(m[2]!);
-      current.expiresInSeconds = m[3] === undefined ? null : parseIosDuration(m[3]);
-    } else if ((m = line.match(/^Type:\s*([^,\s]+),\s*Flags:\s*(.*)$/))) {
-      current.type = m[1]!;
-      current.flags = m[2]!.split(/\s+/).filter(Boolean);
-    } else if ((m = line.match(/^NBMA address:\s*(\S+)/))) {
-      current.nbma = m[1]!;
-    } else if ((m = line.match(/^\(Claimed NBMA address:\s*([^)\s]+)\)/))) {
-      current.claimedNbma = m[1]!;
-    } else if (line === "(no-socket)") {
-      current.noSocket = true;
-    }
+    if (current) applyFirstRule(line, ENTRY_RULES, current);
   }
   // an entry whose type line never came is not an NHRP entry (a stray line that looked like a header)
   return entries.filter((e) => e.type).map((e) => ({ ...e, shortcut: isShortcut(e) }));

@@ -19,7 +19,10 @@ const REJECTIONS = /^\s*% ?(Invalid input|Incomplete command|Ambiguous command|U
 export function rejectIosError(text: string, command: string): void {
   const m = text.match(REJECTIONS);
   if (!m) return;
-  const line = text.slice(m.index ?? 0).split(/\r?\n/)[0]!.trim();
+  const line = text
+    .slice(m.index ?? 0)
+    .split(/\r?\n/)[0]!
+    .trim();
   throw new CollectorError(`${command}: IOS refused the command: ${line.slice(0, 120)}`);
 }
 
@@ -60,4 +63,19 @@ export function sameInterface(a: string, b: string): boolean {
 export function splitHostPort(value: string): { host: string; port: number | null } {
   const m = value.match(/^(.+)\/(\d+)$/);
   return m ? { host: m[1]!, port: Number(m[2]) } : { host: value, port: null };
+}
+
+/** A line pattern and what a match of it sets. */
+export type LineRule<S> = readonly [RegExp, (m: RegExpMatchArray, state: S) => void];
+
+/** Applies the first rule whose pattern matches the line; false when none does. */
+export function applyFirstRule<S>(line: string, rules: readonly LineRule<S>[], state: S): boolean {
+  for (const [pattern, apply] of rules) {
+    const m = line.match(pattern);
+    if (m) {
+      apply(m, state);
+      return true;
+    }
+  }
+  return false;
 }
