@@ -13,17 +13,14 @@ export function iosLines(text: string): string[] {
 }
 
 // IOS's own rejections of a command: an answer we cannot read as "nothing configured".
-const REJECTIONS = /^\s*% ?(Invalid input|Incomplete command|Ambiguous command|Unknown command|Unrecognized command)/m;
+const REJECTION = /^% ?(Invalid input|Incomplete command|Ambiguous command|Unknown command|Unrecognized command)/;
 
 /** Throws a CollectorError naming the command when IOS refused it (a typo, an image without the feature). */
 export function rejectIosError(text: string, command: string): void {
-  const m = text.match(REJECTIONS);
-  if (!m) return;
-  const line = text
-    .slice(m.index ?? 0)
-    .split(/\r?\n/)[0]!
-    .trim();
-  throw new CollectorError(`${command}: IOS refused the command: ${line.slice(0, 120)}`);
+  const line = iosLines(text)
+    .map((l) => l.trim())
+    .find((l) => REJECTION.test(l));
+  if (line) throw new CollectorError(`${command}: IOS refused the command: ${line.slice(0, 120)}`);
 }
 
 const UNIT_SECONDS: Record<string, number> = { y: 365 * 86_400, w: 7 * 86_400, d: 86_400, h: 3_600, m: 60, s: 1 };
