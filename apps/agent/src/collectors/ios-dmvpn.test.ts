@@ -92,6 +92,50 @@ describe("show dmvpn detail (IOS), a hub that registers to another hub, CRLF ter
   });
 });
 
+describe("show dmvpn detail (IOS-XE), a spoke registered to its hub, with an IKEv2 session", () => {
+  const d = parse("enarsi-show-dmvpn-detail-spoke.txt");
+
+  it("reads the NHS listed on the line after `IPv4 NHS:`", () => {
+    expect(d.interfaces[0]).toMatchObject({
+      name: "Tunnel0",
+      lineState: "up/up",
+      address: "172.16.123.4",
+      source: "4.4.4.4",
+      role: "Spoke",
+      nhs: [{ address: "172.16.123.1", flags: "RE" }],
+    });
+  });
+
+  it("reads a further entry of the same peer that repeats the NBMA address but not # Ent (a temporary I2 entry)", () => {
+    expect(
+      d.interfaces[0]!.peers.map((p) => [p.nbma, p.tunnelAddress, p.attributes.join(","), p.upDownSeconds]),
+    ).toEqual([
+      ["1.1.1.1", "172.16.123.1", "S", 13 * 60 + 38],
+      ["1.1.1.1", "172.16.123.4", "I2", 6],
+      ["2.2.2.2", "172.16.123.2", "D", 17],
+      ["3.3.3.3", "172.16.123.3", "D", 8],
+    ]);
+  });
+
+  it("reads the IKEv2 session to the hub", () => {
+    expect(d.sessions).toEqual([
+      {
+        interface: "Tunnel0",
+        ikeVersion: 2,
+        local: "4.4.4.4",
+        remote: "1.1.1.1",
+        ikeState: "Active",
+        status: "UP-ACTIVE",
+        phase1Id: "1.1.1.1",
+        activeSas: 2,
+        packetsIn: 47,
+        packetsOut: 47,
+        pending: false,
+      },
+    ]);
+  });
+});
+
 describe("show dmvpn (plain form) across images", () => {
   it("IOS-XE spoke with two tunnels: per-tunnel tables, IKE/NHRP states, week and day durations, T1/T2 attributes", () => {
     const d = parse("genie-show-dmvpn-two-tunnels.txt");

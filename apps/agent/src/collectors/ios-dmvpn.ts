@@ -78,9 +78,6 @@ export interface IosDmvpn {
   sessions: IosCryptoSession[];
 }
 
-const FULL_ROW = /^(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?$/;
-const CONTINUATION_ROW = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)(?:\s+(\S+))?$/;
-const WRAPPED_ROW = /^(\d+)\s+(\S+)$/;
 const ATTRIBUTE = /T1|T2|I2|[A-Z]/g;
 
 function peer(
@@ -178,38 +175,41 @@ interface TableState {
   wrappedNbma: string | null;
 }
 
+/**
+ * One line of the peer table, read by tokens: `[# Ent] [NBMA] tunnel state updn attrb [target]`. The NBMA address
+ * is left out on further entries of the same peer, and `# Ent` on some of those too (`1.1.1.1  172.16.123.4  UP
+ * 00:00:06  I2`); a long NBMA address ends its line after `# Ent NBMA`.
+ */
 function readTableRow(line: string, iface: IosDmvpnInterface, t: TableState): void {
-  const continuation = line.match(CONTINUATION_ROW);
-  if (t.wrappedNbma && continuation) {
-    const p = peer(
-      t.wrappedNbma,
-      continuation[1]!,
-      continuation[2]!,
-      continuation[3]!,
-      continuation[4]!,
-      continuation[5],
-    );
-    t.wrappedNbma = null;
-    if (p) iface.peers.push(p);
-    return;
+  const tokens = line.split(/\s+/);
+  let nbma: string | null;
+  let cells: string[];
+  if (/^\d+$/.test(tokens[0]!) && tokens.length >= 2) {
+    if (tokens.length === 2) {
+      if (isIpAddress(tokens[1]!)) {
+        t.wrappedNbma = tokens[1]!;
+        t.lastNbma = tokens[1]!;
+      }
+      return;
+    }
+    nbma = tokens[1]!;
+    cells = tokens.slice(2);
+  } else if (t.wrappedNbma) {
+    nbma = t.wrappedNbma;
+    cells = tokens;
+  } else if (tokens.length >= 2 && isIpAddress(tokens[0]!) && isIpAddress(tokens[1]!)) {
+    nbma = tokens[0]!;
+    cells = tokens.slice(1);
+  } else {
+    nbma = t.lastNbma;
+    cells = tokens;
   }
-  const full = line.match(FULL_ROW);
-  const fullPeer = full ? peer(full[2]!, full[3]!, full[4]!, full[5]!, full[6]!, full[7]) : null;
-  if (fullPeer) {
-    iface.peers.push(fullPeer);
-    t.lastNbma = fullPeer.nbma;
-    return;
-  }
-  const wrapped = line.match(WRAPPED_ROW);
-  if (wrapped && isIpAddress(wrapped[2]!)) {
-    t.wrappedNbma = wrapped[2]!;
-    t.lastNbma = wrapped[2]!;
-    return;
-  }
-  if (t.lastNbma && continuation) {
-    const p = peer(t.lastNbma, continuation[1]!, continuation[2]!, continuation[3]!, continuation[4]!, continuation[5]);
-    if (p) iface.peers.push(p);
-  }
+  t.wrappedNbma = null;
+  if (!nbma || (cells.length !== 4 && cells.length !== 5)) return;
+  const p = peer(nbma, cells[0]!, cells[1]!, cells[2]!, cells[3]!, cells[4]);
+  if (!p) return;
+  iface.peers.push(p);
+  t.lastNbma = nbma;
 }
 
 const INTERFACE_HEADERS = [

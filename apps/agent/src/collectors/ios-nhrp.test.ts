@@ -103,6 +103,20 @@ describe("show ip nhrp (IOS), CRLF terminal logs", () => {
   });
 });
 
+describe("show ip nhrp (IOS-XE), a spoke with next-hop overrides", () => {
+  it("the hub static, peers with nhop, its own local no-socket entry", () => {
+    const entries = parse("enarsi-show-ip-nhrp-phase2-spoke.txt");
+    expect(entries.map((e) => [e.via, e.type, e.flags.join(" "), e.nbma, e.expiresInSeconds, e.noSocket])).toEqual([
+      ["172.16.123.1", "static", "used", "1.1.1.1", null, false],
+      ["172.16.123.2", "dynamic", "router used nhop", "2.2.2.2", 9 * 60 + 52, false],
+      ["172.16.123.3", "dynamic", "router unique local", "3.3.3.3", 9 * 60 + 52, true],
+      ["172.16.123.4", "dynamic", "router used nhop", "4.4.4.4", 9 * 60 + 56, false],
+    ]);
+    // a next-hop override alone (no rib route) is a peer entry, not a shortcut route
+    expect(entries.map((e) => e.shortcut)).toEqual([false, false, false, false]);
+  });
+});
+
 describe("show ip nhrp: empty and malformed input", () => {
   it("an empty cache is an empty list", () => {
     expect(parseIosNhrp("")).toEqual([]);

@@ -11,10 +11,11 @@ import { applyFirstRule, iosLines, isIpAddress, type LineRule, parseIosDuration,
  *       (Claimed NBMA address: 10.1.1.1)                 (the peer is behind NAT: the address it claimed)
  *       (no-socket)                                      (no IPsec socket for this entry)
  *
- * Older images put the interface line on the header line (`10.0.0.2/32 via 10.0.0.2, Tunnel0 created ...`).
+ * Older images put the interface line on the header line (`10.0.0.2/32 via 10.0.0.2, Tunnel0 created ...`), and an
+ * entry still being resolved may have no `via` at all (`10.0.0.6/32, Tunnel0 created ...`): its target is its via.
  * Types are dynamic, static, incomplete; the flags say more: `local` (this router's own address or network,
  * answered to a resolution request), `registered` (a spoke's registration, on a hub), `negative` (resolution
- * failed), `rib`/`nho`/`nhop` (a phase 3 shortcut route or next-hop override installed), `used`, `unique`, `router`,
+ * failed), `temporary` (a stand-in pointing at the hub while a spoke-to-spoke resolution is pending), `rib`/`nho`/`nhop` (a phase 3 shortcut route or next-hop override installed), `used`, `unique`, `router`,
  * `implicit`, `nat`.
  */
 export interface IosNhrpEntry {
@@ -37,6 +38,7 @@ export interface IosNhrpEntry {
 }
 
 const HEADER = /^(\S+)\/(\d+) via (\S+?),?(?:\s+(.*))?$/;
+const HEADER_WITHOUT_VIA = /^(\S+)\/(\d+),\s+(.*created.*)$/;
 const CREATED = /(\S+) created (\S+?),\s*(?:expire (\S+)|never expire)/;
 
 type Building = Omit<IosNhrpEntry, "shortcut">;
@@ -88,12 +90,15 @@ export function parseIosNhrp(text: string): IosNhrpEntry[] {
   let current: Building | null = null;
   for (const raw of iosLines(text)) {
     const line = raw.trim();
-    const m = line.match(HEADER);
-    if (m && isIpAddress(m[1]!) && isIpAddress(m[3]!)) {
+    const withVia = line.match(HEADER);
+    const withoutVia = withVia ? null : line.match(HEADER_WITHOUT_VIA);
+    const prefix = withVia?.[1] ?? withoutVia?.[1];
+    const via = withVia ? withVia[3]! : prefix;
+    if (prefix && via && isIpAddress(prefix) && isIpAddress(via)) {
       current = {
-        prefix: m[1]!,
-        prefixLength: Number(m[2]),
-        via: m[3]!,
+        prefix,
+        prefixLength: Number((withVia ?? withoutVia)![2]),
+        via,
         interface: null,
         createdSeconds: null,
         expiresInSeconds: null,
@@ -104,7 +109,7 @@ export function parseIosNhrp(text: string): IosNhrpEntry[] {
         noSocket: false,
       };
       entries.push(current);
-      if (!m[4]) continue;
+      if (!(withVia ? withVia[4] : withoutVia![3])) continue;
     }
     if (current) applyFirstRule(line, ENTRY_RULES, current);
   }

@@ -126,6 +126,27 @@ describe("buildIosStatus: a hub that also registers to another hub (one IOS rout
   });
 });
 
+describe("buildIosStatus: a spoke's show dmvpn detail (IOS-XE)", () => {
+  const status = buildIosStatus(
+    { ...none, dmvpn: iosCapture("enarsi-show-dmvpn-detail-spoke.txt") },
+    { tunnelInterface: "Tunnel0", now },
+  );
+
+  it("its hub registration: the NHS responds, its NBMA address comes from the hub's row", () => {
+    expect(status.nhs).toEqual([
+      { interface: "Tunnel0", nbma: "1.1.1.1", protocolAddress: "172.16.123.1", registered: true },
+    ]);
+  });
+
+  it("one NBMA tunnel per peer; only the hub's is IPsec-protected in this output", () => {
+    expect(status.dmvpnPeers).toEqual([
+      { source: "4.4.4.4", destination: "1.1.1.1", notifierActive: true, installedSas: 2, identity: "1.1.1.1" },
+      { source: "4.4.4.4", destination: "2.2.2.2", notifierActive: false, installedSas: 0, identity: null },
+      { source: "4.4.4.4", destination: "3.3.3.3", notifierActive: false, installedSas: 0, identity: null },
+    ]);
+  });
+});
+
 describe("buildIosStatus: NHRP entry types, NAT and shortcuts", () => {
   it("a peer behind NAT keeps both addresses; this router's own entry is local; a route behind a peer is a shortcut", () => {
     const status = buildIosStatus(

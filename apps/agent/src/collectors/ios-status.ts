@@ -22,6 +22,8 @@ const IKE_STATES: Record<string, string> = { READY: "ESTABLISHED", "IN-NEG": "CO
 function cacheType(e: IosNhrpEntry): NhrpCacheEntry["type"] {
   if (e.type === "static") return "static";
   if (e.type === "incomplete") return e.flags.includes("negative") ? "negative" : "incomplete";
+  // a temporary entry stands in (pointing at the hub) while the spoke-to-spoke resolution is pending
+  if (e.flags.includes("temporary")) return "incomplete";
   if (e.type === "dynamic") return e.flags.includes("local") ? "local" : "dynamic";
   return "invalid";
 }
