@@ -1,6 +1,6 @@
 import { type IpsecSa, type NhrpCacheEntry, SiteStatus } from "@dmvpn/protocol";
 import { parseIosBgpSummary } from "./ios-bgp";
-import { type IosCryptoSession, type IosDmvpnInterface, parseIosDmvpn } from "./ios-dmvpn";
+import { type IosCryptoSession, type IosDmvpnInterface, type IosDmvpnPeer, parseIosDmvpn } from "./ios-dmvpn";
 import { type IosIkev2Sa, parseIosIkev2Sas } from "./ios-ikev2";
 import { type IosNhrpEntry, parseIosNhrp } from "./ios-nhrp";
 import { isIpAddress, sameInterface } from "./ios-text";
@@ -32,19 +32,26 @@ function isPeerEntry(e: IosNhrpEntry): boolean {
   return e.prefix === e.via && e.prefixLength === (e.prefix.includes(":") ? 128 : 32);
 }
 
-function sessionFor(sessions: IosCryptoSession[], tunnel: string, nbma: string): IosCryptoSession | undefined {
-  return sessions.find((s) => s.remote === nbma && sameInterface(s.interface, tunnel));
+/** The tunnel's crypto sessions by peer NBMA address (a hub lists hundreds: no scan per entry). */
+function sessionsByPeer(sessions: IosCryptoSession[], tunnel: string): Map<string, IosCryptoSession> {
+  const byPeer = new Map<string, IosCryptoSession>();
+  for (const s of sessions) {
+    if (s.remote && sameInterface(s.interface, tunnel) && !byPeer.has(s.remote)) byPeer.set(s.remote, s);
+  }
+  return byPeer;
 }
 
 function nhrpCache(
   entries: IosNhrpEntry[],
   dmvpn: IosDmvpnInterface | undefined,
-  sessions: IosCryptoSession[],
+  sessions: Map<string, IosCryptoSession>,
   tunnel: string,
 ): SiteStatus["nhrpCache"] {
+  const rows = new Map<string, IosDmvpnPeer>();
+  for (const p of dmvpn?.peers ?? []) if (!rows.has(p.tunnelAddress)) rows.set(p.tunnelAddress, p);
   return entries.filter(isPeerEntry).map((e) => {
     const type = cacheType(e);
-    const row = dmvpn?.peers.find((p) => p.tunnelAddress === e.via);
+    const row = rows.get(e.via);
     return {
       interface: e.interface ?? tunnel,
       type,
@@ -62,7 +69,7 @@ function nhrpCache(
         up: row ? row.state === "UP" : type !== "incomplete" && type !== "negative",
       },
       // the peer's IKE identity, when `show dmvpn detail` listed its crypto session
-      identity: (e.nbma && sessionFor(sessions, tunnel, e.nbma)?.phase1Id) || null,
+      identity: (e.nbma && sessions.get(e.nbma)?.phase1Id) || null,
     };
   });
 }
@@ -104,7 +111,7 @@ export function buildIosStatus(outputs: IosStatusOutputs, context: { tunnelInter
   const tunnel = context.tunnelInterface;
   const dmvpn = parseIosDmvpn(outputs.dmvpn);
   const dmvpnIf = dmvpn.interfaces.find((i) => sameInterface(i.name, tunnel));
-  const sessions = dmvpn.sessions;
+  const sessions = sessionsByPeer(dmvpn.sessions, tunnel);
   const entries = parseIosNhrp(outputs.nhrp).filter((e) => e.interface !== null && sameInterface(e.interface, tunnel));
   const sas = parseIosIkev2Sas(outputs.ikev2);
   const bgp = parseIosBgpSummary(outputs.bgp);
@@ -131,7 +138,7 @@ export function buildIosStatus(outputs: IosStatusOutputs, context: { tunnelInter
   const source = dmvpnIf?.source;
   const nbmaPeers = source ? [...new Set(dmvpnIf.peers.map((p) => p.nbma).filter(isIpAddress))] : [];
   const dmvpnPeers = nbmaPeers.map((nbma) => {
-    const session = sessionFor(sessions, tunnel, nbma);
+    const session = sessions.get(nbma);
     return {
       source: source ?? "",
       destination: nbma,
