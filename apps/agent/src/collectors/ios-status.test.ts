@@ -237,6 +237,13 @@ describe("buildIosStatus: empty and broken input", () => {
     );
   });
 
+  it("text that does not fit the protocol (a 40-character BGP state) is a CollectorError naming the field", () => {
+    const bgp = `10.0.0.1        4        65000       1       1        1    0    0 never    ${"X".repeat(40)}`;
+    expect(() => buildIosStatus({ ...none, bgp }, { tunnelInterface: "Tunnel0", now })).toThrow(
+      /IOS status does not fit the protocol at bgpNeighbors\.0\.state/,
+    );
+  });
+
   it("any mix of published lines and noise gives a valid status or a CollectorError, never a crash", () => {
     const dir = join(import.meta.dirname, "fixtures/ios");
     const lines = readdirSync(dir)

@@ -4,6 +4,7 @@ import { type IosCryptoSession, type IosDmvpnInterface, type IosDmvpnPeer, parse
 import { type IosIkev2Sa, parseIosIkev2Sas } from "./ios-ikev2";
 import { type IosNhrpEntry, parseIosNhrp } from "./ios-nhrp";
 import { isIpAddress, sameInterface } from "./ios-text";
+import { CollectorError } from "./vtysh-output";
 
 /** The show commands one status collection runs on a Cisco IOS / IOS-XE router (over SSH, by the IOS driver). */
 export const IOS_STATUS_COMMANDS = {
@@ -104,8 +105,8 @@ function ipsecSa(sa: IosIkev2Sa): IpsecSa {
  *   to an interface.
  * - NHRP entry authentication (flags.auth is false).
  *
- * Throws a CollectorError naming the command when IOS refused one (`% Invalid input ...`); an empty output or one
- * it cannot read yields empty lists. The result is validated against the protocol schema before it leaves.
+ * Throws a CollectorError naming the command when IOS refused one (`% Invalid input ...`), or naming the field when
+ * the router's text does not fit the protocol's limits; an empty output or one it cannot read yields empty lists.
  */
 export function buildIosStatus(outputs: IosStatusOutputs, context: { tunnelInterface: string; now: Date }): SiteStatus {
   const tunnel = context.tunnelInterface;
@@ -149,7 +150,7 @@ export function buildIosStatus(outputs: IosStatusOutputs, context: { tunnelInter
     };
   });
 
-  return SiteStatus.parse({
+  const status = SiteStatus.safeParse({
     collectedAt: context.now.toISOString(),
     tunnels: [],
     nhrpCache: nhrpCache(entries, dmvpnIf, sessions, tunnel),
@@ -166,4 +167,8 @@ export function buildIosStatus(outputs: IosStatusOutputs, context: { tunnelInter
       uptimeSeconds: n.state === "Established" ? n.upDownSeconds : null,
     })),
   });
+  if (status.success) return status.data;
+  // text the parsers took from the router that the protocol cannot carry (an over-long field, too many entries)
+  const issue = status.error.issues[0]!;
+  throw new CollectorError(`IOS status does not fit the protocol at ${issue.path.join(".")}: ${issue.message}`);
 }
