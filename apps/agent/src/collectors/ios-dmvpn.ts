@@ -239,17 +239,7 @@ export function parseIosDmvpn(text: string): IosDmvpn {
       session = null;
       continue;
     }
-    if (section === "crypto") {
-      const start = line.match(/^Interface:\s*(\S+)$/);
-      if (start) {
-        session = newSession(start[1]!, pending);
-        sessions.push(session);
-      } else if (session) {
-        applyFirstRule(line, SESSION_RULES, session);
-      }
-      continue;
-    }
-
+    // a tunnel header ends a crypto section too, in case an image prints one per tunnel
     const header = INTERFACE_HEADERS.map((h) => line.match(h)).find((m) => m);
     if (header) {
       const name = header[1]!;
@@ -264,10 +254,22 @@ export function parseIosDmvpn(text: string): IosDmvpn {
         current.address = header[3];
       }
       section = "tunnel";
+      pending = false;
       table.lastNbma = null;
       table.wrappedNbma = null;
       continue;
     }
+    if (section === "crypto") {
+      const start = line.match(/^Interface:\s*(\S+)$/);
+      if (start) {
+        session = newSession(start[1]!, pending);
+        sessions.push(session);
+      } else if (session) {
+        applyFirstRule(line, SESSION_RULES, session);
+      }
+      continue;
+    }
+
     if (!current) continue;
     const iface = current;
     const src = line.match(/^Tunnel Src\.\/Dest\. addr: ([^/\s,]+)/);
