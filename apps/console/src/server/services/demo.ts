@@ -1,4 +1,4 @@
-import { SimFabric } from "@dmvpn/agent";
+import { SimFabric } from "@dmvpn/sim";
 import type { Db, PrismaClient } from "@dmvpn/db";
 import { deriveEvents, emptySiteStatus, type SiteStatus } from "@dmvpn/protocol";
 import type { EventBus } from "../bus";
