@@ -5,3 +5,4 @@ export { AgentConfig } from "./config";
 export type { RouterDriver, SavedConfig } from "./drivers/driver";
 export { type InstallScriptOptions, renderInstallScript } from "./install-script";
 export { type SimAgentsOptions, startSimAgents } from "./sim-fleet";
+export { MemoryStateStore } from "./state-store";
