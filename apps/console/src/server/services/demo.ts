@@ -1,4 +1,4 @@
-import { Agent, MemoryStateStore } from "@dmvpn/agent";
+import { Agent, type AgentOptions, MemoryStateStore } from "@dmvpn/agent";
 import type { Db, PrismaClient } from "@dmvpn/db";
 import type { ConfigFile } from "@dmvpn/protocol";
 import { parseSimConfig, SimDriver, SimFabric } from "@dmvpn/sim";
@@ -42,7 +42,15 @@ export interface DemoOptions {
   statusIntervalMs?: number;
   /** a newcomer sees spokes come up one by one over this long (0: all at once) */
   spokeStaggerMs?: number;
+  /** the simulated agents' own log (default: warnings and errors on the console's stderr, tagged with the site) */
+  log?: (siteName: string) => AgentOptions["log"];
 }
+
+const defaultAgentLog =
+  (siteName: string): AgentOptions["log"] =>
+  (level, message, fields) => {
+    if (level === "warn" || level === "error") console.error(`demo agent ${siteName}: ${message}`, fields ?? "");
+  };
 
 interface DemoSiteRun {
   siteId: string;
@@ -107,6 +115,7 @@ export class DemoNetwork {
         statusIntervalMs: this.options.statusIntervalMs ?? 5_000,
         registrationGraceMs: 30_000,
         backoff: { initialMs: 500, maxMs: 5_000 },
+        log: (this.options.log ?? defaultAgentLog)(s.name),
       });
       this.sites.set(s.id, {
         siteId: s.id,
@@ -117,9 +126,19 @@ export class DemoNetwork {
         up: true,
       });
     }
+    // One at a time, each given a moment to say hello: two dozen agents at once would queue their hellos behind
+    // each other's first status reports.
     for (const site of this.sites.values()) {
       if (this.stopped) return;
+      const ready = new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2_000);
+        site.agent.connection.once("ready", () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
       await site.agent.start();
+      await ready;
     }
     if (this.options.liveliness ?? true) {
       this.every(TRAFFIC_MS, () => this.randomTraffic());
