@@ -78,10 +78,8 @@ const changedLines = (diff: string) => diff.split("\n").filter((l) => /^[-+]/.te
 
 describe("the demo network", () => {
   it("deploys, confirms, rolls back and shows drift through the real gateway, and never fires webhooks", {
-    timeout: 240_000,
+    timeout: 400_000,
   }, async () => {
-    const t0 = Date.now();
-    const mark = (what: string) => console.log("STEP", what, Date.now() - t0);
     const api = await admin.api();
     await api.webhooks.create({
       name: "ops",
@@ -112,7 +110,6 @@ describe("the demo network", () => {
       expect(agents.gateway.isConnected(s.id)).toBe(true);
     }
 
-    mark("1. The whole");
     // 1. The whole demo network: every site confirmed by its agent.
     const first = await settled((await api.deployments.create({ target: { networkId } })).id);
     expect(first.summary).toBeNull();
@@ -120,7 +117,6 @@ describe("the demo network", () => {
     expect(first.items).toHaveLength(siteCount);
     expect(first.items.map((i) => [i.site, i.status])).toEqual(first.items.map((i) => [i.site, "confirmed"]));
 
-    mark("2. London");
     // 2. London's LAN renumbered: a small diff, deployed and confirmed; the hubs (which carry the spokes' LANs) take
     // their change too, the other spokes find theirs unchanged.
     const london = await db.site.findFirstOrThrow({ where: { networkId, name: "demo-london" } });
@@ -151,7 +147,6 @@ describe("the demo network", () => {
     expect(londonRunning()).toContain("10.210.1.0/24");
     expect(demo.fabric.getConfig(london.id)?.lanPrefixes).toEqual(["10.210.1.0/24"]);
 
-    mark("3. Roll");
     // 3. Roll London back to revision 1: the agent applies it and confirms; the router runs the old LAN again.
     const revisions = await api.deployments.revisions({ siteId: london.id });
     const r1 = revisions.find((r) => r.number === 1)!;
@@ -161,7 +156,6 @@ describe("the demo network", () => {
     expect(londonRunning()).toContain("10.200.1.0/24");
     expect(londonRunning()).not.toContain("10.210.1.0/24");
 
-    mark("4. Someone");
     // 4. Someone edits Paris's router by hand: the preview reads its running config through the agent and shows it.
     const paris = await db.site.findFirstOrThrow({ where: { networkId, name: "demo-paris" } });
     expect((await api.deployments.preview({ siteIds: [paris.id] }))[0]!.drift).toBe("");
@@ -172,13 +166,11 @@ describe("the demo network", () => {
     expect(driftLines.some((l) => l.startsWith("-") && l.includes("10.200.2.0/24"))).toBe(true);
     expect(driftLines.some((l) => l.startsWith("+") && l.includes("10.201.2.0/24"))).toBe(true);
 
-    mark("5. Diag");
     // 5. Diagnostics reach a demo router through the gateway too.
     const hub = await db.site.findFirstOrThrow({ where: { networkId, role: "hub" } });
     const pingResult = await api.diagnostics.ping({ siteId: paris.id, target: hub.tunnelAddress });
     expect(pingResult).toMatchObject({ target: hub.tunnelAddress, sent: 3, received: 3, lossPercent: 0 });
 
-    mark("6. Webhooks");
     // 6. Webhooks: a failed demo deployment and demo sites going offline are not sent; a real site's outage is.
     server.bus.publish({ type: "deployment.finished", deploymentId: first.id, status: "failed", at: "now" });
     server.bus.publish({ type: "agent.offline", siteId: paris.id, networkId, at: new Date().toISOString() });
@@ -191,7 +183,9 @@ describe("the demo network", () => {
     expect(await db.webhookDelivery.count()).toBe(1);
   });
 
-  it("reading the dashboard, topology and demo status never starts the demo; loading or booting does", async () => {
+  it("reading the dashboard, topology and demo status never starts the demo; loading or booting does", {
+    timeout: 240_000,
+  }, async () => {
     const api = await admin.api();
     await loadDemoNetwork(db, systemActor("demo test"), {
       websocketUrl: agentUrl,
