@@ -66,6 +66,7 @@ export class DemoNetwork {
   private readonly sites = new Map<string, DemoSiteRun>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private connecting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -126,8 +127,22 @@ export class DemoNetwork {
         up: true,
       });
     }
-    // One at a time, each given a moment to say hello: two dozen agents at once would queue their hellos behind
-    // each other's first status reports.
+    // Connected in the background, so loading the demo answers at once; the topology shows them arriving.
+    this.connecting = this.connectAll().catch(logDemoError);
+    if (this.options.liveliness ?? true) {
+      this.every(TRAFFIC_MS, () => this.randomTraffic());
+      this.every(DROP_MS, () => this.randomDrop());
+    }
+  }
+
+  /** Resolves once every agent has been started (tests). */
+  whenStarted(): Promise<void> {
+    return this.connecting;
+  }
+
+  // One at a time, each given a moment to say hello: two dozen agents at once would queue their hellos behind each
+  // other's first status reports.
+  private async connectAll(): Promise<void> {
     for (const site of this.sites.values()) {
       if (this.stopped) return;
       const ready = new Promise<void>((resolve) => {
@@ -138,11 +153,8 @@ export class DemoNetwork {
         });
       });
       await site.agent.start();
+      if (this.stopped) return site.agent.stop(); // stopped while this one was starting
       await ready;
-    }
-    if (this.options.liveliness ?? true) {
-      this.every(TRAFFIC_MS, () => this.randomTraffic());
-      this.every(DROP_MS, () => this.randomDrop());
     }
   }
 
