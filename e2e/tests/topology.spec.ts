@@ -123,7 +123,7 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   await expect(page).toHaveURL(/\/deployments\/[^/]+$/);
   const rows = page.getByTestId("deployment-items").locator("tr[data-site]");
   await expect(rows).toHaveCount(22);
-  await expect(page.getByRole("heading", { name: /Deployment/ })).toContainText("succeeded", { timeout: 180_000 });
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("succeeded", { timeout: 180_000 });
   await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(22);
   await snapshot(page, testInfo, "demo-deployed");
 
