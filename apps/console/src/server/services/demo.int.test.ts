@@ -103,8 +103,9 @@ describe("the demo network", () => {
     const siteCount = await db.site.count({ where: { networkId } });
     expect(siteCount).toBe(22);
     // Every simulated agent authenticated at the gateway with its credential (the gateway sets `connected`).
+    await runningDemo()?.whenStarted();
     await expect
-      .poll(() => db.agent.count({ where: { connected: true, platform: "sim" } }), { timeout: 20_000 })
+      .poll(() => db.agent.count({ where: { connected: true, platform: "sim" } }), { timeout: 60_000 })
       .toBe(siteCount);
     for (const s of await db.site.findMany({ where: { networkId }, select: { id: true } })) {
       expect(agents.gateway.isConnected(s.id)).toBe(true);
@@ -204,7 +205,8 @@ describe("the demo network", () => {
     const { startDemo } = await import("./demo");
     const demo = await startDemo(db, { websocketUrl: agentUrl, liveliness: false, spokeStaggerMs: 0 });
     expect(demo?.networkId).toBe((await findDemoNetwork(db))?.id);
-    await expect.poll(() => db.agent.count({ where: { connected: true } }), { timeout: 20_000 }).toBe(22);
+    await demo?.whenStarted();
+    await expect.poll(() => db.agent.count({ where: { connected: true } }), { timeout: 60_000 }).toBe(22);
 
     await api.demo.remove();
     expect(runningDemo()).toBeNull();
