@@ -31,7 +31,7 @@ const securityHeaders = [
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source.
-  transpilePackages: ["@dmvpn/inventory", "@dmvpn/render", "@dmvpn/protocol", "@dmvpn/agent"],
+  transpilePackages: ["@dmvpn/inventory", "@dmvpn/render", "@dmvpn/protocol", "@dmvpn/agent", "@dmvpn/sim"],
   // Native and Wasm-loading modules stay outside the bundle.
   serverExternalPackages: [
     "better-sqlite3",

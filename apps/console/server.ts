@@ -7,10 +7,11 @@ import { createPrismaClient, disconnectWithin, resolveDatabase } from "@dmvpn/db
 import next from "next";
 import { readEnv } from "./src/env";
 import { createInMemoryBus } from "./src/server/bus";
-import { attachAgentUpgrades, startAgentServices } from "./src/server/gateway";
+import { AGENT_WS_PATH, attachAgentUpgrades, startAgentServices } from "./src/server/gateway";
 import { clientAddressResolver, parseTrustedProxies } from "./src/server/http/client-address";
 import { prepareRequest } from "./src/server/http/node-request";
 import { setRuntime } from "./src/server/runtime";
+import { startDemo, stopDemo } from "./src/server/services/demo";
 import { startWebhookWorker } from "./src/server/services/webhooks";
 
 const env = readEnv();
@@ -23,7 +24,10 @@ async function main() {
   await db.$connect();
   const bus = createInMemoryBus();
   const agents = await startAgentServices({ db, bus });
-  setRuntime({ db, bus, gateway: agents.gateway, deployments: agents.deployments });
+  // The demo's simulated agents reach the gateway as real agents do, over this process's own listener.
+  const loopback = ["0.0.0.0", "::", ""].includes(env.HOST) ? "127.0.0.1" : env.HOST;
+  const agentUrl = `ws://${loopback.includes(":") ? `[${loopback}]` : loopback}:${env.PORT}${AGENT_WS_PATH}`;
+  setRuntime({ db, bus, gateway: agents.gateway, deployments: agents.deployments, agentUrl });
   const stopWebhooks = startWebhookWorker(db, bus);
 
   const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
@@ -38,9 +42,13 @@ async function main() {
   server.listen(env.PORT, env.HOST, () => {
     const where = target.provider === "sqlite" ? target.file : "PostgreSQL";
     console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where})`);
+    startDemo(db, { websocketUrl: agentUrl }).catch((err) =>
+      console.error("demo network:", err instanceof Error ? err.message : err),
+    );
   });
 
   const shutdown = () => {
+    stopDemo();
     stopWebhooks();
     server.close();
     void agents

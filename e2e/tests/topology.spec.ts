@@ -2,7 +2,8 @@ import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { enterConsole } from "./session";
 
 // The demo network on the topology: load it, watch hubs and spokes come up, make two spokes talk, see the shortcut
-// appear and expire, then remove the demo so later specs see only their own sites. Runs after inventory.spec.ts
+// appear and expire, deploy the demo network (its simulated agents take it through the real gateway and confirm),
+// then remove the demo so later specs see only their own sites. Runs after inventory.spec.ts
 // (alphabetical order) on the same database, or alone on a fresh one.
 
 /** Kept in e2e/test-results/<test>/ after the run, and attached to the report. */
@@ -40,10 +41,10 @@ function idleSpokes(p: Probe): string[] {
     .sort();
 }
 
-test("demo network: hubs and spokes, a shortcut appears on traffic and goes when it expires", async ({
+test("demo network: hubs and spokes, a shortcut appears on traffic and goes when it expires; it deploys", async ({
   page,
 }, testInfo) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   await enterConsole(page);
 
   await page.getByRole("button", { name: "Load demo network" }).click();
@@ -114,6 +115,19 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   await expect(page.getByTestId("dashboard-counts")).toContainText("Hubs with registrations");
   await snapshot(page, testInfo, "dashboard");
 
+  // Deploy the whole demo network: every simulated agent applies its config and is confirmed, as real ones are.
+  await page.getByRole("link", { name: "Networks", exact: true }).click();
+  await page.getByRole("link", { name: "demo-simulated", exact: true }).click();
+  await page.getByRole("link", { name: "Deploy network" }).click();
+  await page.getByRole("button", { name: "Deploy 22 sites" }).click();
+  await expect(page).toHaveURL(/\/deployments\/[^/]+$/);
+  const rows = page.getByTestId("deployment-items").locator("tr[data-site]");
+  await expect(rows).toHaveCount(22);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("succeeded", { timeout: 180_000 });
+  await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(22);
+  await snapshot(page, testInfo, "demo-deployed");
+
+  await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await page.getByRole("button", { name: "Remove demo network" }).click();
   await page.getByRole("button", { name: "Remove", exact: true }).click();
   await expect(page.getByRole("button", { name: "Load demo network" })).toBeVisible({ timeout: 15_000 });

@@ -1,6 +1,6 @@
 // What the agent is built from, for both builds (the ESM bundle and the single executable): the esbuild options they
 // share, and the up-to-date check that skips a build when its output is newer than every file here (the agent's
-// sources, its build scripts and manifest, and the protocol and render packages it bundles).
+// sources, its build scripts and manifest, and the protocol, render and sim packages it bundles).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,9 @@ const SOURCES = [
   // the VyOS driver bundles the ownership rules the console's drift uses too (@dmvpn/render/vyos-ownership)
   path.join(agentDir, "../../packages/render/src"),
   path.join(agentDir, "../../packages/render/package.json"),
+  // `--driver sim` (the e2e's agents) is bundled from @dmvpn/sim
+  path.join(agentDir, "../../packages/sim/src"),
+  path.join(agentDir, "../../packages/sim/package.json"),
 ];
 
 function newestMtime(file) {

@@ -1,9 +1,8 @@
 import { type AgentToConsole, agentMessage, type ConfigFile, parseAgentMessage, TEXT_LIMITS } from "@dmvpn/protocol";
+import { SimDriver, SimFabric } from "@dmvpn/sim";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CommitConfirm } from "./apply";
 import { ApplyError } from "./drivers/driver";
-import { SimFabric } from "./drivers/sim/fabric";
-import { SimDriver } from "./drivers/sim/sim-driver";
 import { MemoryStateStore } from "./state-store";
 
 const good: ConfigFile[] = [

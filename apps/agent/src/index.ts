@@ -3,7 +3,6 @@ export { CommitConfirm } from "./apply";
 export { backoffDelay } from "./backoff";
 export { AgentConfig } from "./config";
 export type { RouterDriver, SavedConfig } from "./drivers/driver";
-export { type Clock, SimFabric } from "./drivers/sim/fabric";
-export { SimDriver } from "./drivers/sim/sim-driver";
 export { type InstallScriptOptions, renderInstallScript } from "./install-script";
 export { type SimAgentsOptions, startSimAgents } from "./sim-fleet";
+export { MemoryStateStore } from "./state-store";

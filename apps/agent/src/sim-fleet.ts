@@ -1,6 +1,5 @@
+import { SimDriver, SimFabric } from "@dmvpn/sim";
 import { Agent } from "./agent";
-import { SimFabric } from "./drivers/sim/fabric";
-import { SimDriver } from "./drivers/sim/sim-driver";
 import type { Logger } from "./log";
 import { MemoryStateStore } from "./state-store";
 

@@ -1,9 +1,8 @@
+import { SimDriver, SimFabric } from "@dmvpn/sim";
 import type { AgentConfig } from "../config";
 import type { Logger } from "../log";
 import type { RouterDriver } from "./driver";
 import { FrrDriver } from "./frr/frr-driver";
-import { SimFabric } from "./sim/fabric";
-import { SimDriver } from "./sim/sim-driver";
 import { VyosDriver } from "./vyos/vyos-driver";
 
 export function createDriver(config: AgentConfig, stateDir: string, log?: Logger): RouterDriver {

@@ -159,6 +159,10 @@ export function WebhooksAdmin() {
               {errorFor(errors?.byField ?? {}, "events") ? (
                 <p className="text-xs text-red-600">{errorFor(errors?.byField ?? {}, "events")}</p>
               ) : null}
+              <p className="text-xs text-zinc-500" data-testid="webhook-demo-note">
+                The demo network&apos;s simulated routers never trigger webhooks: its outages, rollbacks and failed
+                deployments are not sent.
+              </p>
             </fieldset>
             {errors?.general ? <ErrorBanner message={errors.general} /> : null}
             <Button type="submit" disabled={create.isPending}>

@@ -15,6 +15,8 @@ export interface ConsoleRuntime {
   /** the agents' WebSocket gateway; absent in tests that do not start it */
   gateway?: AgentGateway;
   deployments?: DeploymentRunner;
+  /** the agent endpoint as seen from inside this process (loopback); the demo's simulated agents connect to it */
+  agentUrl?: string;
 }
 
 const holder = globalThis as unknown as { __dmvpnRuntime?: ConsoleRuntime };

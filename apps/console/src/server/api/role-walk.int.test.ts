@@ -79,6 +79,7 @@ const LEVELS: Record<string, Level> = {
   "demo.load": "operator",
   "demo.remove": "operator",
   "demo.sendTraffic": "operator",
+  "demo.simulateDrift": "operator",
 };
 
 type Who = "anonymous" | "viewer" | "operator" | "admin" | "read-token" | "read-write-token";

@@ -1,7 +1,7 @@
-import { SimFabric } from "@dmvpn/agent";
+import { Agent, type AgentOptions, MemoryStateStore } from "@dmvpn/agent";
 import type { Db, PrismaClient } from "@dmvpn/db";
-import { deriveEvents, emptySiteStatus, type SiteStatus } from "@dmvpn/protocol";
-import type { EventBus } from "../bus";
+import type { ConfigFile } from "@dmvpn/protocol";
+import { parseSimConfig, SimDriver, SimFabric } from "@dmvpn/sim";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
@@ -14,86 +14,151 @@ import {
   demoDynamicNbma,
   demoSites,
 } from "./demo-sites";
+import { lastDeployedRevision, renderSites } from "./deployments";
 import { writeSite } from "./inventory-store";
 import { createNetwork } from "./networks";
-import { recordSiteEvents, storeStatusReport } from "./site-status";
+import { openRevisionFiles } from "./revision-files";
 
 /**
- * "Load demo network": a clearly labelled network whose routers are simulated (apps/agent's sim fabric) inside
- * the console process. Their statuses go through the same service the agent gateway uses (storeStatusReport,
- * recordSiteEvents, the bus), so the topology, dashboard and site pages cannot tell them from real agents.
- * Nothing leaves the process: the fabric is in memory and no agent connection or router address is used.
+ * "Load demo network": a clearly labelled network whose routers are simulated (@dmvpn/sim) inside the console
+ * process. Each demo site is enrolled and runs the real agent (@dmvpn/agent: connection, commit-confirm, status
+ * reporting) with the sim driver, connected to the console's own agent WebSocket endpoint over loopback. So the
+ * gateway authenticates and validates every message as for a real router, and deployments, confirmations,
+ * rollbacks, drift and diagnostics work on the demo exactly as on real sites. Nothing leaves the host: the routers
+ * are in memory and only documentation/benchmark addresses are used.
  */
 
-const REPORT_MS = 5_000;
 const TRAFFIC_MS = 9_000;
 const DROP_MS = 50_000;
 const DOWN_FOR_MS = 25_000;
+/** while a site is down, how often the demo checks whether a deployment wants it back */
+const DOWN_CHECK_MS = 2_000;
 
-interface DemoNode {
-  siteId: string;
-  networkId: string;
-  name: string;
-  role: "hub" | "spoke";
-  up: boolean;
-  seq: number;
-  last: SiteStatus | null;
+export interface DemoOptions {
+  /** the console's agent endpoint as the simulated agents reach it (ws://127.0.0.1:PORT/api/agent/ws) */
+  websocketUrl: string;
+  /** random traffic between spokes and random spoke outages, to show a network at work (off in tests) */
+  liveliness?: boolean;
+  statusIntervalMs?: number;
+  /** a newcomer sees spokes come up one by one over this long (0: all at once) */
+  spokeStaggerMs?: number;
+  /** the simulated agents' own log (default: warnings and errors on the console's stderr, tagged with the site) */
+  log?: (siteName: string) => AgentOptions["log"];
 }
 
-export class DemoDriver {
+const defaultAgentLog =
+  (siteName: string): AgentOptions["log"] =>
+  (level, message, fields) => {
+    if (level === "warn" || level === "error") console.error(`demo agent ${siteName}: ${message}`, fields ?? "");
+  };
+
+interface DemoSiteRun {
+  siteId: string;
+  name: string;
+  role: "hub" | "spoke";
+  agent: Agent;
+  driver: SimDriver;
+  up: boolean;
+}
+
+export class DemoNetwork {
   readonly fabric = new SimFabric({ autoHubs: false, registrationDelayMs: 1500, bgpDelayMs: 2000 });
-  private readonly nodes = new Map<string, DemoNode>();
+  private readonly sites = new Map<string, DemoSiteRun>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private connecting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
-    private readonly bus: EventBus,
     readonly networkId: string,
+    private readonly options: DemoOptions,
   ) {}
 
   async start(): Promise<void> {
     const network = await this.db.network.findUnique({
       where: { id: this.networkId },
-      include: { sites: { orderBy: { tunnelAddressNum: "asc" } } },
+      include: { sites: { orderBy: { tunnelAddressNum: "asc" }, include: { agent: true } } },
     });
     if (!network) throw notFound("demo network");
-    const hubs = network.sites.filter((s) => s.role === "hub");
-    network.sites.forEach((s, i) => {
+    const rendered = new Map(
+      (
+        await renderSites(
+          this.db,
+          network.sites.map((s) => s.id),
+        )
+      ).map((r) => [r.siteId, r]),
+    );
+    const stagger = this.options.spokeStaggerMs ?? 10_000;
+    for (const [i, s] of network.sites.entries()) {
+      if (!s.agent || s.agent.revokedAt) continue; // an operator revoked it: the site stays without its agent
       this.fabric.addRouter(s.id, s.publicAddress ?? demoDynamicNbma(i));
-      this.nodes.set(s.id, {
+      // The routers were set up with the last deployed revision, or before any deployment, with today's config.
+      const deployed = await lastDeployedRevision(this.db, s.id);
+      const files: ConfigFile[] = deployed ? openRevisionFiles(deployed.files) : (rendered.get(s.id)?.files ?? []);
+      const install = () => {
+        if (this.fabric.getConfig(s.id) === null) this.fabric.setConfig(s.id, parseSimConfig(files), files);
+      };
+      // Hubs come up first, spokes over the next seconds, so a newcomer sees registrations arrive.
+      if (s.role === "hub" || stagger === 0) install();
+      else this.after(Math.random() * stagger, install);
+
+      // Each start is an enrolment: a fresh credential, held only by this process (only its hash is stored).
+      const credential = newSecret();
+      await this.db.agent.update({ where: { siteId: s.id }, data: { credentialHash: hashSecret(credential) } });
+      const driver = new SimDriver(this.fabric, s.id);
+      const agent = new Agent({
+        websocketUrl: this.options.websocketUrl,
         siteId: s.id,
-        networkId: network.id,
+        credential,
+        hostname: s.name,
+        driver,
+        store: new MemoryStateStore(),
+        statusIntervalMs: this.options.statusIntervalMs ?? 5_000,
+        registrationGraceMs: 30_000,
+        backoff: { initialMs: 500, maxMs: 5_000 },
+        log: (this.options.log ?? defaultAgentLog)(s.name),
+      });
+      this.sites.set(s.id, {
+        siteId: s.id,
         name: s.name,
         role: s.role === "hub" ? "hub" : "spoke",
+        agent,
+        driver,
         up: true,
-        seq: 0,
-        last: null,
       });
-    });
-    const neighbors = hubs.map((h) => ({ address: h.tunnelAddress, remoteAs: Number(network.bgpAsn) }));
-    // Hubs come up first, spokes over the next ten seconds, so a newcomer sees registrations arrive.
-    for (const s of network.sites) {
-      const isHub = s.role === "hub";
-      const configure = () =>
-        this.fabric.setConfig(s.id, {
-          role: isHub ? "hub" : "spoke",
-          tunnelAddress: s.tunnelAddress,
-          hubs: isHub ? [] : hubs.map((h) => ({ nbma: h.publicAddress ?? "", tunnelAddress: h.tunnelAddress })),
-          bgpNeighbors: isHub ? [] : neighbors,
-          holdtimeSeconds: network.nhrpHoldtime,
-          lanPrefixes: JSON.parse(s.lanPrefixes) as string[],
-        });
-      if (isHub) configure();
-      else this.after(Math.random() * 10_000, configure);
-      await this.setAgentConnected(s.id, true);
-      // each simulated agent reports on its own rhythm, like real ones
-      this.after(Math.random() * 1000, () => this.every(REPORT_MS, () => this.report(s.id)));
     }
-    this.every(TRAFFIC_MS, () => this.randomTraffic());
-    this.every(DROP_MS, () => this.randomDrop());
+    // Connected in the background, so loading the demo answers at once; the topology shows them arriving.
+    this.connecting = this.connectAll().catch(logDemoError);
+    if (this.options.liveliness ?? true) {
+      this.every(TRAFFIC_MS, () => this.randomTraffic());
+      this.every(DROP_MS, () => this.randomDrop());
+    }
   }
 
+  /** Resolves once every agent has been started (tests). */
+  whenStarted(): Promise<void> {
+    return this.connecting;
+  }
+
+  // One at a time, each given a moment to say hello: two dozen agents at once would queue their hellos behind each
+  // other's first status reports.
+  private async connectAll(): Promise<void> {
+    for (const site of this.sites.values()) {
+      if (this.stopped) return;
+      const ready = new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2_000);
+        site.agent.connection.once("ready", () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      await site.agent.start();
+      if (this.stopped) return site.agent.stop(); // stopped while this one was starting
+      await ready;
+    }
+  }
+
+  /** Stops every simulated agent (their sockets close, so the gateway marks them offline) and the timers. */
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) {
@@ -101,23 +166,38 @@ export class DemoDriver {
       clearInterval(t);
     }
     this.timers.clear();
+    for (const s of this.sites.values()) s.agent.stop();
   }
 
   spokeIds(): string[] {
-    return [...this.nodes.values()].filter((n) => n.role === "spoke").map((n) => n.siteId);
+    return [...this.sites.values()].filter((n) => n.role === "spoke").map((n) => n.siteId);
   }
 
-  /** Traffic between two spokes' LANs; both report at once so the shortcut shows without waiting a cycle. */
+  /** Traffic between two spokes' LANs; both collect at once so the shortcut shows without waiting a cycle. */
   async sendTraffic(fromSiteId: string, toSiteId: string): Promise<boolean> {
-    const a = this.nodes.get(fromSiteId);
-    const b = this.nodes.get(toSiteId);
+    const a = this.sites.get(fromSiteId);
+    const b = this.sites.get(toSiteId);
     if (!a || !b) throw notFound("demo site");
     if (a.role !== "spoke" || b.role !== "spoke" || a === b) {
       throw new DomainError("BAD_REQUEST", "traffic needs two different spokes of the demo network");
     }
     const ok = this.fabric.sendTraffic(fromSiteId, toSiteId, 50_000 + Math.floor(Math.random() * 500_000));
-    if (ok) await Promise.all([this.report(fromSiteId), this.report(toSiteId)]);
+    if (ok) await Promise.all([a.agent.status.collect(), b.agent.status.collect()]);
     return ok;
+  }
+
+  /**
+   * Someone edits a demo router's running config by hand (its LAN prefix renumbered), behind the console's back:
+   * the next deployment preview shows the drift. Returns the site's running config as the router now shows it.
+   */
+  simulateDrift(siteId: string): ConfigFile[] {
+    if (!this.sites.has(siteId)) throw notFound("demo site");
+    return this.fabric.editRunningConfig(siteId, (files) =>
+      files.map((f) => ({
+        ...f,
+        content: f.content.replace(/\b10\.200\.(\d+)\.0\/24\b/g, (_m, n: string) => `10.201.${n}.0/24`),
+      })),
+    );
   }
 
   private after(ms: number, fn: () => unknown) {
@@ -137,54 +217,39 @@ export class DemoDriver {
     this.timers.add(t);
   }
 
-  private async report(siteId: string) {
-    const node = this.nodes.get(siteId);
-    if (!node?.up || this.stopped) return;
-    const status = this.fabric.status(siteId);
-    node.seq++;
-    const stored = await storeStatusReport(this.db, siteId, { kind: "snapshot", seq: node.seq, status });
-    if (!stored.status) return;
-    const events = deriveEvents(node.last ?? emptySiteStatus(status.collectedAt), status);
-    node.last = status;
-    const at = new Date().toISOString();
-    this.bus.publish({ type: "site.status", siteId, networkId: node.networkId, at, seq: node.seq, status });
-    await recordSiteEvents(this.db, siteId, node.networkId, events);
-    for (const event of events) this.bus.publish({ type: "site.event", siteId, networkId: node.networkId, at, event });
-  }
-
   private async randomTraffic() {
-    const spokes = this.spokeIds().filter((id) => this.nodes.get(id)?.up);
+    const spokes = this.spokeIds().filter((id) => this.sites.get(id)?.up);
     if (spokes.length < 2) return;
     const from = pick(spokes);
     const to = pick(spokes.filter((id) => id !== from));
     await this.sendTraffic(from, to);
   }
 
-  private async randomDrop() {
-    const candidates = this.spokeIds().filter((id) => this.nodes.get(id)?.up);
-    if (!candidates.length) return;
-    const id = pick(candidates);
-    const node = this.nodes.get(id)!;
-    node.up = false;
-    this.fabric.setSiteUp(id, false);
-    await this.setAgentConnected(id, false);
-    this.after(DOWN_FOR_MS, async () => {
-      node.up = true;
-      this.fabric.setSiteUp(id, true);
-      await this.setAgentConnected(id, true);
-      await this.report(id);
+  /** A deployment queued or running on the demo network: outages step aside so it can reach every site. */
+  private async deploying(): Promise<boolean> {
+    const n = await this.db.deploymentItem.count({
+      where: { status: { in: ["queued", "sent", "applied"] }, site: { networkId: this.networkId } },
     });
+    return n > 0;
   }
 
-  private async setAgentConnected(siteId: string, connected: boolean) {
-    const node = this.nodes.get(siteId);
-    if (!node) return;
-    const at = new Date().toISOString();
-    await this.db.agent.update({ where: { siteId }, data: { connected, lastSeenAt: new Date() } });
-    await recordSiteEvents(this.db, siteId, node.networkId, [
-      { kind: connected ? "agent-online" : "agent-offline", at },
-    ]);
-    this.bus.publish({ type: connected ? "agent.online" : "agent.offline", siteId, networkId: node.networkId, at });
+  /** A spoke loses its WAN: its router drops off the NBMA and its agent loses the console, as a real one would. */
+  private async randomDrop() {
+    if (await this.deploying()) return;
+    const candidates = this.spokeIds().filter((id) => this.sites.get(id)?.up);
+    if (!candidates.length) return;
+    const site = this.sites.get(pick(candidates))!;
+    site.up = false;
+    this.fabric.setSiteUp(site.siteId, false);
+    site.agent.connection.stop();
+    const downSince = Date.now();
+    const check = async () => {
+      if (Date.now() - downSince < DOWN_FOR_MS && !(await this.deploying())) return this.after(DOWN_CHECK_MS, check);
+      site.up = true;
+      this.fabric.setSiteUp(site.siteId, true);
+      site.agent.connection.start();
+    };
+    this.after(DOWN_CHECK_MS, check);
   }
 }
 
@@ -198,14 +263,22 @@ function logDemoError(err: unknown) {
 
 // ---- lifecycle ---------------------------------------------------------------------------------------------------
 
-const holder = globalThis as unknown as { __dmvpnDemo?: DemoDriver | null; __dmvpnDemoStarting?: Promise<void> };
+const holder = globalThis as unknown as { __dmvpnDemo?: DemoNetwork | null; __dmvpnDemoStarting?: Promise<void> };
 
 export async function findDemoNetwork(db: Db) {
   return db.network.findFirst({ where: { isDemo: true }, select: { id: true, name: true } });
 }
 
-/** Starts the simulation for an existing demo network (after a console restart, too). Idempotent. */
-export async function ensureDemoRunning(db: Db, bus: EventBus): Promise<DemoDriver | null> {
+/** The running demo, if any (reading pages never starts it). */
+export function runningDemo(): DemoNetwork | null {
+  return holder.__dmvpnDemo ?? null;
+}
+
+/**
+ * Starts the simulated agents of the demo network, if one exists: when it is loaded, and when the console starts.
+ * Idempotent; returns null when there is no demo network.
+ */
+export async function startDemo(db: Db, options: DemoOptions): Promise<DemoNetwork | null> {
   if (holder.__dmvpnDemoStarting) await holder.__dmvpnDemoStarting;
   const network = await findDemoNetwork(db);
   const running = holder.__dmvpnDemo;
@@ -213,16 +286,21 @@ export async function ensureDemoRunning(db: Db, bus: EventBus): Promise<DemoDriv
   running?.stop();
   holder.__dmvpnDemo = null;
   if (!network) return null;
-  const driver = new DemoDriver(db, bus, network.id);
-  holder.__dmvpnDemoStarting = driver.start().finally(() => {
+  const demo = new DemoNetwork(db, network.id, options);
+  holder.__dmvpnDemo = demo;
+  holder.__dmvpnDemoStarting = demo.start().finally(() => {
     holder.__dmvpnDemoStarting = undefined;
   });
-  holder.__dmvpnDemo = driver;
   await holder.__dmvpnDemoStarting;
-  return driver;
+  return demo;
 }
 
-export async function loadDemoNetwork(db: PrismaClient, bus: EventBus, actor: Actor) {
+export function stopDemo(): void {
+  holder.__dmvpnDemo?.stop();
+  holder.__dmvpnDemo = null;
+}
+
+export async function loadDemoNetwork(db: PrismaClient, actor: Actor, options: DemoOptions) {
   if (await findDemoNetwork(db)) throw new DomainError("CONFLICT", "the demo network is already loaded");
   const { id } = await createNetwork(db, actor, {
     name: DEMO_NETWORK_NAME,
@@ -260,7 +338,7 @@ export async function loadDemoNetwork(db: PrismaClient, bus: EventBus, actor: Ac
       await tx.agent.create({
         data: {
           siteId: row.id,
-          // a credential nobody holds: simulated agents never connect over the network
+          // replaced by a fresh one each time the demo starts (startDemo), which only that process holds
           credentialHash: hashSecret(newSecret()),
           hostname: s.name,
           platform: "sim",
@@ -276,15 +354,20 @@ export async function loadDemoNetwork(db: PrismaClient, bus: EventBus, actor: Ac
     entityName: DEMO_NETWORK_NAME,
     networkId: id,
   });
-  await ensureDemoRunning(db, bus);
+  await startDemo(db, options);
   return { id, name: DEMO_NETWORK_NAME };
 }
 
 export async function removeDemoNetwork(db: PrismaClient, actor: Actor) {
   const network = await findDemoNetwork(db);
-  holder.__dmvpnDemo?.stop();
-  holder.__dmvpnDemo = null;
+  stopDemo();
   if (!network) throw notFound("demo network");
+  // Let the gateway record the agents going offline before their rows go with the network.
+  for (let i = 0; i < 30; i++) {
+    const connected = await db.agent.count({ where: { connected: true, site: { networkId: network.id } } });
+    if (!connected) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await db.network.delete({ where: { id: network.id } });
   await recordAudit(db, actor, {
     action: "demo.remove",
@@ -296,12 +379,24 @@ export async function removeDemoNetwork(db: PrismaClient, actor: Actor) {
   return { id: network.id };
 }
 
-export async function sendDemoTraffic(db: Db, bus: EventBus, fromSiteId: string, toSiteId: string) {
-  const driver = await ensureDemoRunning(db, bus);
-  if (!driver) throw notFound("demo network");
-  const shortcut = await driver.sendTraffic(fromSiteId, toSiteId);
+function demoFor(networkId: string | undefined) {
+  const demo = runningDemo();
+  if (!demo || (networkId && demo.networkId !== networkId)) {
+    throw new DomainError("BAD_REQUEST", "the demo network is not running");
+  }
+  return demo;
+}
+
+export async function sendDemoTraffic(fromSiteId: string, toSiteId: string) {
+  const shortcut = await demoFor(undefined).sendTraffic(fromSiteId, toSiteId);
   return {
     shortcut,
     reason: shortcut ? null : "no shortcut: one of the spokes is not registered with a common hub right now",
   };
+}
+
+/** Edits a demo router's running config behind the console's back, so drift can be shown. */
+export function simulateDemoDrift(siteId: string) {
+  const files = demoFor(undefined).simulateDrift(siteId);
+  return { runningConfig: files.map((f) => `# ${f.name}\n${f.content}`).join("\n") };
 }

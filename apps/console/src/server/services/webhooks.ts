@@ -201,6 +201,38 @@ export function webhookEventOf(event: ConsoleEvent): { event: WebhookEvent; data
   }
 }
 
+/**
+ * True when the event belongs to the demo network (simulated routers): its outages, rollbacks and failed
+ * deployments are make-believe and must never page anyone. A deployment counts as demo when all its sites are.
+ */
+export async function isDemoEvent(db: Db, event: ConsoleEvent): Promise<boolean> {
+  switch (event.type) {
+    case "agent.online":
+    case "agent.offline":
+    case "site.status":
+    case "site.event": {
+      const network = await db.network.findUnique({ where: { id: event.networkId }, select: { isDemo: true } });
+      return network?.isDemo === true;
+    }
+    case "deployment.progress": {
+      const site = await db.site.findUnique({
+        where: { id: event.siteId },
+        select: { network: { select: { isDemo: true } } },
+      });
+      return site?.network.isDemo === true;
+    }
+    case "deployment.finished": {
+      const items = await db.deploymentItem.findMany({
+        where: { deploymentId: event.deploymentId },
+        select: { site: { select: { network: { select: { isDemo: true } } } } },
+      });
+      return items.length > 0 && items.every((i) => i.site.network.isDemo);
+    }
+    default:
+      return false;
+  }
+}
+
 /** Queues one delivery per enabled webhook subscribed to the event. Returns how many were queued. */
 export async function enqueueWebhookEvent(db: Db, event: string, data: Record<string, unknown>): Promise<number> {
   const hooks = await db.webhook.findMany({ where: { enabled: true } });
@@ -307,7 +339,8 @@ export function startWebhookWorker(
   const unsubscribe = bus.subscribe((event) => {
     const mapped = webhookEventOf(event);
     if (!mapped) return;
-    enqueueWebhookEvent(db, mapped.event, mapped.data)
+    isDemoEvent(db, event)
+      .then((demo) => (demo ? 0 : enqueueWebhookEvent(db, mapped.event, mapped.data)))
       .then((n) => n > 0 && run())
       .catch((err) => console.error("webhook queue failed:", err instanceof Error ? err.message : err));
   });

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { getRuntime } from "../../runtime";
 import {
-  ensureDemoRunning,
   findDemoNetwork,
   loadDemoNetwork,
   removeDemoNetwork,
   sendDemoTraffic,
+  simulateDemoDrift,
 } from "../../services/demo";
 import { topologyFeed } from "../../services/topology-live";
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
@@ -13,13 +13,11 @@ import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 const id = z.string().min(1).max(64);
 
 export const demoRouter = createTRPCRouter({
-  status: viewerProcedure.query(async ({ ctx }) => {
-    await ensureDemoRunning(ctx.db, getRuntime().bus);
-    return { network: await findDemoNetwork(ctx.db) };
-  }),
+  status: viewerProcedure.query(async ({ ctx }) => ({ network: await findDemoNetwork(ctx.db) })),
   load: operatorProcedure.mutation(async ({ ctx }) => {
-    const { bus } = getRuntime();
-    const network = await loadDemoNetwork(ctx.db, bus, ctx.actor);
+    const { bus, agentUrl } = getRuntime();
+    if (!agentUrl) throw new Error("the console's agent endpoint is not running: start the console with server.ts");
+    const network = await loadDemoNetwork(ctx.db, ctx.actor, { websocketUrl: agentUrl });
     await topologyFeed(ctx.db, bus).refresh();
     return network;
   }),
@@ -30,5 +28,9 @@ export const demoRouter = createTRPCRouter({
   }),
   sendTraffic: operatorProcedure
     .input(z.object({ fromSiteId: id, toSiteId: id }))
-    .mutation(({ ctx, input }) => sendDemoTraffic(ctx.db, getRuntime().bus, input.fromSiteId, input.toSiteId)),
+    .mutation(({ input }) => sendDemoTraffic(input.fromSiteId, input.toSiteId)),
+  /** Changes a demo router's running config by hand (its LAN renumbered), so the next preview shows drift. */
+  simulateDrift: operatorProcedure
+    .input(z.object({ siteId: id }))
+    .mutation(({ input }) => simulateDemoDrift(input.siteId)),
 });

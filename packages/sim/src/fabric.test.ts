@@ -130,4 +130,29 @@ describe("SimFabric", () => {
     expect((await d.ping("10.255.0.1", undefined, 2)).received).toBe(2);
     expect((await d.ping("10.9.9.9", undefined, 2)).received).toBe(0);
   });
+
+  it("a hand edit of the running config shows in `show running-config` and, when it parses, in the behaviour", async () => {
+    const { clock, fabric, s1 } = await network();
+    clock.advance(2000);
+    const before = (await s1.show("running-config")).output;
+    expect(before).toContain("network 192.168.11.0/24");
+    fabric.editRunningConfig("s1", (files) =>
+      files.map((f) =>
+        f.name === "frr.conf" ? { ...f, content: f.content.replace("192.168.11.0/24", "192.168.99.0/24") } : f,
+      ),
+    );
+    const after = (await s1.show("running-config")).output;
+    expect(after).toContain("network 192.168.99.0/24");
+    expect(after).not.toContain("192.168.11.0/24");
+    expect(fabric.getConfig("s1")?.lanPrefixes).toEqual(["192.168.99.0/24"]);
+    // what a rollback restores is what the router ran before the edit, as the agent saved it
+    expect((await s1.readRunningConfig()).files.find((f) => f.name === "frr.conf")?.content).toContain(
+      "192.168.99.0/24",
+    );
+
+    // an edit the simulator cannot read (the tunnel address gone) changes the shown config only
+    fabric.editRunningConfig("s1", () => [{ name: "frr.conf", content: "interface gre1\n" }]);
+    expect((await s1.show("running-config")).output).toBe("# frr.conf\ninterface gre1\n");
+    expect(fabric.getConfig("s1")?.tunnelAddress).toBe("10.255.0.11");
+  });
 });

@@ -1,5 +1,6 @@
 import type {
   BgpNeighbor,
+  ConfigFile,
   DmvpnPeer,
   IpsecSa,
   NhrpCacheEntry,
@@ -7,7 +8,7 @@ import type {
   NhsRegistration,
   SiteStatus,
 } from "@dmvpn/protocol";
-import type { SimConfig } from "./sim-config";
+import { parseSimConfig, type SimConfig } from "./sim-config";
 
 export interface Clock {
   now(): number;
@@ -31,6 +32,8 @@ interface SimRouter {
   up: boolean;
   upSince: number;
   config: SimConfig | null;
+  /** the running config as the router would show it; what the simulated behaviour follows is `config` */
+  files: ConfigFile[];
   appliedAt: number;
 }
 
@@ -77,14 +80,44 @@ export class SimFabric {
       up: true,
       upSince: this.clock.now(),
       config: null,
+      files: [],
       appliedAt: 0,
     });
   }
 
-  setConfig(siteId: string, config: SimConfig | null): void {
+  /** What the router runs from now on; `files` is its running config as shown (defaults to none). */
+  setConfig(siteId: string, config: SimConfig | null, files: ConfigFile[] = []): void {
     const r = this.router(siteId);
     r.config = config;
+    r.files = files.map((f) => ({ ...f }));
     r.appliedAt = this.clock.now();
+  }
+
+  runningFiles(siteId: string): ConfigFile[] {
+    return this.router(siteId).files.map((f) => ({ ...f }));
+  }
+
+  /**
+   * Someone changes the router's running config by hand, behind the console's back (drift). The simulated
+   * behaviour follows the edit when it still parses; otherwise only the shown config changes, as a typo in a
+   * comment would. Returns the new files.
+   */
+  editRunningConfig(siteId: string, edit: (files: ConfigFile[]) => ConfigFile[]): ConfigFile[] {
+    const r = this.router(siteId);
+    const files = edit(this.runningFiles(siteId)).map((f) => ({ ...f }));
+    let config: SimConfig | null = r.config;
+    try {
+      config = parseSimConfig(files);
+    } catch {
+      // an edit the simulator cannot model keeps the behaviour it had
+    }
+    // only a change the simulator models re-establishes the tunnel (and its registrations)
+    if (JSON.stringify(config) !== JSON.stringify(r.config)) {
+      r.config = config;
+      r.appliedAt = this.clock.now();
+    }
+    r.files = files;
+    return this.runningFiles(siteId);
   }
 
   getConfig(siteId: string): SimConfig | null {

@@ -1,5 +1,10 @@
 import type { ConfigFile } from "@dmvpn/protocol";
-import { ApplyError } from "../driver";
+
+/**
+ * Thrown when a config cannot be brought up; the agent reports its message to the console verbatim, as it does a
+ * real router's error (the agent's own ApplyError is not imported: this package must not depend on the agent).
+ */
+export class SimApplyError extends Error {}
 
 /**
  * The DMVPN facts the simulator needs, read from whatever the renderer produced (FRR files or VyOS set commands).
@@ -28,7 +33,7 @@ export function parseSimConfig(files: ConfigFile[]): SimConfig {
     text.match(new RegExp(String.raw`ip addr(?:ess)? add (${IP})/\d+ dev`)) ??
     text.match(new RegExp(String.raw`^\s*ip address (${IP})/\d+`, "m")) ??
     text.match(new RegExp(String.raw`interfaces tunnel \S+ address ${q}(${IP})/\d+`));
-  if (!tunnel) throw new ApplyError("% tunnel interface has no address (sim: nothing to bring up)");
+  if (!tunnel) throw new SimApplyError("% tunnel interface has no address (sim: nothing to bring up)");
 
   const hubs = new Map<string, SimHub>();
   const addHub = (tunnelIp: string | undefined, nbma: string) => {
