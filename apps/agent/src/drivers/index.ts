@@ -2,6 +2,7 @@ import type { AgentConfig } from "../config";
 import type { Logger } from "../log";
 import type { RouterDriver } from "./driver";
 import { FrrDriver } from "./frr/frr-driver";
+import { IosDriver } from "./ios/ios-driver";
 import { SimFabric } from "./sim/fabric";
 import { SimDriver } from "./sim/sim-driver";
 import { VyosDriver } from "./vyos/vyos-driver";
@@ -21,5 +22,8 @@ export function createDriver(config: AgentConfig, stateDir: string, log?: Logger
       });
     case "vyos":
       return new VyosDriver({ version: o.vyosVersion ?? "1.5", tunnelInterface: o.tunnelInterface, stateDir });
+    case "ios-ssh":
+      if (!o.ssh) throw new Error("invalid agent config: driver ios-ssh needs driverOptions.ssh");
+      return new IosDriver({ ssh: o.ssh, tunnelInterface: o.tunnelInterface, stateDir });
   }
 }
