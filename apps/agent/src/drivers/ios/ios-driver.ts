@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigFile, ShowCommandId, SiteStatus } from "@dmvpn/protocol";
 import { TUNNEL_INTERFACE } from "@dmvpn/render/naming";
+import { SECRET_MASK, secretValues } from "@dmvpn/render/secret-lines";
 import { buildIosStatus, IOS_STATUS_COMMANDS, type IosStatusOutputs } from "../../collectors/ios-status";
 import { ApplyError, type PingOutcome, type RouterDriver, type SavedConfig } from "../driver";
 import { archivePath, iosDeployPlan } from "./ios-ownership";
@@ -87,7 +88,7 @@ export class IosDriver implements RouterDriver {
         const r = await s.command(line.trim());
         if (r.error) {
           await s.command("end");
-          throw new ApplyError(`IOS refused a line of the config:\n${r.error}`);
+          throw new ApplyError(`IOS refused a line of the config:\n${maskValues(r.error, file.content)}`);
         }
       }
       await s.command("end");
@@ -166,6 +167,13 @@ export class IosDriver implements RouterDriver {
       return { ok: false, output: (e as Error).message };
     }
   }
+}
+
+/** The router quotes the refused line: every secret the config carries is masked wherever it appears. */
+function maskValues(text: string, config: string): string {
+  let out = text;
+  for (const v of secretValues(config).sort((a, b) => b.length - a.length)) if (v) out = out.replaceAll(v, SECRET_MASK);
+  return out;
 }
 
 async function exec(s: IosShell, command: string): Promise<string> {

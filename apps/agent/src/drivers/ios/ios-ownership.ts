@@ -15,7 +15,7 @@ export interface IosNode {
 }
 
 const NOISE =
-  /^(!.*|end|Building configuration\.\.\.|Current configuration\s*:.*|Last configuration change.*|NVRAM config last updated.*)$/;
+  /^(!.*|end|exit-address-family|Building configuration\.\.\.|Current configuration\s*:.*|Last configuration change.*|NVRAM config last updated.*)$/;
 
 /** Indentation tree of an IOS config (rendered or `show running-config`); comments and banners left out. */
 export function parseIosConfig(text: string): IosNode[] {

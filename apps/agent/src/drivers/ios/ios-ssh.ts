@@ -14,9 +14,11 @@ export class HostKeyMismatchError extends Error {}
 
 /** A prompt on the last line: `R1#`, `R1(config)#`, `R1(config-if)#`, or `R1>` (user EXEC). */
 const PROMPT = /(?:^|\n)([A-Za-z0-9][\w.-]*)(\([\w-]+\))?([#>]) ?$/;
-/** IOS CLI error lines (parser and command errors); informational `%` lines such as warnings are not failures. */
-const ERROR_LINE =
-  /^% ?(Invalid input|Incomplete command|Ambiguous command|Unknown command|Unrecognized command|Error|ERROR)/m;
+/**
+ * IOS CLI errors: `% Invalid input detected…`, `% Incomplete command.`, `% Ambiguous command…` and the command's own
+ * `% …` refusals. Syslog lines (`%SYS-5-…`, no space) and `% Warning…` are not failures.
+ */
+const ERROR_LINE = /^% (?!Warning)\S.*$/m;
 
 export interface IosCommandResult {
   output: string;
