@@ -5,5 +5,5 @@ export { AgentConfig } from "./config";
 export type { RouterDriver, SavedConfig } from "./drivers/driver";
 export { type Clock, SimFabric } from "./drivers/sim/fabric";
 export { SimDriver } from "./drivers/sim/sim-driver";
-export { type InstallScriptOptions, renderInstallScript } from "./install-script";
+export { type InstallScriptOptions, PROXY_PLACEHOLDERS, renderInstallScript } from "./install-script";
 export { type SimAgentsOptions, startSimAgents } from "./sim-fleet";
