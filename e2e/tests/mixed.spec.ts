@@ -25,8 +25,17 @@ async function trpc(page: Page, path: string, input: unknown) {
   return (await res.json()).result.data.json;
 }
 
+async function trpcQuery(page: Page, path: string, input: unknown) {
+  const res = await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data.json;
+}
+
+/** Screenshots stay in e2e/test-results/<this test>/ after the run, and are attached to the report. */
 async function shot(page: Page, info: TestInfo, name: string) {
-  await info.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
 }
 
 test.afterAll(() => {
@@ -161,11 +170,8 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
     ["cisco", "10.62.1.0/24"],
   ] as const)
     await trpc(page, "sites.update", { id: ids[k], networkId: network.id, site: { ...sites[k], lanPrefixes: [lan] } });
-  const preview: { name: string; diff: string; unchanged: boolean; deployedRevision: number | null }[] = await trpc(
-    page,
-    "deployments.preview",
-    { networkId: network.id },
-  );
+  const preview: { name: string; diff: string; unchanged: boolean; deployedRevision: number | null }[] =
+    await trpcQuery(page, "deployments.preview", { networkId: network.id });
   for (const [k, octet] of [
     ["hub", 60],
     ["frr", 61],
