@@ -47,7 +47,8 @@ test.afterAll(() => {
 test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: deploy, mark applied, change LANs", async ({
   page,
 }, info) => {
-  test.setTimeout(240_000);
+  // two SSH-driven hub deploys and two waves each; 4 min was not enough on a loaded 2-core machine
+  test.setTimeout(480_000);
   await enterConsole(page);
   const suffix = Date.now().toString(36);
   const consoleUrl = new URL(page.url()).origin;
