@@ -11,7 +11,11 @@ if (process.argv.includes("--if-stale") && isUpToDate(`${agentDist}/dmvpn-agent.
 await build({
   ...agentBundleOptions({ format: "esm", outfile: `${agentDist}/dmvpn-agent.mjs` }),
   banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    // ssh2's bundled poly1305 (emscripten) reads __dirname/__filename, which ESM does not define
+    js:
+      "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" +
+      " import { fileURLToPath as __fu } from 'node:url'; const __filename = __fu(import.meta.url);" +
+      " const __dirname = __fu(new URL('.', import.meta.url));",
   },
 });
 console.log("built dist/dmvpn-agent.mjs");

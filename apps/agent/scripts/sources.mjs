@@ -56,6 +56,7 @@ export function agentBundleOptions({ format, outfile }) {
       "process.env.WS_NO_BUFFER_UTIL": '"1"',
       "process.env.WS_NO_UTF_8_VALIDATE": '"1"',
     },
-    external: ["bufferutil", "utf-8-validate"],
+    // ssh2 (the ios-ssh driver) tries its optional native add-ons inside try/catch and falls back to pure JS
+    external: ["bufferutil", "utf-8-validate", "cpu-features", "*.node"],
   };
 }

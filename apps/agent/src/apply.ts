@@ -38,6 +38,7 @@ const TARGETS_BY_PLATFORM: Record<RouterDriver["platform"], readonly string[]> =
   "frr-linux": ["frr"],
   "vyos-1.4": ["vyos-1.4"],
   "vyos-1.5": ["vyos-1.5"],
+  "cisco-ios": ["cisco-ios"],
   sim: ["frr", "vyos-1.4", "vyos-1.5"],
 };
 

@@ -1,8 +1,9 @@
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { IosSshTarget } from "./drivers/ios/ios-target";
 
-export const DRIVERS = ["sim", "frr", "vyos"] as const;
+export const DRIVERS = ["sim", "frr", "vyos", "ios-ssh"] as const;
 
 export const DriverOptions = z.object({
   /** frr: run every command inside this network namespace */
@@ -17,6 +18,8 @@ export const DriverOptions = z.object({
   /** frr: where the agent keeps the files it applied (for rollback) */
   frrConfigPath: z.string().optional(),
   vyosVersion: z.enum(["1.4", "1.5"]).optional(),
+  /** ios-ssh: the Cisco router this proxy agent drives, and its pinned host key */
+  ssh: IosSshTarget.optional(),
   /** sim: this router's NBMA (public) address */
   nbmaAddress: z.ipv4().optional(),
 });

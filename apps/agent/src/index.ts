@@ -3,6 +3,6 @@ export { CommitConfirm } from "./apply";
 export { backoffDelay } from "./backoff";
 export { AgentConfig } from "./config";
 export type { RouterDriver, SavedConfig } from "./drivers/driver";
-export { type InstallScriptOptions, renderInstallScript } from "./install-script";
+export { type InstallScriptOptions, PROXY_PLACEHOLDERS, renderInstallScript } from "./install-script";
 export { type SimAgentsOptions, startSimAgents } from "./sim-fleet";
 export { MemoryStateStore } from "./state-store";

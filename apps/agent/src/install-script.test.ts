@@ -33,8 +33,29 @@ describe("renderInstallScript", () => {
     expect(renderInstallScript({ consoleUrl: "http://c", token: "t", platform: "sim" })).not.toContain("frr-reload");
   });
 
+  it("Cisco IOS: a proxy agent per router on this host, SSH details from the environment, placeholders refused", () => {
+    const s = renderInstallScript({ consoleUrl: "http://10.0.0.5:3000", token: "tok", platform: "cisco-ios" });
+    execFileSync("sh", ["-n"], { input: s });
+    expect(s).toContain("--driver ios-ssh");
+    expect(s).toContain('--ssh-host "$DMVPN_SSH_HOST"');
+    expect(s).toContain('CONF="/etc/dmvpn-agent/ios-$NAME.json"');
+    expect(s).toContain('\nExecStart=/usr/bin/env node /opt/dmvpn-agent/dmvpn-agent.mjs run --config "$CONF"\n');
+    expect(s).toContain("\nEnvironmentFile=-$ENVFILE\n");
+    // stops before enrolling (which spends the token) while the command's placeholders are still in place
+    let out = "";
+    try {
+      execFileSync("sh", ["-c", s.replace('[ "$(id -u)" = 0 ]', "true")], {
+        env: { PATH: process.env.PATH, DMVPN_SSH_HOST: "ROUTER_SSH_ADDRESS", DMVPN_SSH_USER: "admin" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    } catch (e) {
+      out = String((e as { stderr: Buffer }).stderr);
+    }
+    expect(out).toContain("set DMVPN_SSH_HOST to the router's SSH address");
+  });
+
   it("hands the token to the agent in its environment, never as an argument", () => {
-    for (const platform of ["vyos-1.4", "vyos-1.5", "frr-linux", "sim"] as const) {
+    for (const platform of ["vyos-1.4", "vyos-1.5", "frr-linux", "cisco-ios", "sim"] as const) {
       const s = renderInstallScript({ consoleUrl: "http://c", token: "t", platform });
       expect(s).not.toContain("--token");
       expect(s).toMatch(/^DMVPN_TOKEN="\$TOKEN" \S*dmvpn-agent\S* enroll |^DMVPN_TOKEN="\$TOKEN" node \S+ enroll /m);

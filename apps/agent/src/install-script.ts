@@ -105,6 +105,47 @@ function linuxBody(driver: "frr" | "sim"): string[] {
   ];
 }
 
+/** Placeholders in the proxy install command, which the operator replaces with the router's SSH details. */
+export const PROXY_PLACEHOLDERS = { host: "ROUTER_SSH_ADDRESS", user: "ROUTER_SSH_USER" } as const;
+
+/**
+ * Cisco IOS: a proxy agent on this Linux host drives the router over SSH. The router's address, user and key file
+ * (or the name of a variable holding its password) come from the environment, so no credential is in a URL or argv.
+ * One agent, config and systemd unit per router: run the installer once per router (a new token each time).
+ */
+function proxyBody(): string[] {
+  const { host, user } = PROXY_PLACEHOLDERS;
+  return [
+    'command -v node >/dev/null 2>&1 || { echo "node (>= 20) is required" >&2; exit 1; }',
+    `case "\${DMVPN_SSH_HOST:-${host}}" in ${host}) echo "set DMVPN_SSH_HOST to the router's SSH address" >&2; exit 1;; esac`,
+    `case "\${DMVPN_SSH_USER:-${user}}" in ${user}) echo "set DMVPN_SSH_USER to a privilege-15 user on the router" >&2; exit 1;; esac`,
+    'if [ -n "${DMVPN_SSH_KEY:-}" ]; then set -- --ssh-key "$DMVPN_SSH_KEY"',
+    'elif [ -n "${DMVPN_SSH_PASSWORD_ENV:-}" ]; then set -- --ssh-password-env "$DMVPN_SSH_PASSWORD_ENV"',
+    'else echo "set DMVPN_SSH_KEY to a private key file, or DMVPN_SSH_PASSWORD_ENV to the name of a variable holding the password" >&2; exit 1; fi',
+    'if [ -n "${DMVPN_SSH_HOST_KEY:-}" ]; then set -- "$@" --ssh-host-key "$DMVPN_SSH_HOST_KEY"; fi',
+    `NAME=$(printf %s "$DMVPN_SSH_HOST" | tr -c 'A-Za-z0-9.-' _)`,
+    "DIR=/opt/dmvpn-agent",
+    'CONF="/etc/dmvpn-agent/ios-$NAME.json"',
+    'UNIT="dmvpn-agent-ios-$NAME.service"',
+    'mkdir -p "$DIR" /etc/dmvpn-agent && chmod 700 /etc/dmvpn-agent',
+    'fetch "$CONSOLE/agent/dmvpn-agent.mjs" "$DIR/dmvpn-agent.mjs.new"',
+    'mv "$DIR/dmvpn-agent.mjs.new" "$DIR/dmvpn-agent.mjs"',
+    'DMVPN_TOKEN="$TOKEN" node "$DIR/dmvpn-agent.mjs" enroll --console "$CONSOLE" --driver ios-ssh --config "$CONF" --ssh-host "$DMVPN_SSH_HOST" --ssh-port "${DMVPN_SSH_PORT:-22}" --ssh-user "$DMVPN_SSH_USER" "$@"',
+    // a password reaches the service through an environment file only root reads; the operator fills it in
+    'ENVFILE="/etc/dmvpn-agent/ios-$NAME.env"',
+    'if [ -n "${DMVPN_SSH_PASSWORD_ENV:-}" ] && [ ! -f "$ENVFILE" ]; then ( umask 077; echo "$DMVPN_SSH_PASSWORD_ENV=" > "$ENVFILE" ); echo "put the router password after $DMVPN_SSH_PASSWORD_ENV= in $ENVFILE, then: systemctl restart $UNIT"; fi',
+    'cat > "/etc/systemd/system/$UNIT" <<UNITFILE',
+    ...unitFile('/usr/bin/env node /opt/dmvpn-agent/dmvpn-agent.mjs run --config "$CONF"', "").flatMap((l) =>
+      l === "[Service]" ? [l, "EnvironmentFile=-$ENVFILE"] : [l],
+    ),
+    "UNITFILE",
+    "systemctl daemon-reload",
+    'systemctl enable "$UNIT"',
+    'systemctl restart "$UNIT"',
+    'echo "dmvpn-agent for $DMVPN_SSH_HOST installed and started ($UNIT)"',
+  ];
+}
+
 /**
  * A POSIX sh installer the console serves: fetch the agent, enrol with the one-time token, run it under systemd
  * (restarted when it exits, started at boot). The token reaches the agent through its environment, never its
@@ -126,6 +167,8 @@ export function renderInstallScript({ consoleUrl, token, platform }: InstallScri
   const body =
     platform === "vyos-1.4" || platform === "vyos-1.5"
       ? vyosBody(platform === "vyos-1.4" ? "1.4" : "1.5")
-      : linuxBody(platform === "sim" ? "sim" : "frr");
+      : platform === "cisco-ios"
+        ? proxyBody()
+        : linuxBody(platform === "sim" ? "sim" : "frr");
   return [...head, ...body, ""].join("\n");
 }

@@ -2,8 +2,11 @@ import { z } from "zod";
 
 export const PROTOCOL_VERSION = 1 as const;
 
-/** What the agent runs on. `sim` is the in-memory simulated router used for demos and load tests. */
-export const AGENT_PLATFORMS = ["frr-linux", "vyos-1.4", "vyos-1.5", "sim"] as const;
+/**
+ * What the agent runs on. `sim` is the in-memory simulated router used for demos and load tests; `cisco-ios` is a
+ * proxy agent on a Linux host next to the router, driving it over SSH.
+ */
+export const AGENT_PLATFORMS = ["frr-linux", "vyos-1.4", "vyos-1.5", "cisco-ios", "sim"] as const;
 export const AgentPlatform = z.enum(AGENT_PLATFORMS);
 export type AgentPlatform = z.infer<typeof AgentPlatform>;
 

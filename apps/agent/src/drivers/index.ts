@@ -3,6 +3,7 @@ import type { AgentConfig } from "../config";
 import type { Logger } from "../log";
 import type { RouterDriver } from "./driver";
 import { FrrDriver } from "./frr/frr-driver";
+import { IosDriver } from "./ios/ios-driver";
 import { VyosDriver } from "./vyos/vyos-driver";
 
 export function createDriver(config: AgentConfig, stateDir: string, log?: Logger): RouterDriver {
@@ -20,5 +21,8 @@ export function createDriver(config: AgentConfig, stateDir: string, log?: Logger
       });
     case "vyos":
       return new VyosDriver({ version: o.vyosVersion ?? "1.5", tunnelInterface: o.tunnelInterface, stateDir });
+    case "ios-ssh":
+      if (!o.ssh) throw new Error("invalid agent config: driver ios-ssh needs driverOptions.ssh");
+      return new IosDriver({ ssh: o.ssh, tunnelInterface: o.tunnelInterface, stateDir });
   }
 }

@@ -18,12 +18,14 @@ export function AgentCard({ siteId }: { siteId: string }) {
   const { canEdit, isAdmin } = useSessionUser();
   const state = useQuery(trpc.agents.forSite.queryOptions({ siteId }, { refetchInterval: 2000 }));
   const [command, setCommand] = useState<string | null>(null);
+  const [proxy, setProxy] = useState(false);
   const [copied, setCopied] = useState(false);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.agents.pathKey() });
   const enroll = useMutation(
     trpc.agents.createEnrollment.mutationOptions({
       onSuccess: (r) => {
         setCommand(r.command);
+        setProxy(r.mode === "proxy");
         setCopied(false);
         void refresh();
       },
@@ -111,9 +113,20 @@ export function AgentCard({ siteId }: { siteId: string }) {
           ) : null}
           {command ? (
             <div className="space-y-1">
-              <p className="text-xs text-zinc-500">
-                Paste this on the router as root. The token works once and expires in an hour; it is not shown again.
-              </p>
+              {proxy ? (
+                <p className="text-xs text-zinc-500" data-testid="proxy-instructions">
+                  This router is driven by a proxy agent over SSH. Run this as root on a Linux host (with Node 20) that
+                  reaches the router: replace ROUTER_SSH_ADDRESS and ROUTER_SSH_USER (a privilege-15 user) and point
+                  DMVPN_SSH_KEY at its key (or set DMVPN_SSH_PASSWORD_ENV instead). The router needs{" "}
+                  <code>archive</code> with a <code>path</code> for its revert timer. The router&apos;s host key is
+                  pinned at enrolment (DMVPN_SSH_HOST_KEY=SHA256:… to give it). The token works once and expires in an
+                  hour; it is not shown again.
+                </p>
+              ) : (
+                <p className="text-xs text-zinc-500">
+                  Paste this on the router as root. The token works once and expires in an hour; it is not shown again.
+                </p>
+              )}
               <div className="flex items-start gap-2">
                 <pre
                   data-testid="install-command"

@@ -11,8 +11,15 @@ describe("install command and script", () => {
     expect(installCommand("https://c.example", "frr-linux", "tok-1")).toMatch(/\| DMVPN_TOKEN='tok-1' sh$/);
   });
 
+  it("Cisco IOS: the proxy form, with placeholders for the router's SSH details and no credential", () => {
+    expect(installCommand("https://c.example", "cisco-ios", "tok-1")).toBe(
+      "curl -fsSL 'https://c.example/api/agent/install.sh?platform=cisco-ios' | DMVPN_TOKEN='tok-1' " +
+        "DMVPN_SSH_HOST=ROUTER_SSH_ADDRESS DMVPN_SSH_USER=ROUTER_SSH_USER DMVPN_SSH_KEY=/root/.ssh/id_ed25519 sh",
+    );
+  });
+
   it("the served script takes the token from DMVPN_TOKEN and is valid sh", () => {
-    for (const platform of ["vyos-1.4", "vyos-1.5", "frr-linux"] as const) {
+    for (const platform of ["vyos-1.4", "vyos-1.5", "frr-linux", "cisco-ios"] as const) {
       const script = installScriptFor("https://c.example", platform);
       expect(script).toContain('TOKEN="${DMVPN_TOKEN:?set DMVPN_TOKEN');
       expect(script).not.toContain("PLACEHOLDER");

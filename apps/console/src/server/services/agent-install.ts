@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { renderInstallScript } from "@dmvpn/agent";
+import { PROXY_PLACEHOLDERS, renderInstallScript } from "@dmvpn/agent";
 import type { AgentPlatform } from "@dmvpn/protocol";
 
 /**
@@ -38,7 +38,17 @@ export function installScriptFor(base: string, platform: AgentPlatform): string 
  */
 export function installCommand(base: string, platform: AgentPlatform, token: string): string {
   const shell = platform === "vyos-1.4" || platform === "vyos-1.5" ? "sudo -E sh" : "sh";
-  return `curl -fsSL '${base}/api/agent/install.sh?platform=${platform}' | DMVPN_TOKEN='${token}' ${shell}`;
+  // Cisco: run on a Linux host next to the router; the operator fills in the router's SSH details
+  const proxy =
+    platform === "cisco-ios"
+      ? ` DMVPN_SSH_HOST=${PROXY_PLACEHOLDERS.host} DMVPN_SSH_USER=${PROXY_PLACEHOLDERS.user} DMVPN_SSH_KEY=/root/.ssh/id_ed25519`
+      : "";
+  return `curl -fsSL '${base}/api/agent/install.sh?platform=${platform}' | DMVPN_TOKEN='${token}'${proxy} ${shell}`;
+}
+
+/** Where the install command runs: on the router itself, or on a Linux host that reaches the router over SSH. */
+export function agentMode(platform: string): "on-router" | "proxy" {
+  return platform === "cisco-ios" ? "proxy" : "on-router";
 }
 
 /** Where the built agent files are: DMVPN_AGENT_DIST, or apps/agent/dist found from the working directory. */

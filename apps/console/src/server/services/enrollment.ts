@@ -6,8 +6,11 @@ import { recordAudit } from "./audit";
 import { hashSecret, newSecret } from "./credentials";
 
 export const ENROLLMENT_TOKEN_TTL_MINUTES = 60;
-/** Cisco routers cannot run the agent: their configs are downloaded. */
-export const UNMANAGED_PLATFORMS = new Set(["cisco-ios"]);
+/**
+ * Platforms no agent can drive, whose configs are only downloaded. Empty since Cisco IOS got its proxy agent (the
+ * ios-ssh driver on a Linux host next to the router); a site of any platform without an agent is config-managed.
+ */
+export const UNMANAGED_PLATFORMS = new Set<string>();
 
 /** A one-time token for the site's install command; shown once, stored hashed. Older unused tokens are revoked. */
 export async function createEnrollmentToken(

@@ -3,7 +3,7 @@ import { UNMANAGED_PLATFORMS } from "./enrollment";
 
 /**
  * How the console manages a site. `agent`: an enrolled agent pushes configs, confirms them and reports status.
- * `config-managed` (agentless): no agent (Cisco IOS cannot run one; other routers until one is enrolled); the
+ * `config-managed` (agentless): no agent enrolled (Cisco IOS takes a proxy agent on a Linux host, or none); the
  * console keeps the config revisions, an operator applies them and marks them applied, and nothing is known of
  * the router's live state.
  */

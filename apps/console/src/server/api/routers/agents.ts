@@ -2,7 +2,7 @@ import type { AgentPlatform } from "@dmvpn/protocol";
 import { z } from "zod";
 import { notFound } from "../../errors";
 import { findRuntime } from "../../runtime";
-import { installCommand } from "../../services/agent-install";
+import { agentMode, installCommand } from "../../services/agent-install";
 import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
 import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
 import { siteAgentOutput } from "../rest-schemas";
@@ -38,13 +38,26 @@ export const agentsRouter = createTRPCRouter({
       },
     })
     .input(z.object({ siteId, origin: z.url({ protocol: /^https?$/ }) }))
-    .output(z.object({ token: z.string(), expiresAt: z.date(), command: z.string() }))
+    .output(
+      z.object({
+        token: z.string(),
+        expiresAt: z.date(),
+        command: z.string(),
+        /** on-router: paste on the router; proxy: on a Linux host that reaches the router over SSH (Cisco IOS) */
+        mode: z.enum(["on-router", "proxy"]),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const site = await ctx.db.site.findUnique({ where: { id: input.siteId }, select: { platform: true } });
       if (!site) throw notFound("site");
       const { token, expiresAt } = await createEnrollmentToken(ctx.db, ctx.actor, input.siteId);
       const base = (process.env.PUBLIC_URL ?? input.origin).replace(/\/+$/, "");
-      return { token, expiresAt, command: installCommand(base, site.platform as AgentPlatform, token) };
+      return {
+        token,
+        expiresAt,
+        command: installCommand(base, site.platform as AgentPlatform, token),
+        mode: agentMode(site.platform),
+      };
     }),
   revokeEnrollment: operatorProcedure
     .input(z.object({ siteId }))

@@ -1,0 +1,201 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { type ScriptedRouter, startScriptedRouter } from "./mixed-router";
+import { enterConsole } from "./session";
+
+// A mixed network: a Cisco hub driven by a proxy agent over SSH (a real sshd serving the scripted IOS CLI, see
+// mixed-router.ts: no real IOS), an FRR spoke with an agent (the sim driver, as rollout.spec.ts) and an agentless
+// Cisco spoke. Deploy, mark applied, change one LAN per site, see a minimal diff on each, deploy again.
+test.describe.configure({ mode: "serial" });
+
+const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
+const run = promisify(execFile);
+const agents: ChildProcess[] = [];
+let router: ScriptedRouter | null = null;
+let dir = "";
+
+async function trpc(page: Page, path: string, input: unknown) {
+  const origin = new URL(page.url()).origin;
+  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } });
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data.json;
+}
+
+async function trpcQuery(page: Page, path: string, input: unknown) {
+  const res = await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data.json;
+}
+
+/** Screenshots stay in e2e/test-results/<this test>/ after the run, and are attached to the report. */
+async function shot(page: Page, info: TestInfo, name: string) {
+  const path = info.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await info.attach(name, { path, contentType: "image/png" });
+}
+
+test.afterAll(() => {
+  for (const a of agents) a.kill("SIGKILL");
+  router?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: deploy, mark applied, change LANs", async ({
+  page,
+}, info) => {
+  // two SSH-driven hub deploys and two waves each; 4 min was not enough on a loaded 2-core machine
+  test.setTimeout(480_000);
+  await enterConsole(page);
+  const suffix = Date.now().toString(36);
+  const consoleUrl = new URL(page.url()).origin;
+  dir = mkdtempSync(join(tmpdir(), "dmvpn-e2e-mixed-"));
+  const network = await trpc(page, "networks.create", {
+    name: `mixed-${suffix}`,
+    tunnelPrefix: "10.252.0.0/24",
+    greKey: 66,
+    nhrpNetworkId: 6,
+  });
+  const sites = {
+    hub: {
+      name: `m-hub-${suffix}`,
+      role: "hub",
+      platform: "cisco-ios",
+      wanInterface: "GigabitEthernet0/0",
+      publicAddress: "203.0.113.60",
+      lanPrefixes: ["10.60.0.0/24"],
+    },
+    frr: {
+      name: `m-frr-${suffix}`,
+      role: "spoke",
+      platform: "frr-linux",
+      wanInterface: "eth0",
+      lanPrefixes: ["10.61.0.0/24"],
+    },
+    cisco: {
+      name: `m-cisco-${suffix}`,
+      role: "spoke",
+      platform: "cisco-ios",
+      wanInterface: "GigabitEthernet0/0",
+      lanPrefixes: ["10.62.0.0/24"],
+    },
+  };
+  const ids: Record<keyof typeof sites, string> = { hub: "", frr: "", cisco: "" };
+  for (const k of Object.keys(sites) as (keyof typeof sites)[])
+    ids[k] = (await trpc(page, "sites.create", { networkId: network.id, site: sites[k] })).id;
+
+  // The Cisco hub: the site page offers the proxy form of the install command.
+  router = await startScriptedRouter(sites.hub.name);
+  await page.goto(`/sites/${ids.hub}`);
+  await expect(page.getByTestId("agent-state")).toContainText("config-managed");
+  await page.getByRole("button", { name: "Enrol agent" }).click();
+  const command = (await page.getByTestId("install-command").textContent()) ?? "";
+  expect(command).toContain("install.sh?platform=cisco-ios");
+  expect(command).toContain("DMVPN_SSH_HOST=ROUTER_SSH_ADDRESS");
+  await expect(page.getByTestId("proxy-instructions")).toContainText("proxy agent over SSH");
+  await shot(page, info, "1-cisco-hub-proxy-enrolment");
+  const hubConfig = join(dir, "hub.json");
+  await run(process.execPath, [
+    BUNDLE,
+    "enroll",
+    "--console",
+    consoleUrl,
+    "--token",
+    /DMVPN_TOKEN='([^']+)'/.exec(command)?.[1] as string,
+    "--config",
+    hubConfig,
+    "--driver",
+    "ios-ssh",
+    "--ssh-host",
+    router.host,
+    "--ssh-user",
+    "root",
+    "--ssh-key",
+    router.keyFile,
+  ]);
+  // pinned on first use: the fingerprint OpenSSH's ssh-keygen prints for the router's host key
+  expect(JSON.parse(readFileSync(hubConfig, "utf8")).driverOptions.ssh.hostKeySha256).toBe(router.fingerprint);
+  agents.push(spawn(process.execPath, [BUNDLE, "run", "--config", hubConfig], { stdio: "ignore" }));
+  await expect(page.getByTestId("agent-state")).toContainText("online", { timeout: 20_000 });
+  await expect(page.getByTestId("agent-state")).toContainText("cisco-ios");
+
+  // The FRR spoke: an agent on the router (the sim driver stands in for FRR).
+  const enrol = await trpc(page, "agents.createEnrollment", { siteId: ids.frr, origin: consoleUrl });
+  const frrConfig = join(dir, "frr.json");
+  await run(process.execPath, [
+    BUNDLE,
+    "enroll",
+    "--console",
+    consoleUrl,
+    "--token",
+    enrol.token,
+    "--config",
+    frrConfig,
+    "--driver",
+    "sim",
+  ]);
+  writeFileSync(
+    frrConfig,
+    JSON.stringify({ ...JSON.parse(readFileSync(frrConfig, "utf8")), statusIntervalSeconds: 0.5 }),
+  );
+  agents.push(spawn(process.execPath, [BUNDLE, "run", "--config", frrConfig], { stdio: "ignore" }));
+
+  /** Deploys the network; agents confirm, the agentless spoke is marked applied on the deployment page. */
+  async function deployAndApply(revision: number) {
+    const { id } = await trpc(page, "deployments.create", { target: { networkId: network.id }, options: {} });
+    await page.goto(`/deployments/${id}`);
+    await expect(page.locator(`tr[data-site="${sites.hub.name}"]`)).toContainText("confirmed", { timeout: 60_000 });
+    await expect(page.locator(`tr[data-site="${sites.frr.name}"]`)).toContainText("confirmed", { timeout: 60_000 });
+    const agentless = page.locator(`tr[data-site="${sites.cisco.name}"]`);
+    await expect(agentless).toContainText("awaiting-apply");
+    await shot(page, info, `deployment-r${revision}-awaiting-apply`);
+    await agentless.getByTestId(`mark-applied-r${revision}`).click();
+    await agentless.getByRole("button", { name: `I applied r${revision} on the router` }).click();
+    await expect(agentless).toContainText("marked-applied");
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("succeeded");
+    await shot(page, info, `deployment-r${revision}-succeeded`);
+  }
+
+  await deployAndApply(1);
+  // the proxy agent typed the hub's config into the router under its revert timer and confirmed it
+  expect(router.running()).toContain("interface Tunnel0");
+  expect(router.running()).toContain("  network 10.60.0.0 255.255.255.0");
+
+  // One LAN changed on each site: each preview shows only that LAN's lines.
+  for (const [k, lan] of [
+    ["hub", "10.60.1.0/24"],
+    ["frr", "10.61.1.0/24"],
+    ["cisco", "10.62.1.0/24"],
+  ] as const)
+    await trpc(page, "sites.update", { id: ids[k], networkId: network.id, site: { ...sites[k], lanPrefixes: [lan] } });
+  const preview: { name: string; diff: string; unchanged: boolean; deployedRevision: number | null }[] =
+    await trpcQuery(page, "deployments.preview", { networkId: network.id });
+  for (const [k, octet] of [
+    ["hub", 60],
+    ["frr", 61],
+    ["cisco", 62],
+  ] as const) {
+    const p = preview.find((x) => x.name === sites[k].name);
+    expect(p?.deployedRevision, k).toBe(1);
+    const changed = (p?.diff ?? "").split("\n").filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
+    expect(changed.length, `${k}: ${p?.diff}`).toBeGreaterThanOrEqual(2);
+    for (const line of changed) expect(line, k).toMatch(new RegExp(`10\\.${octet}\\.[01]\\.0|body-sha256`));
+  }
+  await page.goto(`/deployments/new?networkId=${network.id}`);
+  await expect(page.getByTestId("deployment-diff")).toHaveCount(3);
+  await shot(page, info, "2-minimal-diffs");
+
+  await deployAndApply(2);
+  expect(router.running()).toContain("  network 10.60.1.0 255.255.255.0");
+  expect(router.running()).not.toContain("  network 10.60.0.0 255.255.255.0");
+
+  // Dashboard: the agents are online, the agentless spoke has its own bucket, neither spoke needs attention.
+  await page.goto("/");
+  await expect(page.getByTestId("dashboard-counts")).toContainText("Config-managed (no agent)");
+  await expect(page.getByRole("table", { name: "Sites that need attention" }).getByText(sites.frr.name)).toHaveCount(0);
+  await expect(page.getByText(sites.cisco.name)).toHaveCount(0);
+  await shot(page, info, "3-dashboard");
+});
