@@ -1,8 +1,16 @@
 export const SITE_ROLES = ["hub", "spoke"] as const;
 export type SiteRole = (typeof SITE_ROLES)[number];
 
-export const PLATFORMS = ["vyos-1.4", "vyos-1.5", "frr-linux", "cisco-ios"] as const;
+/** `frr-linux` is FRR 8.4 (as Debian 12 ships it), `frr-linux-10` FRR 10.x (Debian 13): their configs differ. */
+export const PLATFORMS = ["vyos-1.4", "vyos-1.5", "frr-linux", "frr-linux-10", "cisco-ios"] as const;
 export type Platform = (typeof PLATFORMS)[number];
+export const PLATFORM_LABELS: Record<Platform, string> = {
+  "vyos-1.4": "VyOS 1.4",
+  "vyos-1.5": "VyOS 1.5",
+  "frr-linux": "FRR 8.4 on Linux",
+  "frr-linux-10": "FRR 10 on Linux",
+  "cisco-ios": "Cisco IOS / IOS-XE",
+};
 
 export const ROUTING_PROTOCOLS = ["bgp", "static"] as const;
 export type RoutingProtocol = (typeof ROUTING_PROTOCOLS)[number];

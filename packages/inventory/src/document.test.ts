@@ -110,7 +110,7 @@ describe("site CSV", () => {
     expect(raw.issues).toEqual([]);
     const plan = planInventory({ networks: [], sites: raw.sites }, existing);
     expect(plan.issues.map(formatIssue)).toEqual([
-      "row[4].platform: must be one of vyos-1.4, vyos-1.5, frr-linux, cisco-ios",
+      "row[4].platform: must be one of vyos-1.4, vyos-1.5, frr-linux, frr-linux-10, cisco-ios",
       "row[3].publicAddress: 192.0.2.10 is already the public address of branch3",
       "row[2].publicAddress: 192.0.2.10 is also given to branch4",
       "row[3].lanPrefixes[0]: 10.2.0.128/25 overlaps 10.2.0.0/24 of branch2",

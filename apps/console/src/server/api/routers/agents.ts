@@ -1,8 +1,7 @@
-import type { AgentPlatform } from "@dmvpn/protocol";
 import { z } from "zod";
 import { notFound } from "../../errors";
 import { findRuntime } from "../../runtime";
-import { installCommand } from "../../services/agent-install";
+import { agentPlatformOf, installCommand } from "../../services/agent-install";
 import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
 import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
 import { siteAgentOutput } from "../rest-schemas";
@@ -44,7 +43,7 @@ export const agentsRouter = createTRPCRouter({
       if (!site) throw notFound("site");
       const { token, expiresAt } = await createEnrollmentToken(ctx.db, ctx.actor, input.siteId);
       const base = (process.env.PUBLIC_URL ?? input.origin).replace(/\/+$/, "");
-      return { token, expiresAt, command: installCommand(base, site.platform as AgentPlatform, token) };
+      return { token, expiresAt, command: installCommand(base, agentPlatformOf(site.platform), token) };
     }),
   revokeEnrollment: operatorProcedure
     .input(z.object({ siteId }))
