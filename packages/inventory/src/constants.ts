@@ -35,6 +35,10 @@ export const NETWORK_DEFAULTS = {
   asnRangeEnd: 4200099999,
   tunnelMtu: 1400,
   tcpMss: 1360,
+  /** The BGP defaults of every target (RFC 4271's suggestion): configs carry no timers while these are kept. */
+  bgpKeepalive: 60,
+  bgpHoldtime: 180,
+  bfd: false,
 } as const;
 
 /** Tunnel addresses at the low end of the prefix kept for hubs, so a hub added later still gets .1, .2, … */

@@ -40,6 +40,23 @@ describe("inventory YAML", () => {
     expect(without).not.toContain("ipsecPsk");
   });
 
+  it("carries the failover settings both ways, and names a bad one by record and field", () => {
+    const fast = parseInventoryYaml(
+      YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    bgpKeepalive: 5\n    bgpHoldtime: 15\n    bfd: true"),
+    );
+    expect(fast.issues).toEqual([]);
+    expect(fast.inventory.networks[0]).toMatchObject({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true });
+    const yaml = toInventoryYaml(fast.inventory, { includeSecrets: true });
+    expect(yaml).toContain("bgpHoldtime: 15");
+    expect(parseInventoryYaml(yaml).inventory).toEqual(fast.inventory);
+    const bad = parseInventoryYaml(
+      YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    bgpKeepalive: 10\n    bgpHoldtime: 20"),
+    );
+    expect(bad.issues.map(formatIssue)).toEqual([
+      "networks[0].bgpHoldtime: must be at least 3 × bgpKeepalive (30), or 0",
+    ]);
+  });
+
   it("leaves the NHRP key out unless asked, and keeps the stored one when a record leaves it out", () => {
     const stored = parseInventoryYaml(
       YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    nhrpAuth: nhrpK3y1"),

@@ -109,6 +109,11 @@ const CASES: [string, NetworkSpec][] = [
   ["phase 2, per-spoke ASNs", referenceNetwork({ phase: 2, asnPlan: "per-spoke" })],
   ["static routing", referenceNetwork({ routing: "static" })],
   ["no IPsec", referenceNetwork({ ipsecEnabled: false })],
+  ["fast BGP timers and BFD", referenceNetwork({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true })],
+  [
+    "phase 2, per-spoke, hold time 0, BFD",
+    referenceNetwork({ phase: 2, asnPlan: "per-spoke", bgpKeepalive: 30, bgpHoldtime: 0, bfd: true }),
+  ],
 ];
 // Only FRR 10 can carry NHRP authentication; FRR 8.4's refusal is tested above.
 const FRR10_CASES: [string, NetworkSpec][] = [

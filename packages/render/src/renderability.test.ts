@@ -48,6 +48,16 @@ describe("renderabilityIssues: what render would refuse, per site", () => {
       });
   });
 
+  it("refuses BFD while a member runs IOS, naming it; accepts it once every member is FRR or VyOS", () => {
+    const network = referenceNetwork({ bfd: true, bgpKeepalive: 5, bgpHoldtime: 15 });
+    const sites = referenceSites(network);
+    expect(renderabilityIssues([network], sites).map((i) => [i.path.join("."), i.site])).toEqual([
+      ["networks.corp.bfd", "spoke-b"],
+    ]);
+    const noIos = sites.map((s) => (s.platform === "cisco-ios" ? { ...s, platform: "frr-linux-10" as const } : s));
+    expect(renderabilityIssues([network], noIos)).toEqual([]);
+  });
+
   it("reports a hubless network once, or not at all when asked not to", () => {
     const network = referenceNetwork();
     const spokes = referenceSites(network).filter((s) => s.role === "spoke");

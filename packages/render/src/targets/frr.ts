@@ -75,6 +75,10 @@ function frrConf(plan: SitePlan): string {
     "service integrated-vtysh-config",
     "!",
   ];
+  // bgpd hands `neighbor … bfd` sessions to bfdd, which Debian's FRR starts only with bfdd=yes in
+  // /etc/frr/daemons. The empty `bfd` node is bfdd's own: applying it where bfdd is not running fails loudly
+  // instead of leaving BGP without the fast detection the network asked for.
+  if (plan.bgp?.bfd) out.push("bfd", "exit", "!");
   if (plan.isHub && network.phase === 3) out.push(`nhrp nflog-group ${NHRP_NFLOG_GROUP}`, "!");
   out.push(
     `interface ${GRE}`,
@@ -100,6 +104,7 @@ function frrConf(plan: SitePlan): string {
       " no bgp ebgp-requires-policy",
       " no bgp default ipv4-unicast",
     );
+    if (bgp.timers) out.push(` timers bgp ${bgp.timers.keepalive} ${bgp.timers.holdtime}`);
     if (bgp.spokes) {
       out.push(
         ` neighbor ${BGP_SPOKE_PEER_GROUP} peer-group`,
@@ -110,6 +115,7 @@ function frrConf(plan: SitePlan): string {
         ` neighbor ${BGP_SPOKE_PEER_GROUP} disable-connected-check`,
         ` bgp listen range ${bgp.spokes.listenRange} peer-group ${BGP_SPOKE_PEER_GROUP}`,
       );
+      if (bgp.bfd) out.push(` neighbor ${BGP_SPOKE_PEER_GROUP} bfd`);
     }
     for (const n of bgp.neighbors) {
       out.push(
@@ -117,6 +123,7 @@ function frrConf(plan: SitePlan): string {
         ` neighbor ${n.address} description ${n.description}`,
         ` neighbor ${n.address} disable-connected-check`,
       );
+      if (bgp.bfd) out.push(` neighbor ${n.address} bfd`);
     }
     out.push(" !", " address-family ipv4 unicast");
     for (const p of bgp.networks) out.push(`  network ${p}`);

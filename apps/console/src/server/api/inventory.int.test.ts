@@ -202,6 +202,26 @@ describe("what the renderer would refuse is refused on save, naming the site", (
     expect((await api.networks.get({ id: networkId })).nhrpAuthSet).toBe(true);
   });
 
+  it("failover settings: stored and returned, BFD refused while a member runs IOS", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    const { id } = await api.sites.create({ networkId, site: spoke(1, { platform: "cisco-ios" }) });
+    await expect(
+      api.networks.update({ id: networkId, network: { ...NETWORK, bgpKeepalive: 10, bgpHoldtime: 20 } }),
+    ).rejects.toMatchObject({
+      cause: { issues: [{ path: ["bgpHoldtime"], message: "must be at least 3 × bgpKeepalive (30), or 0" }] },
+    });
+    const fast = { ...NETWORK, bgpKeepalive: 5, bgpHoldtime: 15, bfd: true };
+    await expect(api.networks.update({ id: networkId, network: fast })).rejects.toThrow(/bfd: branch1 runs Cisco IOS/);
+    await api.networks.update({ id: networkId, network: { ...fast, bfd: false } });
+    expect(await api.networks.get({ id: networkId })).toMatchObject({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: false });
+    await api.sites.update({ id, networkId, site: spoke(1, { platform: "vyos-1.5" }) });
+    await api.networks.update({ id: networkId, network: fast });
+    expect(await api.networks.get({ id: networkId })).toMatchObject({ bfd: true });
+    const yaml = await api.inventory.export({});
+    expect(yaml).toContain("bgpKeepalive: 5");
+    expect(yaml).toContain("bfd: true");
+  });
+
   it("an import's render problems, at the imported row", async () => {
     await api.networks.update({ id: networkId, network: AUTHED });
     await api.sites.create({ networkId, site: hub(1) });
