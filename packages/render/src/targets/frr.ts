@@ -76,8 +76,8 @@ function frrConf(plan: SitePlan): string {
     "!",
   ];
   // bgpd hands `neighbor … bfd` sessions to bfdd, which Debian's FRR starts only with bfdd=yes in
-  // /etc/frr/daemons. The empty `bfd` node is bfdd's own: applying it where bfdd is not running fails loudly
-  // instead of leaving BGP without the fast detection the network asked for.
+  // /etc/frr/daemons (like bgpd and nhrpd, which the host must enable as well). The `bfd` node is bfdd's own, so
+  // the config says that it needs bfdd, and vtysh addresses bfdd when it is applied.
   if (plan.bgp?.bfd) out.push("bfd", "exit", "!");
   if (plan.isHub && network.phase === 3) out.push(`nhrp nflog-group ${NHRP_NFLOG_GROUP}`, "!");
   out.push(
