@@ -106,6 +106,38 @@ describe("dmvpn validate", () => {
     );
   });
 
+  it("refuses NHRP authentication while a member runs FRR 8.4, naming the site and field; accepts it on FRR 10", async () => {
+    const authed = network({ nhrpAuth: "dmvpn1" });
+    const mixed = await dmvpn("validate", "--inventory", inventoryFile("auth-mixed.yaml", authed, SITES));
+    expect(mixed.code).toBe(1);
+    // spoke-a is the second site of the first network in the file; the problem is the network's setting.
+    expect(mixed.stdout.trim().split("\n")).toEqual([
+      "networks[0].nhrpAuth: spoke-a runs FRR 8.4, which has no `ip nhrp authentication` (added in 10.2): clear it, or move spoke-a to FRR 10 (frr-linux-10)",
+    ]);
+    // The same inventory is what `render` refuses.
+    const rendered = await dmvpn("render", "--inventory", join(dir, "auth-mixed.yaml"), "--site", "spoke-a");
+    expect(rendered.code).toBe(1);
+    expect(rendered.stdout + rendered.stderr).toContain("spoke-a runs FRR 8.4");
+
+    const all10 = SITES.map((s) => (s.platform === "frr-linux" ? { ...s, platform: "frr-linux-10" as const } : s));
+    const ok = await dmvpn("validate", "--inventory", inventoryFile("auth-10.yaml", authed, all10));
+    expect(ok.stdout).toContain("valid");
+    expect(ok.code).toBe(0);
+  });
+
+  it("reports what the site's platform cannot render against the site's own field", async () => {
+    const bad = SITES.map((s) => (s.name === "spoke-a" ? { ...s, wanInterface: "GigabitEthernet0/1" } : s));
+    const r = await dmvpn("validate", "--inventory", inventoryFile("bad-wan.yaml", network(), bad));
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim()).toBe("networks[0].sites[1].wanInterface: GigabitEthernet0/1 is not a Linux interface name");
+  });
+
+  it("reports a network without a hub, which nothing can be rendered for", async () => {
+    const r = await dmvpn("validate", "--inventory", inventoryFile("no-hub.yaml", network(), SITES.slice(1)));
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim()).toBe("networks[0]: has no hub: add at least one hub before rendering configs");
+  });
+
   it("reports an unreadable file", async () => {
     const r = await dmvpn("validate", "--inventory", join(dir, "nope.yaml"));
     expect(r.code).toBe(1);

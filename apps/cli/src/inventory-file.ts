@@ -4,6 +4,8 @@ import { type FieldIssue, type Inventory, parseInventoryYaml, readInventoryYaml 
 export interface LoadedInventory {
   inventory: Inventory;
   issues: FieldIssue[];
+  /** Where each network and site is in the file (e.g. ["networks", 0, "sites", 2]), by name. */
+  at: { networks: Map<string, (string | number)[]>; sites: Map<string, (string | number)[]> };
 }
 
 /** Reads an inventory file; an unreadable file is reported as an issue like any other. */
@@ -16,10 +18,16 @@ export async function loadInventoryFile(path: string): Promise<LoadedInventory> 
     return {
       inventory: { networks: [], sites: [] },
       issues: [{ path: [], message: `cannot read ${path}: ${reason}` }],
+      at: { networks: new Map(), sites: new Map() },
     };
   }
   const { inventory, issues } = parseInventoryYaml(text);
-  return { inventory, issues: [...issues, ...missingSecretIssues(text)] };
+  const raw = readInventoryYaml(text);
+  const at = {
+    networks: new Map(raw.networks.map((n) => [String(n.fields.name ?? "").trim(), n.at])),
+    sites: new Map(raw.sites.map((s) => [String(s.fields.name ?? "").trim(), s.at])),
+  };
+  return { inventory, issues: [...issues, ...missingSecretIssues(text)], at };
 }
 
 /**

@@ -1,8 +1,16 @@
 export const SITE_ROLES = ["hub", "spoke"] as const;
 export type SiteRole = (typeof SITE_ROLES)[number];
 
-export const PLATFORMS = ["vyos-1.4", "vyos-1.5", "frr-linux", "cisco-ios"] as const;
+/** `frr-linux` is FRR 8.4 (as Debian 12 ships it), `frr-linux-10` FRR 10.x (Debian 13): their configs differ. */
+export const PLATFORMS = ["vyos-1.4", "vyos-1.5", "frr-linux", "frr-linux-10", "cisco-ios"] as const;
 export type Platform = (typeof PLATFORMS)[number];
+export const PLATFORM_LABELS: Record<Platform, string> = {
+  "vyos-1.4": "VyOS 1.4",
+  "vyos-1.5": "VyOS 1.5",
+  "frr-linux": "FRR 8.4 on Linux",
+  "frr-linux-10": "FRR 10 on Linux",
+  "cisco-ios": "Cisco IOS / IOS-XE",
+};
 
 export const ROUTING_PROTOCOLS = ["bgp", "static"] as const;
 export type RoutingProtocol = (typeof ROUTING_PROTOCOLS)[number];
@@ -27,6 +35,10 @@ export const NETWORK_DEFAULTS = {
   asnRangeEnd: 4200099999,
   tunnelMtu: 1400,
   tcpMss: 1360,
+  /** The BGP defaults of every target (RFC 4271's suggestion): configs carry no timers while these are kept. */
+  bgpKeepalive: 60,
+  bgpHoldtime: 180,
+  bfd: false,
 } as const;
 
 /** Tunnel addresses at the low end of the prefix kept for hubs, so a hub added later still gets .1, .2, … */

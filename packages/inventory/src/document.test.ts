@@ -40,6 +40,23 @@ describe("inventory YAML", () => {
     expect(without).not.toContain("ipsecPsk");
   });
 
+  it("carries the failover settings both ways, and names a bad one by record and field", () => {
+    const fast = parseInventoryYaml(
+      YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    bgpKeepalive: 5\n    bgpHoldtime: 15\n    bfd: true"),
+    );
+    expect(fast.issues).toEqual([]);
+    expect(fast.inventory.networks[0]).toMatchObject({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true });
+    const yaml = toInventoryYaml(fast.inventory, { includeSecrets: true });
+    expect(yaml).toContain("bgpHoldtime: 15");
+    expect(parseInventoryYaml(yaml).inventory).toEqual(fast.inventory);
+    const bad = parseInventoryYaml(
+      YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    bgpKeepalive: 10\n    bgpHoldtime: 20"),
+    );
+    expect(bad.issues.map(formatIssue)).toEqual([
+      "networks[0].bgpHoldtime: must be at least 3 × bgpKeepalive (30), or 0",
+    ]);
+  });
+
   it("leaves the NHRP key out unless asked, and keeps the stored one when a record leaves it out", () => {
     const stored = parseInventoryYaml(
       YAML.replace("nhrpNetworkId: 1", "nhrpNetworkId: 1\n    nhrpAuth: nhrpK3y1"),
@@ -110,7 +127,7 @@ describe("site CSV", () => {
     expect(raw.issues).toEqual([]);
     const plan = planInventory({ networks: [], sites: raw.sites }, existing);
     expect(plan.issues.map(formatIssue)).toEqual([
-      "row[4].platform: must be one of vyos-1.4, vyos-1.5, frr-linux, cisco-ios",
+      "row[4].platform: must be one of vyos-1.4, vyos-1.5, frr-linux, frr-linux-10, cisco-ios",
       "row[3].publicAddress: 192.0.2.10 is already the public address of branch3",
       "row[2].publicAddress: 192.0.2.10 is also given to branch4",
       "row[3].lanPrefixes[0]: 10.2.0.128/25 overlaps 10.2.0.0/24 of branch2",

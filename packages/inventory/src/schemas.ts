@@ -95,12 +95,34 @@ const networkFields = {
   asnRangeEnd: asnSchema.default(NETWORK_DEFAULTS.asnRangeEnd),
   tunnelMtu: int(576, 9000).default(NETWORK_DEFAULTS.tunnelMtu),
   tcpMss: int(500, 8960).default(NETWORK_DEFAULTS.tcpMss),
+  /** Seconds; how fast BGP notices a dead hub. Limits in checkNetwork. */
+  bgpKeepalive: int(1, 21845).default(NETWORK_DEFAULTS.bgpKeepalive),
+  bgpHoldtime: int(0, 65535).default(NETWORK_DEFAULTS.bgpHoldtime),
+  /** BFD on every BGP session of the network: sub-second failure detection, where every member supports it. */
+  bfd: z.coerce.boolean().default(NETWORK_DEFAULTS.bfd),
 };
 
 function checkNetwork(
-  n: { tunnelMtu: number; tcpMss: number; asnRangeStart: number; asnRangeEnd: number },
+  n: {
+    tunnelMtu: number;
+    tcpMss: number;
+    asnRangeStart: number;
+    asnRangeEnd: number;
+    bgpKeepalive: number;
+    bgpHoldtime: number;
+  },
   ctx: z.RefinementCtx,
 ) {
+  // RFC 4271 4.2: a hold time is 0 (no keepalives) or at least 3 s; every target also wants room for 3 keepalives.
+  if (n.bgpHoldtime !== 0 && n.bgpHoldtime < 3) {
+    ctx.addIssue({ code: "custom", path: ["bgpHoldtime"], message: "must be 0 (never expire) or at least 3 seconds" });
+  } else if (n.bgpHoldtime !== 0 && n.bgpHoldtime < 3 * n.bgpKeepalive) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["bgpHoldtime"],
+      message: `must be at least 3 × bgpKeepalive (${3 * n.bgpKeepalive}), or 0`,
+    });
+  }
   if (n.tcpMss > n.tunnelMtu - 40) {
     ctx.addIssue({ code: "custom", path: ["tcpMss"], message: `must be at most tunnelMtu − 40 (${n.tunnelMtu - 40})` });
   }

@@ -22,6 +22,9 @@ export function testNetwork(overrides: Partial<NetworkSpec> = {}): NetworkSpec {
     asnRangeEnd: 4200099999,
     tunnelMtu: 1400,
     tcpMss: 1360,
+    bgpKeepalive: 60,
+    bgpHoldtime: 180,
+    bfd: false,
     ...overrides,
   };
 }

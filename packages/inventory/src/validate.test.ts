@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatIssue, siteInputSchema, zodIssues } from "./schemas";
+import { formatIssue, networkInputSchema, siteInputSchema, zodIssues } from "./schemas";
 import { testNetwork, testSite } from "./test-fixtures";
 import { renderReadinessIssues, validateNetworkSites } from "./validate";
 
@@ -103,5 +103,34 @@ describe("siteInputSchema", () => {
     ]);
     const spoke = siteInputSchema.safeParse({ ...base, role: "spoke", publicAddress: "dynamic", behindNat: true });
     expect(spoke.success && spoke.data.publicAddress).toBe(null);
+  });
+});
+
+describe("BGP timers and BFD as network settings", () => {
+  const base = { name: "corp", tunnelPrefix: "10.255.0.0/24", greKey: 42, nhrpNetworkId: 1 };
+  const problems = (fields: Record<string, unknown>) => {
+    const r = networkInputSchema.safeParse({ ...base, ...fields });
+    return r.success ? [] : zodIssues(r.error).map(formatIssue);
+  };
+
+  it("default to 60/180 without BFD", () => {
+    expect(networkInputSchema.parse(base)).toMatchObject({ bgpKeepalive: 60, bgpHoldtime: 180, bfd: false });
+  });
+
+  it("accept a hold time of 0 or at least 3 × keepalive", () => {
+    expect(problems({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true })).toEqual([]);
+    expect(problems({ bgpKeepalive: 1, bgpHoldtime: 3 })).toEqual([]);
+    expect(problems({ bgpKeepalive: 30, bgpHoldtime: 0 })).toEqual([]);
+  });
+
+  it("refuse a hold time below 3 s or below 3 × keepalive, naming the field", () => {
+    expect(problems({ bgpKeepalive: 1, bgpHoldtime: 2 })).toEqual([
+      "bgpHoldtime: must be 0 (never expire) or at least 3 seconds",
+    ]);
+    expect(problems({ bgpKeepalive: 10, bgpHoldtime: 20 })).toEqual([
+      "bgpHoldtime: must be at least 3 × bgpKeepalive (30), or 0",
+    ]);
+    expect(problems({ bgpKeepalive: 0 })).toEqual(["bgpKeepalive: must be at least 1"]);
+    expect(problems({ bgpHoldtime: 70000 })).toEqual(["bgpHoldtime: must be at most 65535"]);
   });
 });

@@ -18,6 +18,8 @@ const VARIANTS = {
     espProposal: "aes128-sha1-modp2048",
   }),
   "static-routing": referenceNetwork({ routing: "static", tunnelMtu: 1380, tcpMss: 1340, nhrpHoldtime: 600 }),
+  // Fast failover: BGP timers and BFD (refused by IOS).
+  "fast-failover": referenceNetwork({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true }),
 };
 
 describe.each(Object.entries(VARIANTS))("golden %s", (variant, network) => {

@@ -1,6 +1,7 @@
 export { readHeader } from "./header";
 export { BGP_SPOKE_PEER_GROUP, FILE_NAMES, IPSEC_NAMES, TUNNEL_INTERFACE } from "./naming";
 export { PLATFORM_TARGET, renderNetwork, renderSiteConfig } from "./render";
+export { type RenderabilityIssue, renderabilityIssues } from "./renderability";
 export {
   maskConfigFiles,
   maskedFilesHash,

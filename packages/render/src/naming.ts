@@ -5,6 +5,7 @@ export const TUNNEL_INTERFACE: Record<RenderTarget, string> = {
   "vyos-1.4": "tun0",
   "vyos-1.5": "tun0",
   frr: "gre1",
+  "frr-10": "gre1",
   ios: "Tunnel0",
 };
 

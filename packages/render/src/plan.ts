@@ -1,5 +1,5 @@
 import type { FieldIssue, NetworkSpec, SiteSpec } from "@dmvpn/inventory";
-import { compareAddresses, prefixLength } from "@dmvpn/inventory";
+import { compareAddresses, NETWORK_DEFAULTS, prefixLength } from "@dmvpn/inventory";
 import { configWordIssues } from "./config-words";
 import { type Proposal, parseProposal } from "./proposal";
 import { summarisePrefixes } from "./summary";
@@ -53,6 +53,10 @@ export interface BgpPlan {
    * lab caught it: one hub then only passed the other's summary on, and the spokes' summary went with that hub.
    */
   rejectFromHubs: string[];
+  /** Keepalive and hold time in seconds; null while the network keeps the defaults (60/180), which every target has. */
+  timers: { keepalive: number; holdtime: number } | null;
+  /** BFD on every session (explicit neighbours and the spokes' peer group). */
+  bfd: boolean;
 }
 
 export interface StaticRoute {
@@ -201,6 +205,11 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
   const perSpoke = network.asnPlan === "per-spoke";
   const asn = isHub || !perSpoke ? network.bgpAsn : (site.asn as number);
   const neighbors = peerHubs.map((h) => ({ address: h.tunnelAddress, remoteAs: network.bgpAsn, description: h.name }));
+  const timers =
+    network.bgpKeepalive === NETWORK_DEFAULTS.bgpKeepalive && network.bgpHoldtime === NETWORK_DEFAULTS.bgpHoldtime
+      ? null
+      : { keepalive: network.bgpKeepalive, holdtime: network.bgpHoldtime };
+  const bfd = network.bfd;
   if (!isHub)
     return {
       asn,
@@ -211,6 +220,8 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
       networks: site.lanPrefixes,
       aggregates: [],
       rejectFromHubs: [],
+      timers,
+      bfd,
     };
 
   const aggregates = network.phase === 3 && allSpokes ? spokeSummary(allSpokes) : [];
@@ -239,6 +250,8 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
     networks: site.lanPrefixes,
     aggregates,
     rejectFromHubs: neighbors.length > 0 ? aggregates : [],
+    timers,
+    bfd,
   };
 }
 

@@ -33,11 +33,68 @@ function renderError(fn: () => unknown): RenderError {
   throw new Error("expected a RenderError");
 }
 
+describe("BGP timers and BFD (network settings)", () => {
+  const fast = referenceNetwork({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true });
+  const fastSites = referenceSites(fast);
+  const fastHubs = fastSites.filter((s) => s.role === "hub");
+  const fastSpokes = fastSites.filter((s) => s.role === "spoke");
+  const renderFast = (name: string, target: RenderTarget) =>
+    renderSiteConfig({
+      network: fast,
+      site: fastSites.find((s) => s.name === name) as SiteSpec,
+      hubs: fastHubs,
+      spokes: fastSpokes,
+      target,
+    });
+
+  it("defaults render no timers and no BFD on any target", () => {
+    for (const target of ["frr", "frr-10", "vyos-1.4", "vyos-1.5", "ios"] as const) {
+      const body = text(render("hub-1", target));
+      expect(body).not.toMatch(/timers|bfd/);
+    }
+  });
+
+  it.each(["frr", "frr-10"] as const)(
+    "%s: timers under router bgp, BFD on every neighbour and the spokes' group",
+    (target) => {
+      const hub = text(renderFast("hub-1", target), "frr.conf");
+      expect(hub).toContain("\n timers bgp 5 15\n");
+      expect(hub).toContain("\nbfd\nexit\n");
+      expect(hub).toContain(" neighbor SPOKES bfd\n");
+      expect(hub).toContain(" neighbor 10.255.0.2 bfd\n");
+      const spoke = text(renderFast("spoke-a", target), "frr.conf");
+      expect(spoke).toContain(" neighbor 10.255.0.1 bfd\n");
+      expect(spoke).toContain(" neighbor 10.255.0.2 bfd\n");
+    },
+  );
+
+  it.each(["vyos-1.4", "vyos-1.5"] as const)("%s: protocols bgp timers and neighbour/peer-group bfd", (target) => {
+    const hub = text(renderFast("hub-1", target));
+    expect(hub).toContain("set protocols bgp timers holdtime '15'\n");
+    expect(hub).toContain("set protocols bgp timers keepalive '5'\n");
+    expect(hub).toContain("set protocols bgp neighbor 10.255.0.2 bfd\n");
+    expect(hub).toContain("set protocols bgp peer-group SPOKES bfd\n");
+  });
+
+  it("IOS renders the timers, and refuses BFD naming the site and field", () => {
+    const timersOnly = referenceNetwork({ bgpKeepalive: 5, bgpHoldtime: 15 });
+    const ios = renderSiteConfig({ network: timersOnly, site: site("spoke-b"), hubs, spokes, target: "ios" });
+    expect(text(ios)).toContain("\n timers bgp 5 15\n");
+    const e = renderError(() => renderFast("spoke-b", "ios"));
+    expect(e.site).toBe("spoke-b");
+    expect(e.issues).toEqual([
+      { path: ["network", "bfd"], message: expect.stringContaining("spoke-b runs Cisco IOS") },
+    ]);
+  });
+});
+
 describe("VyOS set commands against VyOS's CLI definitions", () => {
   const variants = [
     network,
     referenceNetwork({ phase: 2, asnPlan: "per-spoke", nhrpAuth: "secret1", espProposal: "aes128-sha1-modp2048" }),
     referenceNetwork({ routing: "static", ipsecEnabled: false }),
+    referenceNetwork({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true }),
+    referenceNetwork({ phase: 2, asnPlan: "per-spoke", bgpKeepalive: 30, bgpHoldtime: 0, bfd: true }),
   ];
   it.each(["1.4", "1.5"] as const)("every line of every site is a valid VyOS %s path and value", (version) => {
     const tree = loadVyosCliTree(version);

@@ -11,6 +11,7 @@ export const PLATFORM_TARGET: Record<Platform, RenderTarget> = {
   "vyos-1.4": "vyos-1.4",
   "vyos-1.5": "vyos-1.5",
   "frr-linux": "frr",
+  "frr-linux-10": "frr-10",
   "cisco-ios": "ios",
 };
 
@@ -18,6 +19,7 @@ const TARGET_RENDERERS: Record<RenderTarget, (plan: SitePlan) => RenderedFile[]>
   "vyos-1.4": renderVyos14,
   "vyos-1.5": renderVyos15,
   frr: renderFrr,
+  "frr-10": renderFrr,
   ios: renderIos,
 };
 

@@ -1,6 +1,7 @@
 import type { FieldIssue, NetworkSpec, SiteSpec } from "@dmvpn/inventory";
 
-export const RENDER_TARGETS = ["vyos-1.4", "vyos-1.5", "frr", "ios"] as const;
+/** `frr` is FRR 8.4 (Debian 12), `frr-10` FRR 10.x (Debian 13, VyOS 1.5's base): same files, different dialect. */
+export const RENDER_TARGETS = ["vyos-1.4", "vyos-1.5", "frr", "frr-10", "ios"] as const;
 export type RenderTarget = (typeof RENDER_TARGETS)[number];
 
 export interface RenderInput {

@@ -31,6 +31,9 @@ export interface NetworkFormValues {
   asnRangeEnd: string;
   tunnelMtu: string;
   tcpMss: string;
+  bgpKeepalive: string;
+  bgpHoldtime: string;
+  bfd: boolean;
   /** a stored network has an NHRP key (never sent to the browser; a blank field keeps it) */
   nhrpAuthSet: boolean;
   /** remove the stored NHRP key on save */
@@ -57,6 +60,9 @@ const FIELDS: Exclude<keyof NetworkFormValues, "nhrpAuthSet" | "nhrpAuthClear">[
   "asnRangeEnd",
   "tunnelMtu",
   "tcpMss",
+  "bgpKeepalive",
+  "bgpHoldtime",
+  "bfd",
 ];
 
 export function newNetworkValues(): NetworkFormValues {
@@ -81,20 +87,24 @@ export function newNetworkValues(): NetworkFormValues {
     asnRangeEnd: String(d.asnRangeEnd),
     tunnelMtu: String(d.tunnelMtu),
     tcpMss: String(d.tcpMss),
+    bgpKeepalive: String(d.bgpKeepalive),
+    bgpHoldtime: String(d.bgpHoldtime),
+    bfd: d.bfd,
     nhrpAuthSet: false,
     nhrpAuthClear: false,
   };
 }
 
 type StoredNetwork = {
-  [K in Exclude<(typeof FIELDS)[number], "ipsecPsk" | "nhrpAuth" | "ipsecEnabled">]: string | number | null;
-} & { ipsecEnabled: boolean; nhrpAuthSet: boolean };
+  [K in Exclude<(typeof FIELDS)[number], "ipsecPsk" | "nhrpAuth" | "ipsecEnabled" | "bfd">]: string | number | null;
+} & { ipsecEnabled: boolean; bfd: boolean; nhrpAuthSet: boolean };
 
 export function networkValues(n: StoredNetwork): NetworkFormValues {
   const values = newNetworkValues();
   for (const key of FIELDS) {
     if (key === "ipsecPsk" || key === "nhrpAuth") continue;
     if (key === "ipsecEnabled") values.ipsecEnabled = n.ipsecEnabled;
+    else if (key === "bfd") values.bfd = n.bfd;
     else values[key] = text(n[key]);
   }
   values.nhrpAuthSet = n.nhrpAuthSet;
@@ -131,6 +141,9 @@ function payload(v: NetworkFormValues) {
     asnRangeEnd: num(v.asnRangeEnd),
     tunnelMtu: num(v.tunnelMtu),
     tcpMss: num(v.tcpMss),
+    bgpKeepalive: num(v.bgpKeepalive),
+    bgpHoldtime: num(v.bgpHoldtime),
+    bfd: v.bfd,
   };
 }
 
@@ -376,6 +389,50 @@ export function NetworkForm({
           <Field label="ASN range end" htmlFor="asnRangeEnd" error={err("asnRangeEnd")}>
             {input("asnRangeEnd", { inputMode: "numeric", className: "font-mono" })}
           </Field>
+        </div>
+      </Card>
+
+      <Card title="Failover">
+        <div className="grid gap-3 md:grid-cols-4">
+          <Field label="BGP keepalive (s)" htmlFor="bgpKeepalive" error={err("bgpKeepalive")}>
+            {input("bgpKeepalive", { inputMode: "numeric", className: "font-mono" })}
+          </Field>
+          <Field
+            label="BGP hold time (s)"
+            htmlFor="bgpHoldtime"
+            error={err("bgpHoldtime")}
+            hint="0, or at least 3 × keepalive. A dead hub is noticed after this long."
+          >
+            {input("bgpHoldtime", { inputMode: "numeric", className: "font-mono" })}
+          </Field>
+          <div className="space-y-1">
+            <label htmlFor="bfd" className="block text-xs font-medium text-zinc-600 dark:text-zinc-400">
+              BFD
+            </label>
+            <div className="flex h-[30px] items-center gap-2">
+              <input
+                id="bfd"
+                name="bfd"
+                type="checkbox"
+                className="size-4 accent-sky-700"
+                checked={values.bfd}
+                onChange={(e) => {
+                  const checked = e.target.checked;
+                  setValues((v) => ({ ...v, bfd: checked }));
+                }}
+                disabled={readOnly}
+                aria-describedby="bfd-hint"
+              />
+              <span id="bfd-hint" className="text-xs text-zinc-500">
+                Sub-second failure detection (FRR and VyOS sites only)
+              </span>
+            </div>
+            {err("bfd") ? (
+              <p className="text-xs text-red-600 dark:text-red-400" role="alert" data-field-error="bfd">
+                {err("bfd")}
+              </p>
+            ) : null}
+          </div>
         </div>
       </Card>
 

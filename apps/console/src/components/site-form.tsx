@@ -1,6 +1,6 @@
 "use client";
 
-import { PLATFORMS, SITE_ROLES } from "@dmvpn/inventory";
+import { PLATFORM_LABELS, PLATFORMS, SITE_ROLES } from "@dmvpn/inventory";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -247,7 +247,7 @@ export function SiteForm({
             <Select id="platform" name="platform" value={values.platform} onChange={set("platform")}>
               {PLATFORMS.map((p) => (
                 <option key={p} value={p}>
-                  {p}
+                  {PLATFORM_LABELS[p]} ({p})
                 </option>
               ))}
             </Select>

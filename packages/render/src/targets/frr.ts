@@ -1,3 +1,4 @@
+import type { FieldIssue } from "@dmvpn/inventory";
 import {
   BGP_FROM_HUBS_PREFIX_LIST,
   BGP_SPOKE_PEER_GROUP,
@@ -13,23 +14,32 @@ import { type SitePlan, STATIC_TUNNEL_ROUTE_DISTANCE, type StaticRoute } from ".
 import { RenderError, type RenderedFile } from "../types";
 import { denyPrefixList } from "./prefix-list";
 
-/** Plain Linux: iproute2 GRE, FRR 8.4 (nhrpd, bgpd, staticd), strongSwan swanctl, iptables. */
+/**
+ * Plain Linux: iproute2 GRE, FRR (nhrpd, bgpd, staticd), strongSwan swanctl, iptables. Target `frr` is FRR 8.4,
+ * `frr-10` FRR 10.x; what differs is checked by both versions' own `vtysh --dryrun` (frr-vtysh.int.test.ts).
+ */
 const GRE = TUNNEL_INTERFACE.frr;
 
-export function renderFrr(plan: SitePlan): RenderedFile[] {
-  if (plan.network.nhrpAuth) {
-    throw new RenderError(plan.site.name, [
-      {
-        path: ["network", "nhrpAuth"],
-        message: "FRR 8.4 has no `ip nhrp authentication` (added in 10.2); clear it or use another platform",
-      },
-    ]);
+const isFrr10 = (plan: SitePlan) => plan.target === "frr-10";
+
+/** What this FRR version cannot express; validation runs the same checks (renderability.ts). */
+function frrIssues(plan: SitePlan): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (plan.network.nhrpAuth && !isFrr10(plan)) {
+    issues.push({
+      path: ["network", "nhrpAuth"],
+      message: `${plan.site.name} runs FRR 8.4, which has no \`ip nhrp authentication\` (added in 10.2): clear it, or move ${plan.site.name} to FRR 10 (frr-linux-10)`,
+    });
   }
   if (!/^[A-Za-z0-9_.:-]{1,15}$/.test(plan.site.wanInterface)) {
-    throw new RenderError(plan.site.name, [
-      { path: ["site", "wanInterface"], message: `${plan.site.wanInterface} is not a Linux interface name` },
-    ]);
+    issues.push({ path: ["site", "wanInterface"], message: `${plan.site.wanInterface} is not a Linux interface name` });
   }
+  return issues;
+}
+
+export function renderFrr(plan: SitePlan): RenderedFile[] {
+  const issues = frrIssues(plan);
+  if (issues.length > 0) throw new RenderError(plan.site.name, issues);
   const files: RenderedFile[] = [
     { name: FILE_NAMES.greScript, content: greScript(plan) },
     { name: FILE_NAMES.frrConf, content: frrConf(plan) },
@@ -65,6 +75,10 @@ function frrConf(plan: SitePlan): string {
     "service integrated-vtysh-config",
     "!",
   ];
+  // bgpd hands `neighbor … bfd` sessions to bfdd, which Debian's FRR starts only with bfdd=yes in
+  // /etc/frr/daemons (like bgpd and nhrpd, which the host must enable as well). The `bfd` node is bfdd's own, so
+  // the config says that it needs bfdd, and vtysh addresses bfdd when it is applied.
+  if (plan.bgp?.bfd) out.push("bfd", "exit", "!");
   if (plan.isHub && network.phase === 3) out.push(`nhrp nflog-group ${NHRP_NFLOG_GROUP}`, "!");
   out.push(
     `interface ${GRE}`,
@@ -72,6 +86,7 @@ function frrConf(plan: SitePlan): string {
     ` ip nhrp network-id ${network.nhrpNetworkId}`,
     ` ip nhrp holdtime ${network.nhrpHoldtime}`,
   );
+  if (network.nhrpAuth && isFrr10(plan)) out.push(` ip nhrp authentication ${network.nhrpAuth}`);
   if (plan.isHub) for (const hub of plan.peerHubs) out.push(` ip nhrp map ${hub.tunnelAddress} ${hub.publicAddress}`);
   else for (const hub of plan.peerHubs) out.push(` ip nhrp nhs dynamic nbma ${hub.publicAddress}`);
   out.push(" ip nhrp registration no-unique");
@@ -89,6 +104,7 @@ function frrConf(plan: SitePlan): string {
       " no bgp ebgp-requires-policy",
       " no bgp default ipv4-unicast",
     );
+    if (bgp.timers) out.push(` timers bgp ${bgp.timers.keepalive} ${bgp.timers.holdtime}`);
     if (bgp.spokes) {
       out.push(
         ` neighbor ${BGP_SPOKE_PEER_GROUP} peer-group`,
@@ -99,6 +115,7 @@ function frrConf(plan: SitePlan): string {
         ` neighbor ${BGP_SPOKE_PEER_GROUP} disable-connected-check`,
         ` bgp listen range ${bgp.spokes.listenRange} peer-group ${BGP_SPOKE_PEER_GROUP}`,
       );
+      if (bgp.bfd) out.push(` neighbor ${BGP_SPOKE_PEER_GROUP} bfd`);
     }
     for (const n of bgp.neighbors) {
       out.push(
@@ -106,6 +123,7 @@ function frrConf(plan: SitePlan): string {
         ` neighbor ${n.address} description ${n.description}`,
         ` neighbor ${n.address} disable-connected-check`,
       );
+      if (bgp.bfd) out.push(` neighbor ${n.address} bfd`);
     }
     out.push(" !", " address-family ipv4 unicast");
     for (const p of bgp.networks) out.push(`  network ${p}`);

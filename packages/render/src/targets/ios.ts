@@ -52,6 +52,11 @@ export function renderIos(plan: SitePlan): RenderedFile[] {
       path: ["spokes"],
       message: "an IOS hub in the per-spoke ASN plan names every spoke: pass the network's spokes",
     });
+  if (bgp?.bfd)
+    issues.push({
+      path: ["network", "bfd"],
+      message: `${site.name} runs Cisco IOS: BFD over DMVPN needs IOS-XE's "BFD Support on DMVPN", whose sessions the FRR-based routers would not match; turn BFD off for this network`,
+    });
   if (issues.length > 0) throw new RenderError(site.name, issues);
 
   const out: string[] = [];
@@ -124,6 +129,7 @@ export function renderIos(plan: SitePlan): RenderedFile[] {
       " bgp log-neighbor-changes",
       " no bgp default ipv4-unicast",
     );
+    if (bgp.timers) out.push(` timers bgp ${bgp.timers.keepalive} ${bgp.timers.holdtime}`);
     const spokeNeighbors = perSpokeHub ? (bgp.spokeNeighbors?.() ?? []) : [];
     if (bgp.spokes && !perSpokeHub) {
       out.push(

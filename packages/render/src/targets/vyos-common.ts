@@ -101,12 +101,18 @@ export function vyosBgp(plan: SitePlan, hostRoutes: boolean): VyosSet[] {
     { path: [...b, "system-as"], value: String(bgp.asn) },
     { path: [...b, "parameters", "router-id"], value: bgp.routerId },
   ];
+  if (bgp.timers)
+    out.push(
+      { path: [...b, "timers", "holdtime"], value: String(bgp.timers.holdtime) },
+      { path: [...b, "timers", "keepalive"], value: String(bgp.timers.keepalive) },
+    );
   for (const p of bgp.networks) out.push({ path: [...b, "address-family", "ipv4-unicast", "network", p] });
   for (const p of bgp.aggregates)
     out.push({ path: [...b, "address-family", "ipv4-unicast", "aggregate-address", p, "summary-only"] });
   for (const n of bgp.neighbors) {
     const nb = [...b, "neighbor", n.address];
     out.push({ path: [...nb, "address-family", "ipv4-unicast"] });
+    if (bgp.bfd) out.push({ path: [...nb, "bfd"] });
     if (bgp.rejectFromHubs.length > 0)
       out.push({
         path: [...nb, "address-family", "ipv4-unicast", "prefix-list", "import"],
@@ -124,6 +130,7 @@ export function vyosBgp(plan: SitePlan, hostRoutes: boolean): VyosSet[] {
       out.push({ path: [...pg, "address-family", "ipv4-unicast", "attribute-unchanged", "next-hop"] });
     if (bgp.spokes.routeReflectorClient)
       out.push({ path: [...pg, "address-family", "ipv4-unicast", "route-reflector-client"] });
+    if (bgp.bfd) out.push({ path: [...pg, "bfd"] });
     if (hostRoutes) out.push({ path: [...pg, "disable-connected-check"] });
     out.push({ path: [...pg, "remote-as"], value: bgp.spokes.remoteAs });
   }

@@ -167,6 +167,78 @@ describe("sites", () => {
   });
 });
 
+describe("what the renderer would refuse is refused on save, naming the site", () => {
+  const AUTHED = { ...NETWORK, nhrpAuth: "dmvpn1" };
+
+  it("a site whose FRR 8.4 cannot carry the network's NHRP authentication; FRR 10 can", async () => {
+    await api.networks.update({ id: networkId, network: AUTHED });
+    await api.sites.create({ networkId, site: hub(1) });
+    await expect(api.sites.create({ networkId, site: spoke(1) })).rejects.toMatchObject({
+      cause: {
+        issues: [
+          {
+            path: ["network"],
+            message: expect.stringContaining(
+              "corp nhrpAuth: branch1 runs FRR 8.4, which has no `ip nhrp authentication`",
+            ),
+          },
+        ],
+      },
+    });
+    expect(await db.site.count()).toBe(1);
+    await api.sites.create({ networkId, site: spoke(1, { platform: "frr-linux-10" }) });
+    expect(await db.site.count()).toBe(2);
+  });
+
+  it("NHRP authentication on a network with an FRR 8.4 member, accepted once every member runs FRR 10", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    const { id } = await api.sites.create({ networkId, site: spoke(1) });
+    await expect(api.networks.update({ id: networkId, network: AUTHED })).rejects.toThrow(
+      "nhrpAuth: branch1 runs FRR 8.4, which has no `ip nhrp authentication`",
+    );
+    expect((await api.networks.get({ id: networkId })).nhrpAuthSet).toBe(false);
+    await api.sites.update({ id, networkId, site: spoke(1, { platform: "frr-linux-10" }) });
+    await api.networks.update({ id: networkId, network: AUTHED });
+    expect((await api.networks.get({ id: networkId })).nhrpAuthSet).toBe(true);
+  });
+
+  it("failover settings: stored and returned, BFD refused while a member runs IOS", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    const { id } = await api.sites.create({ networkId, site: spoke(1, { platform: "cisco-ios" }) });
+    await expect(
+      api.networks.update({ id: networkId, network: { ...NETWORK, bgpKeepalive: 10, bgpHoldtime: 20 } }),
+    ).rejects.toMatchObject({
+      cause: { issues: [{ path: ["bgpHoldtime"], message: "must be at least 3 × bgpKeepalive (30), or 0" }] },
+    });
+    const fast = { ...NETWORK, bgpKeepalive: 5, bgpHoldtime: 15, bfd: true };
+    await expect(api.networks.update({ id: networkId, network: fast })).rejects.toThrow(/bfd: branch1 runs Cisco IOS/);
+    await api.networks.update({ id: networkId, network: { ...fast, bfd: false } });
+    expect(await api.networks.get({ id: networkId })).toMatchObject({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: false });
+    await api.sites.update({ id, networkId, site: spoke(1, { platform: "vyos-1.5" }) });
+    await api.networks.update({ id: networkId, network: fast });
+    expect(await api.networks.get({ id: networkId })).toMatchObject({ bfd: true });
+    const yaml = await api.inventory.export({});
+    expect(yaml).toContain("bgpKeepalive: 5");
+    expect(yaml).toContain("bfd: true");
+  });
+
+  it("an import's render problems, at the imported row", async () => {
+    await api.networks.update({ id: networkId, network: AUTHED });
+    await api.sites.create({ networkId, site: hub(1) });
+    const text = [
+      "network,name,role,platform,wanInterface,publicAddress,lanPrefixes,tags",
+      "corp,branch1,spoke,frr-linux-10,eth0,,10.1.0.0/24,",
+      "corp,branch2,spoke,frr-linux,eth0,,10.2.0.0/24,",
+    ].join("\n");
+    const preview = await api.inventory.previewImport({ format: "csv", text });
+    expect(preview.issues.map((i) => i.text)).toEqual([
+      "row[3].platform: network corp nhrpAuth: branch2 runs FRR 8.4, which has no `ip nhrp authentication` (added in 10.2): clear it, or move branch2 to FRR 10 (frr-linux-10)",
+    ]);
+    await expect(api.inventory.applyImport({ format: "csv", text })).rejects.toThrow(/branch2 runs FRR 8\.4/);
+    expect(await db.site.count()).toBe(1);
+  });
+});
+
 describe("import and export", () => {
   const csv = (rows: string[]) =>
     ["network,name,role,platform,wanInterface,publicAddress,lanPrefixes,tags", ...rows].join("\n");

@@ -73,10 +73,11 @@ describe("rendered config on the site page", () => {
       networkId,
       site: { name: "hub1", role: "hub", platform: "vyos-1.5", wanInterface: "eth0", publicAddress: "203.0.113.1" },
     });
-    const linux = await api.sites.create({
-      networkId,
-      site: { name: "branch1", role: "spoke", platform: "frr-linux", wanInterface: "eth0" },
-    });
+    const branch = { name: "branch1", role: "spoke", platform: "frr-linux", wanInterface: "eth0" } as const;
+    await expect(api.sites.create({ networkId, site: branch })).rejects.toThrow(/branch1 runs FRR 8\.4/);
+    // Saving refuses it now; a site stored before that rule is still shown with its problems.
+    const linux = await api.sites.create({ networkId, site: { ...branch, platform: "frr-linux-10" } });
+    await db.site.update({ where: { id: linux.id }, data: { platform: "frr-linux" } });
     const result = await api.sites.renderedConfig({ id: linux.id });
     expect(result.ok).toBe(false);
     expect(!result.ok && result.issues.join("\n")).toMatch(/nhrpAuth/);

@@ -47,6 +47,9 @@ export const networkOutput = z.object({
   asnRangeEnd: z.number().int(),
   tunnelMtu: z.number().int(),
   tcpMss: z.number().int(),
+  bgpKeepalive: z.number().int(),
+  bgpHoldtime: z.number().int(),
+  bfd: z.boolean(),
 });
 
 export const idNameOutput = z.object({ id, name: z.string() });

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { installCommand, installScriptFor } from "./agent-install";
+import { agentPlatformOf, installCommand, installScriptFor } from "./agent-install";
 
 describe("install command and script", () => {
   it("VyOS runs the installer through sudo -E, so DMVPN_TOKEN reaches root's shell without entering any argv", () => {
@@ -16,6 +16,12 @@ describe("install command and script", () => {
       "curl -fsSL 'https://c.example/api/agent/install.sh?platform=cisco-ios' | DMVPN_TOKEN='tok-1' " +
         "DMVPN_SSH_HOST=ROUTER_SSH_ADDRESS DMVPN_SSH_USER=ROUTER_SSH_USER DMVPN_SSH_KEY=/root/.ssh/id_ed25519 sh",
     );
+  });
+
+  it("an FRR 10 site installs the same frr-linux agent as an FRR 8.4 one", () => {
+    expect(agentPlatformOf("frr-linux-10")).toBe("frr-linux");
+    expect(agentPlatformOf("frr-linux")).toBe("frr-linux");
+    expect(agentPlatformOf("vyos-1.5")).toBe("vyos-1.5");
   });
 
   it("the served script takes the token from DMVPN_TOKEN and is valid sh", () => {

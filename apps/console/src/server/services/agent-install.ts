@@ -32,6 +32,11 @@ export function installScriptFor(base: string, platform: AgentPlatform): string 
   return script.replace(line, 'TOKEN="${DMVPN_TOKEN:?set DMVPN_TOKEN to the enrolment token shown in the console}"');
 }
 
+/** The agent a site's platform runs: one frr-linux agent drives FRR 8.4 and FRR 10 alike (same files, same tools). */
+export function agentPlatformOf(sitePlatform: string): AgentPlatform {
+  return sitePlatform === "frr-linux-10" ? "frr-linux" : (sitePlatform as AgentPlatform);
+}
+
 /**
  * The command shown on the site page. The token is an environment assignment, so it is in no process's argv. VyOS
  * logs in as the `vyos` user: `sudo -E` keeps DMVPN_TOKEN for the root shell (`sudo VAR=…` would put it in argv).

@@ -34,7 +34,9 @@ interface RenderedSite {
   hash: string;
 }
 
-const toConfigTarget = (t: string): ConfigTarget => (t === "ios" ? "cisco-ios" : (t as ConfigTarget));
+// FRR 8.4 and 10 configs are the same files, applied the same way: the agent knows one "frr" target.
+const toConfigTarget = (t: string): ConfigTarget =>
+  t === "ios" ? "cisco-ios" : t === "frr-10" ? "frr" : (t as ConfigTarget);
 
 /** Render the sites' configs with the real key (they go to routers); problems name the site and field. */
 export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSite[]> {

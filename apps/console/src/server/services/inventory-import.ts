@@ -13,6 +13,7 @@ import { invalidInput } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { createSites, loadInventory, networkData, writeSite } from "./inventory-store";
+import { importRenderIssues } from "./renderability";
 
 export const importInputSchema = z.object({
   format: z.enum(["yaml", "csv"]),
@@ -37,7 +38,9 @@ async function plan(db: Db, input: ImportInput) {
   const existing = await loadInventory(db);
   if (raw.issues.length) return { existing, planned: null, issues: raw.issues, raw };
   const planned = planInventory(raw, existing);
-  return { existing, planned, issues: planned.issues, raw };
+  // Only a well-formed import is rendered; what the renderer refuses is then the rest of what makes it invalid.
+  const issues = planned.issues.length ? planned.issues : importRenderIssues(planned.inventory, raw);
+  return { existing, planned, issues, raw };
 }
 
 function describe(issue: FieldIssue) {

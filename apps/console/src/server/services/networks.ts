@@ -11,6 +11,7 @@ import { invalidInput, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { loadInventory, networkData, toNetworkSpec } from "./inventory-store";
+import { networkRenderIssues } from "./renderability";
 
 export async function listNetworks(db: Db) {
   const rows = await db.network.findMany({
@@ -98,6 +99,8 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
           sites.map((s) => s.name),
         ),
       );
+    const renderIssues = networkRenderIssues(spec, sites);
+    if (renderIssues.length) throw invalidInput(renderIssues);
     const row = await tx.network.update({ where: { id }, data: networkData(spec) });
     await recordAudit(tx, actor, {
       action: "network.update",

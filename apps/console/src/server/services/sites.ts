@@ -5,6 +5,7 @@ import { DomainError, invalidInput, notFound } from "../errors";
 import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { loadInventory, toSiteSpec, writeSite } from "./inventory-store";
+import { siteRenderIssues } from "./renderability";
 
 export const siteListQuerySchema = z.object({
   search: z.string().trim().max(100).optional(),
@@ -108,6 +109,9 @@ export async function saveSite(
     if (plan.issues.length) throw invalidInput(plan.issues);
     const spec = plan.inventory.sites.find((s) => s.name === fields.name);
     if (!spec) throw new DomainError("BAD_REQUEST", "site could not be planned");
+    const networkSpec = existing.networks.find((n) => n.name === network.name);
+    const renderIssues = networkSpec ? siteRenderIssues(networkSpec, [...others, spec], spec.name) : [];
+    if (renderIssues.length) throw invalidInput(renderIssues);
 
     const sameName = await tx.site.findUnique({ where: { name: spec.name }, include: { network: true } });
     if (sameName && sameName.id !== previous?.id) {

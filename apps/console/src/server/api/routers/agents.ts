@@ -1,8 +1,7 @@
-import type { AgentPlatform } from "@dmvpn/protocol";
 import { z } from "zod";
 import { notFound } from "../../errors";
 import { findRuntime } from "../../runtime";
-import { agentMode, installCommand } from "../../services/agent-install";
+import { agentMode, agentPlatformOf, installCommand } from "../../services/agent-install";
 import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
 import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
 import { siteAgentOutput } from "../rest-schemas";
@@ -55,7 +54,7 @@ export const agentsRouter = createTRPCRouter({
       return {
         token,
         expiresAt,
-        command: installCommand(base, site.platform as AgentPlatform, token),
+        command: installCommand(base, agentPlatformOf(site.platform), token),
         mode: agentMode(site.platform),
       };
     }),

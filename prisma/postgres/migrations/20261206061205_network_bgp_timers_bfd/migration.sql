@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "Network" ADD COLUMN     "bfd" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "bgpHoldtime" INTEGER NOT NULL DEFAULT 180,
+ADD COLUMN     "bgpKeepalive" INTEGER NOT NULL DEFAULT 60;
+
