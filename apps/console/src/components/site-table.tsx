@@ -224,9 +224,9 @@ export function SiteTable() {
             ) : null}
           </div>
         </div>
-        {data && pageAllSelected && !allMatching && data.total > pageIds.length ? (
+        {data && pageAllSelected && !allMatching ? (
           <p className="border-b border-zinc-200 p-2 text-center text-xs dark:border-zinc-800">
-            All {pageIds.length} sites on this page are selected.{" "}
+            {data.total > pageIds.length ? `All ${pageIds.length} sites on this page are selected. ` : null}
             <button type="button" className={textLinkClass} onClick={() => setAllMatching(true)}>
               Select all {data.total} sites matching the filter
             </button>
