@@ -2,7 +2,7 @@
 
 import "react-diff-view/style/index.css";
 import { useMemo } from "react";
-import { Diff, Hunk, parseDiff } from "react-diff-view";
+import { Decoration, Diff, Hunk, parseDiff } from "react-diff-view";
 import { toGitDiff } from "./config-diff-files";
 
 /** A config diff as coloured hunks, side by side ("split") or unified, one block per file. */
@@ -27,7 +27,15 @@ export function ConfigDiffView({ diff, viewType }: { diff: string; viewType: "sp
             {f.type === "add" ? `${f.newPath} (new file)` : f.newPath}
           </p>
           <Diff viewType={viewType} diffType={f.type} hunks={f.hunks} className="font-mono">
-            {(hunks) => hunks.map((h) => <Hunk key={h.content} hunk={h} />)}
+            {(hunks) =>
+              // the @@ line between hunks: without it, line 6 followed by line 36 reads as adjacent
+              hunks.flatMap((h) => [
+                <Decoration key={`at-${h.content}`}>
+                  <span className="block bg-sky-50 px-2 py-0.5 text-zinc-500 dark:bg-sky-950/40">{h.content}</span>
+                </Decoration>,
+                <Hunk key={h.content} hunk={h} />,
+              ])
+            }
           </Diff>
         </div>
       ))}
