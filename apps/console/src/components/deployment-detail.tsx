@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { describeWavePolicy } from "~/server/services/deployment-waves";
 import { useTRPC } from "~/trpc/react";
 import { DeploymentStatusBadge } from "./deployment-status";
 import { formatDateTime } from "./form-helpers";
@@ -47,7 +48,7 @@ export function DeploymentDetail({ id }: { id: string }) {
           {d.summary}
         </p>
       ) : null}
-      <Card title={`Sites · canary first, then batches of ${d.batchSize} · confirm window ${d.confirmWindowSeconds} s`}>
+      <Card title={`Sites · ${describeWavePolicy(d.wavePolicy)} · confirm window ${d.confirmWindowSeconds} s`}>
         <table className={tableClass} data-testid="deployment-items">
           <thead>
             <tr>
@@ -61,7 +62,9 @@ export function DeploymentDetail({ id }: { id: string }) {
           <tbody>
             {d.items.map((i) => (
               <tr key={i.id} data-site={i.site}>
-                <td>{i.wave === 0 ? "canary" : i.wave}</td>
+                <td className="whitespace-nowrap">
+                  {i.wave + 1} <span className="text-xs text-zinc-500">{i.waveKind}</span>
+                </td>
                 <td>
                   <Link href={`/sites/${i.siteId}`} className={textLinkClass}>
                     {i.site}

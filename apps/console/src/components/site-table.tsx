@@ -4,13 +4,15 @@ import { PLATFORMS, SITE_ROLES } from "@dmvpn/inventory";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { SiteListQuery } from "~/server/services/sites";
 import { useTRPC } from "~/trpc/react";
 import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
 import { Pagination } from "./pagination";
 import { useSessionUser } from "./session";
+import { SiteBulkBar } from "./site-bulk-bar";
+import { SiteStateCell } from "./site-state-cell";
 import { Badge, Card, cx, ErrorBanner, Input, PageHeader, Select, tableClass } from "./ui";
 
 const PAGE_SIZE = 50;
@@ -46,6 +48,41 @@ export function SiteTable() {
   const sites = useQuery(trpc.sites.list.queryOptions(query, { placeholderData: keepPreviousData }));
   const networks = useQuery(trpc.networks.list.queryOptions());
   const tags = useQuery(trpc.sites.tags.queryOptions());
+  const pageIds = sites.data?.rows.map((r) => r.id) ?? [];
+  const states = useQuery(
+    trpc.sites.states.queryOptions(
+      { siteIds: pageIds },
+      { enabled: pageIds.length > 0, placeholderData: keepPreviousData, refetchInterval: 10_000 },
+    ),
+  );
+  const stateOf = useMemo(() => new Map((states.data ?? []).map((s) => [s.siteId, s])), [states.data]);
+
+  // Selection: sites ticked by hand, or "every site matching the filter" (all pages). A new filter clears it.
+  const siteFilter = {
+    search: query.search,
+    networkId: query.networkId,
+    role: query.role,
+    platform: query.platform,
+    tag: query.tag,
+  };
+  const filterKey = JSON.stringify(siteFilter);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the filter changing is the trigger
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [filterKey]);
+  const toggle = (id: string) => {
+    setAllMatching(false);
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  const pageAllSelected = pageIds.length > 0 && pageIds.every((id) => allMatching || selected.has(id));
 
   /**
    * History API calls are picked up by Next's router (useSearchParams updates) without a server round trip;
@@ -187,6 +224,25 @@ export function SiteTable() {
             ) : null}
           </div>
         </div>
+        {data && pageAllSelected && !allMatching ? (
+          <p className="border-b border-zinc-200 p-2 text-center text-xs dark:border-zinc-800">
+            {data.total > pageIds.length ? `All ${pageIds.length} sites on this page are selected. ` : null}
+            <button type="button" className={textLinkClass} onClick={() => setAllMatching(true)}>
+              Select all {data.total} sites matching the filter
+            </button>
+          </p>
+        ) : null}
+        {data && (allMatching || selected.size > 0) ? (
+          <SiteBulkBar
+            selection={allMatching ? { filter: siteFilter } : { siteIds: [...selected] }}
+            count={allMatching ? data.total : selected.size}
+            canEdit={canEdit}
+            onClear={() => {
+              setSelected(new Set());
+              setAllMatching(false);
+            }}
+          />
+        ) : null}
         {sites.error ? (
           <div className="p-3">
             <ErrorBanner message={sites.error.message} />
@@ -196,10 +252,22 @@ export function SiteTable() {
           <table className={tableClass}>
             <thead>
               <tr>
+                <th className="w-8">
+                  <input
+                    type="checkbox"
+                    aria-label="Select the sites on this page"
+                    checked={pageAllSelected}
+                    onChange={() => {
+                      setAllMatching(false);
+                      setSelected(pageAllSelected ? new Set() : new Set(pageIds));
+                    }}
+                  />
+                </th>
                 {header("name", "Name")}
                 {header("network", "Network")}
                 {header("role", "Role")}
                 {header("platform", "Platform")}
+                <th>State</th>
                 {header("tunnelAddress", "Tunnel address")}
                 <th>Public address</th>
                 <th>LAN prefixes</th>
@@ -209,7 +277,15 @@ export function SiteTable() {
             </thead>
             <tbody>
               {data?.rows.map((s) => (
-                <tr key={s.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+                <tr key={s.id} data-site={s.name} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${s.name}`}
+                      checked={allMatching || selected.has(s.id)}
+                      onChange={() => toggle(s.id)}
+                    />
+                  </td>
                   <td>
                     <Link href={`/sites/${s.id}`} className={textLinkClass}>
                       {s.name}
@@ -224,6 +300,9 @@ export function SiteTable() {
                     <Badge tone={s.role === "hub" ? "blue" : "neutral"}>{s.role}</Badge>
                   </td>
                   <td className="whitespace-nowrap">{s.platform}</td>
+                  <td className="min-w-44">
+                    <SiteStateCell state={stateOf.get(s.id)} role={s.role} />
+                  </td>
                   <td className="font-mono">{s.tunnelAddress}</td>
                   <td className="whitespace-nowrap">
                     {s.publicAddress ? (

@@ -7,7 +7,8 @@ import { ageOf } from "./agent-age";
 import { formatDateTime } from "./form-helpers";
 import { useSessionUser } from "./session";
 import { SiteDiagnostics } from "./site-diagnostics";
-import { Badge, Card, ErrorBanner, PageHeader, tableClass } from "./ui";
+import { StaleNotice, staleClass } from "./stale";
+import { Badge, Card, cx, ErrorBanner, PageHeader, tableClass } from "./ui";
 
 function Table({ head, rows, empty }: { head: string[]; rows: React.ReactNode[][]; empty: string }) {
   if (!rows.length) return <p className="text-zinc-500">{empty}</p>;
@@ -52,7 +53,9 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
   if (q.error) return <ErrorBanner message={q.error.message} />;
   if (!q.data) return <p className="text-zinc-500">Loading…</p>;
   const { site, status, agent, managed } = q.data;
-  const age = status ? `reported ${ageOf(status.collectedAt)}` : "";
+  // An offline agent's last report is history: shown, but never styled as if it were live.
+  const stale = managed && !agent?.connected && status !== null;
+  const age = status ? `${stale ? "last known, " : ""}reported ${ageOf(status.collectedAt)}` : "";
   return (
     <>
       <PageHeader
@@ -77,8 +80,13 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
           {status ? ` · status ${age}` : ""}
         </span>
       </p>
+      {stale ? <StaleNotice at={status?.collectedAt} what="registrations, NHRP cache, SAs and BGP sessions" /> : null}
       {status ? (
-        <div className="grid gap-4 xl:grid-cols-2">
+        <div
+          className={cx("grid gap-4 xl:grid-cols-2", stale && cx(staleClass, "opacity-80"))}
+          data-testid="status-tables"
+          data-stale={stale || undefined}
+        >
           <Card title={`Tunnel interface · ${age}`}>
             <Table
               head={["Name", "State", "MTU", "Rx", "Tx"]}
@@ -107,7 +115,10 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
                 e.protocolAddress,
                 e.nbma,
                 e.claimedNbma ?? "—",
-                secs(e.expiresInSeconds),
+                // a countdown from an old report has long run on: say when it was counted
+                stale && e.expiresInSeconds !== null
+                  ? `${secs(e.expiresInSeconds)} at report`
+                  : secs(e.expiresInSeconds),
                 Object.entries(e.flags)
                   .filter(([, v]) => v)
                   .map(([k]) => k)

@@ -2,6 +2,7 @@ import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inve
 import { DeploymentItemStatus, DeploymentStatus, SiteStatus } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
+import { wavePolicySchema } from "../services/deployment-waves";
 import { FRESHNESS } from "../services/topology-model";
 
 /**
@@ -152,6 +153,7 @@ const deploymentFields = {
   scope: z.string(),
   /** awaiting-apply: agentless sites wait for an operator to mark their revision applied */
   status: DeploymentStatus,
+  /** the first batch's size after the canary (the wave policy has the whole plan) */
   batchSize: z.number().int(),
   confirmWindowSeconds: z.number().int(),
   createdBy: z.string(),
@@ -167,9 +169,13 @@ export const deploymentListOutput = z.array(
 
 export const deploymentOutput = z.object({
   ...deploymentFields,
+  /** how the sites were split into waves (older deployments: one canary, then equal batches of batchSize) */
+  wavePolicy: wavePolicySchema,
   items: z.array(
     z.object({
       id,
+      /** hub: a hub's own wave; canary: a spoke alone before the batches */
+      waveKind: z.enum(["hub", "canary", "batch"]),
       siteId: id,
       site: z.string(),
       role: z.string(),

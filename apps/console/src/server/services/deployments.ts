@@ -14,11 +14,19 @@ import type { Actor } from "./actor";
 import { recordAudit } from "./audit";
 import { actorNameView } from "./audit-view";
 import { diffMaskedConfigFiles, diffMaskedRunning } from "./config-diff";
-import { planDeploymentWaves } from "./deployment-waves";
+import {
+  DEFAULT_WAVE_POLICY,
+  planDeploymentWaves,
+  policyFromBatchSize,
+  type WavePolicy,
+  waveKinds,
+  wavePolicySchema,
+} from "./deployment-waves";
 import { loadInventory } from "./inventory-store";
 import { normaliseSuppliedConfig, suppliedRunningConfig } from "./mark-applied";
 import { maskedRevisionHash, openRevisionFiles, sealRevisionFiles } from "./revision-files";
 import { isAgentManaged } from "./site-management";
+import { siteFilterSchema, siteFilterWhere } from "./sites";
 
 /** Reads the running config from a connected agent, or null (the gateway provides it in the console process). */
 export type RunningConfigReader = (siteId: string) => Promise<string | null>;
@@ -78,6 +86,39 @@ export async function renderSites(db: Db, siteIds: string[]): Promise<RenderedSi
   });
 }
 
+/**
+ * The hash each site's config would have if rendered now (null when it cannot be rendered: readiness issues):
+ * compared with the deployed revision's, it says whether the inventory changed since the last deployment.
+ */
+export async function renderedHashes(db: Db, siteIds: string[]): Promise<Map<string, string | null>> {
+  const rows = await db.site.findMany({
+    where: { id: { in: siteIds } },
+    select: { id: true, name: true, networkId: true },
+  });
+  const { networks, sites, ids } = await loadInventory(db, [...new Set(rows.map((r) => r.networkId))]);
+  const out = new Map<string, string | null>();
+  for (const row of rows) {
+    const network = networks.find((n) => ids.get(n.name) === row.networkId);
+    const members = sites.filter((s) => s.network === network?.name);
+    const site = members.find((s) => s.name === row.name);
+    let hash: string | null = null;
+    if (network && site && renderReadinessIssues(network, members).length === 0) {
+      try {
+        hash = renderSiteConfig({
+          network,
+          site,
+          hubs: members.filter((s) => s.role === "hub"),
+          spokes: members.filter((s) => s.role === "spoke"),
+        }).hash;
+      } catch (err) {
+        if (!(err instanceof RenderError)) throw err;
+      }
+    }
+    out.set(row.id, hash);
+  }
+  return out;
+}
+
 /** The revision last confirmed (or found unchanged) by the agent, or marked applied by an operator (agentless). */
 export async function lastDeployedRevision(db: Db, siteId: string) {
   const item = await db.deploymentItem.findFirst({
@@ -91,11 +132,19 @@ export async function lastDeployedRevision(db: Db, siteId: string) {
 export const deploymentTargetSchema = z.union([
   z.object({ siteIds: z.array(z.string().min(1).max(64)).min(1).max(5000) }),
   z.object({ networkId: z.string().min(1).max(64) }),
+  /** every site matching the sites list's filters (search, network, role, platform, tag) at the time of the call */
+  z.object({ filter: siteFilterSchema }),
 ]);
 export type DeploymentTarget = z.infer<typeof deploymentTargetSchema>;
 
 async function resolveSiteIds(db: Db, target: DeploymentTarget): Promise<string[]> {
   if ("siteIds" in target) return [...new Set(target.siteIds)];
+  if ("filter" in target) {
+    const sites = await db.site.findMany({ where: siteFilterWhere(target.filter), select: { id: true }, take: 5001 });
+    if (!sites.length) throw new DomainError("BAD_REQUEST", "no site matches the filter");
+    if (sites.length > 5000) throw new DomainError("BAD_REQUEST", "the filter matches more than 5,000 sites");
+    return sites.map((s) => s.id);
+  }
   const sites = await db.site.findMany({ where: { networkId: target.networkId }, select: { id: true } });
   if (!sites.length) throw new DomainError("BAD_REQUEST", "the network has no sites");
   return sites.map((s) => s.id);
@@ -180,9 +229,19 @@ async function revisionFor(db: Db, actor: Actor, r: RenderedSite) {
 }
 
 export const deploymentOptionsSchema = z.object({
-  batchSize: z.number().int().min(1).max(1000).default(10),
+  /** equal batches of this size after one canary spoke; ignored when `wavePolicy` is given */
+  batchSize: z.number().int().min(1).max(1000).optional(),
+  /** how the sites are split into waves; default: hubs one at a time, one canary spoke, then growing batches */
+  wavePolicy: wavePolicySchema.optional(),
   confirmWindowSeconds: z.number().int().min(10).max(3600).default(120),
 });
+
+/** The policy a deployment stored (older ones: none stored, their batch size stands for equal batches). */
+export function storedWavePolicy(d: { wavePolicy: string | null; batchSize: number }): WavePolicy {
+  if (d.wavePolicy === null) return policyFromBatchSize(d.batchSize);
+  const parsed = wavePolicySchema.safeParse(JSON.parse(d.wavePolicy));
+  return parsed.success ? parsed.data : DEFAULT_WAVE_POLICY;
+}
 
 /** Render, store a revision per site (reused when the content is the same) and queue the deployment. */
 export async function createDeployment(
@@ -196,13 +255,17 @@ export async function createDeployment(
   const networkIds = [...new Set(rendered.map((r) => r.networkId))];
   const revisions = new Map<string, string>();
   for (const r of rendered) revisions.set(r.siteId, (await revisionFor(db, actor, r)).id);
-  const waves = planDeploymentWaves(rendered, opts.batchSize);
+  const policy =
+    opts.wavePolicy ?? (opts.batchSize === undefined ? DEFAULT_WAVE_POLICY : policyFromBatchSize(opts.batchSize));
+  const waves = planDeploymentWaves(rendered, policy);
   const scope = "networkId" in target ? "network" : rendered.length === 1 ? "site" : "selected";
+  const wavePolicy = JSON.stringify(policy);
   const deployment = await db.deployment.create({
     data: {
       scope,
       networkId: networkIds.length === 1 ? networkIds[0] : null,
-      batchSize: opts.batchSize,
+      batchSize: policy.firstBatch,
+      wavePolicy,
       confirmWindowSeconds: opts.confirmWindowSeconds,
       createdBy: actor.name,
       items: {
@@ -215,7 +278,7 @@ export async function createDeployment(
     entityType: "deployment",
     entityId: deployment.id,
     networkId: deployment.networkId,
-    after: { scope, sites: rendered.map((r) => r.name), batchSize: opts.batchSize },
+    after: { scope, sites: rendered.map((r) => r.name), wavePolicy: policy },
   });
   return { id: deployment.id };
 }
@@ -224,6 +287,12 @@ export async function createDeployment(
 export async function rollbackToRevision(db: Db, actor: Actor, revisionId: string, confirmWindowSeconds = 120) {
   const revision = await db.configRevision.findUnique({ where: { id: revisionId }, include: { site: true } });
   if (!revision) throw notFound("revision");
+  const current = await lastDeployedRevision(db, revision.siteId);
+  if (current?.id === revision.id)
+    throw new DomainError(
+      "BAD_REQUEST",
+      `revision ${revision.number} is already the deployed one: nothing to roll back`,
+    );
   const deployment = await db.deployment.create({
     data: {
       scope: "rollback",
@@ -289,12 +358,19 @@ export async function getDeployment(db: Db, reader: Reader, id: string) {
   });
   if (!d) throw notFound("deployment");
   const creator = await actorNameView(db, reader);
+  const wavePolicy = storedWavePolicy(d);
+  const kinds = waveKinds(
+    d.items.map((i) => ({ wave: i.wave, role: i.site.role })),
+    d.wavePolicy === null ? { canarySpokes: 1 } : wavePolicy,
+  );
   return {
     ...d,
+    wavePolicy,
     createdBy: creator(d.createdBy),
     status: DeploymentStatus.parse(d.status),
     network: d.network?.name ?? null,
     items: d.items.map((i) => ({
+      waveKind: kinds.get(i.wave) ?? "batch",
       id: i.id,
       siteId: i.siteId,
       site: i.site.name,

@@ -7,12 +7,27 @@ import { recordAudit } from "./audit";
 import { loadInventory, toSiteSpec, writeSite } from "./inventory-store";
 import { siteRenderIssues } from "./renderability";
 
-export const siteListQuerySchema = z.object({
+/** The sites list's filters: also what "every site matching the filter" means for bulk actions. */
+export const siteFilterSchema = z.object({
   search: z.string().trim().max(100).optional(),
-  networkId: z.string().optional(),
+  networkId: z.string().max(64).optional(),
   role: z.enum(SITE_ROLES).optional(),
   platform: z.enum(PLATFORMS).optional(),
   tag: z.string().trim().toLowerCase().max(32).optional(),
+});
+export type SiteFilter = z.infer<typeof siteFilterSchema>;
+
+export function siteFilterWhere(q: SiteFilter): Prisma.SiteWhereInput {
+  return {
+    ...(q.search ? { searchKey: { contains: q.search.toLowerCase() } } : {}),
+    ...(q.networkId ? { networkId: q.networkId } : {}),
+    ...(q.role ? { role: q.role } : {}),
+    ...(q.platform ? { platform: q.platform } : {}),
+    ...(q.tag ? { tags: { some: { tag: q.tag } } } : {}),
+  };
+}
+
+export const siteListQuerySchema = siteFilterSchema.extend({
   sort: z.enum(["name", "role", "platform", "tunnelAddress", "network", "updatedAt"]).default("name"),
   direction: z.enum(["asc", "desc"]).default("asc"),
   page: z.number().int().min(1).default(1),
@@ -23,13 +38,7 @@ export type SiteListQuery = z.input<typeof siteListQuerySchema>;
 /** Server-side search, filter, sort and paging: indexed columns only, so 5,000 sites stay fast. */
 export async function listSites(db: Db, query: SiteListQuery) {
   const q = siteListQuerySchema.parse(query);
-  const where: Prisma.SiteWhereInput = {
-    ...(q.search ? { searchKey: { contains: q.search.toLowerCase() } } : {}),
-    ...(q.networkId ? { networkId: q.networkId } : {}),
-    ...(q.role ? { role: q.role } : {}),
-    ...(q.platform ? { platform: q.platform } : {}),
-    ...(q.tag ? { tags: { some: { tag: q.tag } } } : {}),
-  };
+  const where = siteFilterWhere(q);
   const orderBy: Prisma.SiteOrderByWithRelationInput[] =
     q.sort === "tunnelAddress"
       ? [{ tunnelAddressNum: q.direction }]

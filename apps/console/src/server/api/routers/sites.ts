@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { renderedConfigQuerySchema, renderSiteById } from "../../services/rendered-config";
+import { bulkTagInputSchema, bulkTagSites, exportSitesCsv, siteSelectionSchema } from "../../services/site-bulk";
+import { listSiteStates, siteStateOutput, siteStatesInputSchema } from "../../services/site-states";
 import { deleteSite, getSite, listSites, listSiteTags, saveSite, siteListQuerySchema } from "../../services/sites";
 import { idOutput, renderedConfigOutput, siteListOutput, siteOutput, siteSavedOutput } from "../rest-schemas";
 import { createTRPCRouter, operatorProcedure, requireSecretAccess, viewerProcedure } from "../trpc";
@@ -16,6 +18,20 @@ export const sitesRouter = createTRPCRouter({
     .output(siteListOutput)
     .query(({ ctx, input }) => listSites(ctx.db, input)),
   tags: viewerProcedure.query(({ ctx }) => listSiteTags(ctx.db)),
+  /** The list's state column for a page of sites: agent online/offline or config-managed, hubs, revision, drift. */
+  states: viewerProcedure
+    .input(siteStatesInputSchema)
+    .output(z.array(siteStateOutput))
+    .query(({ ctx, input }) => listSiteStates(ctx.db, input.siteIds)),
+  /** Add/remove tags on selected sites, or on every site matching the list's filters. */
+  bulkTag: operatorProcedure
+    .input(bulkTagInputSchema)
+    .output(z.object({ selected: z.number().int(), changed: z.number().int() }))
+    .mutation(({ ctx, input }) => bulkTagSites(ctx.db, ctx.actor, input)),
+  exportCsv: viewerProcedure
+    .input(z.object({ selection: siteSelectionSchema }))
+    .output(z.object({ filename: z.string(), rows: z.number().int(), csv: z.string() }))
+    .query(({ ctx, input }) => exportSitesCsv(ctx.db, input.selection)),
   get: viewerProcedure
     .meta({ openapi: { method: "GET", path: "/sites/{id}", tags, summary: "A site" } })
     .input(z.object({ id }))

@@ -1,12 +1,12 @@
 import { DeploymentNew } from "~/components/deployment-new";
+import { targetFromParams } from "~/components/deployment-target";
 
 export const metadata = { title: "New deployment" };
 
 export default async function NewDeploymentPage({
   searchParams,
 }: {
-  searchParams: Promise<{ siteId?: string; networkId?: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  const { siteId, networkId } = await searchParams;
-  return <DeploymentNew siteId={siteId} networkId={networkId} />;
+  return <DeploymentNew target={targetFromParams(await searchParams)} />;
 }
