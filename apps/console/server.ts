@@ -22,7 +22,11 @@ async function main() {
   const db = createPrismaClient(target);
   await db.$connect();
   const bus = createInMemoryBus();
-  const agents = await startAgentServices({ db, bus });
+  const agents = await startAgentServices({
+    db,
+    bus,
+    eventRetention: { maxAgeDays: env.EVENT_RETENTION_DAYS, maxRows: env.EVENT_RETENTION_ROWS },
+  });
   setRuntime({ db, bus, gateway: agents.gateway, deployments: agents.deployments });
   const stopWebhooks = startWebhookWorker(db, bus);
 
