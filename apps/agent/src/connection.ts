@@ -102,6 +102,16 @@ export class ConsoleConnection extends EventEmitter<{
         ws.terminate();
       }
     });
+    // A console at its limit of connections still waiting for hello answers the upgrade 503 with Retry-After:
+    // the same "come back later" as a retry-after message, before any hello is sent.
+    ws.on("unexpected-response", (_req, res) => {
+      const seconds = Number(res.headers["retry-after"]);
+      if (res.statusCode === 503 && Number.isFinite(seconds) && seconds > 0) {
+        this.retryAfterMs = Math.min(seconds * 1000, 600_000);
+        this.emit("retry-after", this.retryAfterMs);
+      }
+      ws.terminate();
+    });
     ws.on("open", () => {
       if (pinFailed) return;
       this.lastReceived = Date.now();

@@ -68,3 +68,49 @@ describe("retry-after from the console", () => {
     for (let k = 1; k < delays.length; k++) expect(delays[k]! - delays[k - 1]!).toBeGreaterThan(14_000);
   });
 });
+
+describe("a 503 with Retry-After on the upgrade", () => {
+  it("is honoured like retry-after: the next attempt comes within that window, not after the backoff", async () => {
+    const attempts: number[] = [];
+    const busy = createServer((_req, res) => res.writeHead(404).end());
+    const wss = new WebSocketServer({ noServer: true });
+    busy.on("upgrade", (req, socket, head) => {
+      attempts.push(Date.now());
+      if (attempts.length === 1) {
+        socket.end(
+          "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+        );
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on("message", () => {
+          const payload = { siteId: "s2", heartbeatSeconds: 5, serverTime: new Date().toISOString() };
+          ws.send(JSON.stringify(consoleMessage("welcome", payload)));
+        });
+      });
+    });
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const c = new ConsoleConnection({
+      url: `ws://127.0.0.1:${(busy.address() as AddressInfo).port}/`,
+      hello: () => ({ agentVersion: "t", platform: "sim", hostname: "h", siteId: "s2", credential: "x".repeat(20) }),
+      backoff: { initialMs: 30_000, maxMs: 60_000 },
+    });
+    const asked: number[] = [];
+    c.on("retry-after", (ms) => asked.push(ms));
+    const ready = new Promise<boolean>((resolve) => {
+      c.once("ready", () => resolve(true));
+      setTimeout(() => resolve(false), 5000);
+    });
+    c.start();
+    try {
+      expect(await ready).toBe(true);
+    } finally {
+      c.stop();
+      busy.closeAllConnections();
+      busy.close();
+    }
+    expect(asked).toEqual([1000]);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - attempts[0]!).toBeLessThan(2000);
+  });
+});

@@ -60,6 +60,8 @@ export interface AgentGateway {
   disconnect(siteId: string, reason: string): void;
   /** the latest status merged here (possibly not yet written to the database) */
   latestStatus?(siteId: string): StoredStatus | null;
+  /** write what is held in memory (latest statuses, batched writes) now */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ interface Connection {
   errors: number;
   lastReceived: number;
   chain: Promise<void>;
+  /** a valid hello arrived (it may still be waiting for admission, the credential check or its write) */
+  helloSeen: boolean;
   /** frames parsed and waiting in `chain` */
   queued: number;
   /** the newest status snapshot received: queued status messages older than it are superseded and skipped */
@@ -263,6 +267,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     const result = parse(data);
     if (!result.ok) return protocolError(c, result.error);
     const msg = result.message;
+    if (msg.type === "hello") c.helloSeen = true;
     if (msg.type === "status-snapshot") c.snapshotSeq = Math.max(c.snapshotSeq, msg.payload.seq);
     // Bounded: an agent whose frames pile up faster than they are handled is cut off; it reconnects (backing off)
     // and starts again from a snapshot, instead of the queue growing without end.
@@ -321,11 +326,13 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       errors: 0,
       lastReceived: Date.now(),
       chain: Promise.resolve(),
+      helloSeen: false,
       queued: 0,
       snapshotSeq: 0,
     };
+    // Closes a socket that sent no hello; one whose hello is still being checked and written (a busy console) stays.
     const helloTimer = setTimeout(() => {
-      if (!c.siteId) ws.close(4001, "no hello");
+      if (!c.siteId && !c.helloSeen) ws.close(4001, "no hello");
     }, options.helloTimeoutMs ?? 5_000);
     helloTimer.unref();
     ws.on("message", (data: Buffer) => onFrame(c, data));
@@ -344,8 +351,12 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // Refused before the handshake: unauthenticated sockets cost memory and a timer each, and anyone can open one.
       const release = pending.admit(address);
       if (!release) {
+        // Retry-After: agents spread their next attempt over the admission window instead of backing off blindly
+        const seconds = Math.ceil(admission.refuse(`address:${address}`) / 1000);
         log("warn", "agent connection refused: too many unauthenticated connections", { address });
-        socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${seconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
         return;
       }
       socket.once("close", release);
@@ -390,6 +401,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     },
     latestStatus(siteId) {
       return statuses.get(siteId);
+    },
+    async flush() {
+      await statuses.flush();
+      await writer.flush();
     },
     async close() {
       clearInterval(sweep);
@@ -461,8 +476,18 @@ export class HelloAdmission {
       this.waiting.delete(siteId);
       return null;
     }
+    return this.refuse(siteId);
+  }
+
+  /** counts one more agent waiting (by site, or by address when turned away before hello); returns the window */
+  refuse(key: string): number {
     // bounded: a flood of made-up site ids can stretch the window only up to the cap
-    if (this.waiting.size < 1_000_000) this.waiting.set(siteId, now);
+    if (this.waiting.size < 1_000_000) this.waiting.set(key, this.clock());
+    return this.window();
+  }
+
+  /** how long the agents waiting now take to get in at this rate (at least a second, at most the cap) */
+  window(): number {
     return Math.round(Math.min(this.maxWindowMs, Math.max(1000, (this.waiting.size / this.perSecond) * 1000)));
   }
 

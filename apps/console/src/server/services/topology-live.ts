@@ -7,6 +7,7 @@ import {
   type TopologyAgent,
   type TopologyDelta,
   type TopologyGraph,
+  type TopologyInput,
   type TopologySite,
 } from "./topology-model";
 
@@ -20,6 +21,8 @@ const COALESCE_MS = 50;
 const TICK_MS = 5_000;
 /** pick up inventory edits (new or deleted sites), which do not go through the bus */
 const RELOAD_MS = 15_000;
+/** how long the dashboard keeps the feed running after its last read */
+const WARM_MS = 60_000;
 
 export type TopologyListener = (delta: TopologyDelta) => void;
 
@@ -30,6 +33,8 @@ export class TopologyFeed {
   private timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | null = null;
   private ready: Promise<void> | null = null;
+  private warmUntil = 0;
+  private warmTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -45,9 +50,28 @@ export class TopologyFeed {
       graph: this.live?.graph() ?? { nodes: [], edges: [] },
       stop: () => {
         this.listeners.delete(listener);
-        if (this.listeners.size === 0) this.shutdown();
+        if (this.listeners.size === 0 && Date.now() > this.warmUntil) this.shutdown();
       },
     };
+  }
+
+  /**
+   * The graph and its input as of now, for the dashboard: no database read and no parse of every stored status per
+   * request. Starts the feed if nobody watches it and keeps it for WARM_MS after the last call (the dashboard polls).
+   */
+  async current(): Promise<{ graph: TopologyGraph; input: TopologyInput }> {
+    this.start();
+    await this.ready;
+    this.warmUntil = Date.now() + WARM_MS;
+    if (!this.warmTimer) {
+      this.warmTimer = setInterval(() => {
+        if (Date.now() > this.warmUntil && this.listeners.size === 0) this.shutdown();
+      }, WARM_MS / 2);
+      this.warmTimer.unref();
+    }
+    const live = this.live!;
+    this.publish();
+    return { graph: live.graph(), input: live.input(Date.now()) };
   }
 
   get idle(): boolean {
@@ -84,6 +108,8 @@ export class TopologyFeed {
   }
 
   private shutdown() {
+    if (this.warmTimer) clearInterval(this.warmTimer);
+    this.warmTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     for (const t of this.timers) clearInterval(t);

@@ -60,7 +60,8 @@ export const topologyRouter = createTRPCRouter({
   }),
 
   dashboard: viewerProcedure.query(async ({ ctx }) => {
-    await ensureDemoRunning(ctx.db, getRuntime().bus);
-    return getDashboard(ctx.db);
+    const { bus } = getRuntime();
+    await ensureDemoRunning(ctx.db, bus);
+    return getDashboard(ctx.db, Date.now(), await topologyFeed(ctx.db, bus).current());
   }),
 });
