@@ -23,7 +23,11 @@ async function main() {
   const db = createPrismaClient(target);
   await db.$connect();
   const bus = createInMemoryBus();
-  const agents = await startAgentServices({ db, bus });
+  const agents = await startAgentServices({
+    db,
+    bus,
+    eventRetention: { maxAgeDays: env.EVENT_RETENTION_DAYS, maxRows: env.EVENT_RETENTION_ROWS },
+  });
   // The demo's simulated agents reach the gateway as real agents do, over this process's own listener.
   const loopback = ["0.0.0.0", "::", ""].includes(env.HOST) ? "127.0.0.1" : env.HOST;
   const agentUrl = `ws://${loopback.includes(":") ? `[${loopback}]` : loopback}:${env.PORT}${AGENT_WS_PATH}`;

@@ -10,7 +10,7 @@ import {
   parseConsoleMessage,
 } from "@dmvpn/protocol";
 import WebSocket from "ws";
-import { type BackoffOptions, backoffDelay } from "./backoff";
+import { type BackoffOptions, backoffDelay, retryAfterDelay } from "./backoff";
 import { type Logger, silentLogger } from "./log";
 
 export interface ConnectionOptions {
@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   log?: Logger;
   /** how long to wait for welcome after hello */
   welcomeTimeoutMs?: number;
+  /** source address of the connection (a multi-homed router; the fleet benchmark's simulated routers) */
+  localAddress?: string;
 }
 
 export function normaliseFingerprint(fp: string): string {
@@ -35,6 +37,8 @@ export class ConsoleConnection extends EventEmitter<{
   ready: [ConsoleMessage<"welcome">["payload"]];
   message: [ConsoleToAgent];
   down: [];
+  /** the console is admitting hellos at a bounded rate and asked this agent to come back later */
+  "retry-after": [number];
 }> {
   private ws: WebSocket | null = null;
   private attempt = 0;
@@ -43,6 +47,8 @@ export class ConsoleConnection extends EventEmitter<{
   private reconnectTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private lastReceived = 0;
+  /** set by a retry-after from the console: the next reconnect waits for that instead of the backoff */
+  private retryAfterMs: number | null = null;
   private readonly log: Logger;
 
   constructor(private readonly options: ConnectionOptions) {
@@ -77,6 +83,7 @@ export class ConsoleConnection extends EventEmitter<{
     const pinned = tls?.fingerprint256 ? normaliseFingerprint(tls.fingerprint256) : null;
     const ws = new WebSocket(this.options.url, {
       handshakeTimeout: 10_000,
+      localAddress: this.options.localAddress,
       maxPayload: 4 * 1024 * 1024,
       ca: tls?.caFile ? readFileSync(tls.caFile) : undefined,
       // With a pinned fingerprint the certificate may be self-signed: the pin replaces chain validation.
@@ -94,6 +101,16 @@ export class ConsoleConnection extends EventEmitter<{
         this.log("error", "console certificate does not match the pinned fingerprint");
         ws.terminate();
       }
+    });
+    // A console at its limit of connections still waiting for hello answers the upgrade 503 with Retry-After:
+    // the same "come back later" as a retry-after message, before any hello is sent.
+    ws.on("unexpected-response", (_req, res) => {
+      const seconds = Number(res.headers["retry-after"]);
+      if (res.statusCode === 503 && Number.isFinite(seconds) && seconds > 0) {
+        this.retryAfterMs = Math.min(seconds * 1000, 600_000);
+        this.emit("retry-after", this.retryAfterMs);
+      }
+      ws.terminate();
     });
     ws.on("open", () => {
       if (pinFailed) return;
@@ -122,6 +139,11 @@ export class ConsoleConnection extends EventEmitter<{
         this.startHeartbeat(msg.payload.heartbeatSeconds);
         this.log("info", "connected to the console", { siteId: msg.payload.siteId });
         this.emit("ready", msg.payload);
+      } else if (msg.type === "retry-after") {
+        this.retryAfterMs = msg.payload.retryAfterMs;
+        this.log("info", "console is busy admitting agents; retrying later", { windowMs: msg.payload.retryAfterMs });
+        this.emit("retry-after", msg.payload.retryAfterMs);
+        ws.close();
       } else if (msg.type === "auth-error") {
         this.log("error", "console refused this agent's credential", { reason: msg.payload.reason });
         ws.close();
@@ -155,7 +177,12 @@ export class ConsoleConnection extends EventEmitter<{
   }
 
   private scheduleReconnect(): void {
-    const delay = backoffDelay(this.attempt++, this.options.backoff);
+    // Asked to come back later: not a failure, so the backoff does not grow; the wait is spread over the window.
+    const delay =
+      this.retryAfterMs !== null
+        ? retryAfterDelay(this.retryAfterMs)
+        : backoffDelay(this.attempt++, this.options.backoff);
+    this.retryAfterMs = null;
     this.log("info", "reconnecting", { inMs: delay, attempt: this.attempt });
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }

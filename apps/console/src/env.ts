@@ -17,6 +17,10 @@ const envSchema = z.object({
    * believed. Unset: the socket's peer is the client, and X-Forwarded-For is ignored (a client can write it).
    */
   TRUST_PROXY: z.string().default(""),
+  /** Site events (registrations, shortcuts, agent online/offline…) older than this many days are deleted. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** At most this many site events are kept; beyond it the oldest are deleted. */
+  EVENT_RETENTION_ROWS: z.coerce.number().int().min(1000).default(1_000_000),
 });
 
 export type ConsoleEnv = z.infer<typeof envSchema>;

@@ -24,7 +24,16 @@ export type Db = PrismaClient | SqliteClient.Prisma.TransactionClient;
  */
 export function createPrismaClient(target: DatabaseTarget = resolveDatabase()): PrismaClient {
   if (target.provider === "sqlite") {
-    return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
+    const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
+    // WAL: a commit appends to the log instead of rewriting pages through a rollback journal with fsyncs (about 1 ms
+    // per autocommit write without it, 0.03 ms with), and readers no longer wait for the writer. The mode is stored
+    // in the database file, so this converts an existing database once; it is the first query on the connection.
+    // better-sqlite3 is built with synchronous=NORMAL as the WAL default: a power cut may lose the last commits,
+    // never corrupt the file.
+    client.$queryRawUnsafe("PRAGMA journal_mode = WAL").catch((e: unknown) => {
+      console.warn(`SQLite: could not switch ${target.file} to WAL mode: ${(e as Error).message}`);
+    });
+    return client;
   }
   const adapter = new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
   return new postgresClient.PrismaClient({ adapter });

@@ -123,6 +123,16 @@ export const WelcomeMessage = message(
 
 export const AuthErrorMessage = message("auth-error", z.strictObject({ reason: z.string().max(500) }));
 
+/**
+ * Instead of welcome when the console is admitting hellos at a bounded rate (after a restart the whole fleet knocks
+ * at once): come back after about this long. The console scales it to how many agents are waiting; the agent spreads
+ * its retry at random over that window, so the fleet arrives at the rate the console can take.
+ */
+export const RetryAfterMessage = message(
+  "retry-after",
+  z.strictObject({ retryAfterMs: z.number().int().min(0).max(600_000), reason: z.string().max(200).optional() }),
+);
+
 export const HeartbeatAckMessage = message("heartbeat-ack", z.strictObject({ sentAt: z.iso.datetime() }));
 
 export const ConfigFile = z.strictObject({
@@ -164,6 +174,7 @@ export const ShowMessage = message("show", z.strictObject({ commandId: ShowComma
 export const ConsoleToAgent = z.discriminatedUnion("type", [
   WelcomeMessage,
   AuthErrorMessage,
+  RetryAfterMessage,
   HeartbeatAckMessage,
   ApplyMessage,
   ConfirmMessage,

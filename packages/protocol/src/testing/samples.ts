@@ -142,6 +142,7 @@ export const SAMPLE_AGENT_MESSAGES: AgentToConsole[] = [
 export const SAMPLE_CONSOLE_MESSAGES: ConsoleToAgent[] = [
   { v: 1, type: "welcome", payload: { siteId: "site-1", heartbeatSeconds: 15, serverTime: at } },
   { v: 1, type: "auth-error", payload: { reason: "unknown site or credential" } },
+  { v: 1, type: "retry-after", payload: { retryAfterMs: 30_000, reason: "admitting agents at a bounded rate" } },
   { v: 1, type: "heartbeat-ack", payload: { sentAt: at } },
   {
     v: 1,

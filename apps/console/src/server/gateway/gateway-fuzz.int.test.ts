@@ -542,6 +542,7 @@ describe("gateway fuzz", () => {
     expect(await repliesUntilFence(seedA)).toEqual([]);
     await seedA.close();
     await until(() => !gateway.isConnected(site.a.id), "site A offline");
+    await gateway.flush(); // statuses are held in memory and written in batches
     const siteB = await siteState(site.b.id);
     expect(siteB.status?.seq).toBe(1);
     expect(siteB.agent?.connected).toBe(true);
@@ -588,6 +589,7 @@ describe("gateway fuzz", () => {
         expect(a.ws.readyState).toBe(WebSocket.OPEN);
         expect(a.invalidReplies).toEqual([]);
         expect(gateway.isConnected(site.a.id)).toBe(true);
+        await gateway.flush(); // whatever was accepted is in the database now
         expect((await db.agent.findUnique({ where: { siteId: site.a.id } }))?.connected).toBe(true);
         expect(await db.siteStatus.findUnique({ where: { siteId: site.a.id } })).toEqual(statusA);
         expect(await db.siteEvent.count({ where: { siteId: site.a.id } })).toBe(eventsA + accepted);

@@ -15,7 +15,9 @@ import { WebSocket, WebSocketServer } from "ws";
 import type { EventBus } from "../bus";
 import { describeInternalError } from "../internal-error";
 import { authenticateAgent } from "../services/agents";
-import { recordSiteEvents, storeStatusReport } from "../services/site-status";
+import { LatestStatuses, siteEventsQuery } from "../services/site-status";
+import type { StoredStatus } from "../services/status-merge";
+import { BatchWriter } from "./batch-writer";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
 
@@ -34,6 +36,15 @@ export interface GatewayOptions {
   maxUnauthenticatedPerAddress?: number;
   /** protocol errors tolerated on one connection before it is closed */
   maxProtocolErrors?: number;
+  /** hellos admitted per second (and as a burst); the rest get retry-after with a window scaled to the crowd */
+  hellosPerSecond?: number;
+  /** the longest retry-after window the console asks for */
+  maxRetryAfterMs?: number;
+  /** frames from one agent waiting to be handled before its connection is closed as overloaded */
+  maxQueuedFrames?: number;
+  /** how often latest statuses and last-seen times are written */
+  statusFlushMs?: number;
+  lastSeenFlushMs?: number;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -47,6 +58,10 @@ export interface AgentGateway {
   /** send a request with an id and resolve with the first reply carrying that id */
   request(siteId: string, message: ConsoleToAgent, timeoutMs: number): Promise<AgentToConsole>;
   disconnect(siteId: string, reason: string): void;
+  /** the latest status merged here (possibly not yet written to the database) */
+  latestStatus?(siteId: string): StoredStatus | null;
+  /** write what is held in memory (latest statuses, batched writes) now */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,8 +73,13 @@ interface Connection {
   networkId: string | null;
   errors: number;
   lastReceived: number;
-  lastSeenWritten: number;
   chain: Promise<void>;
+  /** a valid hello arrived (it may still be waiting for admission, the credential check or its write) */
+  helloSeen: boolean;
+  /** frames parsed and waiting in `chain` */
+  queued: number;
+  /** the newest status snapshot received: queued status messages older than it are superseded and skipped */
+  snapshotSeq: number;
 }
 
 const defaultLog: NonNullable<GatewayOptions["log"]> = (level, msg, fields) =>
@@ -86,6 +106,14 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     options.maxUnauthenticated ?? 256,
     options.maxUnauthenticatedPerAddress ?? 16,
   );
+  const writer = new BatchWriter(db, { log });
+  const statuses = new LatestStatuses(db, (q) => writer.write(q), {
+    flushMs: options.statusFlushMs,
+    log: (msg, fields) => log("warn", msg, fields),
+  });
+  statuses.start();
+  const admission = new HelloAdmission(options.hellosPerSecond ?? 100, options.maxRetryAfterMs ?? 60_000);
+  const maxQueued = options.maxQueuedFrames ?? 200;
 
   const send = (ws: WebSocket, message: ConsoleToAgent) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
@@ -96,8 +124,29 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   const sweep = setInterval(() => {
     const limit = Date.now() - heartbeatSeconds * 3000;
     for (const c of bySite.values()) if (c.lastReceived < limit) c.ws.terminate();
+    admission.prune();
   }, heartbeatSeconds * 1000);
   sweep.unref();
+
+  // Last seen lives in memory (each connection's lastReceived); the database gets it for every connected agent in
+  // one statement per 500 sites now and then, instead of a write per heartbeat.
+  const writeLastSeen = () => {
+    const ids = [...bySite.keys()];
+    const at = new Date();
+    const jobs = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      jobs.push(
+        writer.write([
+          db.agent.updateMany({ where: { siteId: { in: ids.slice(i, i + 500) } }, data: { lastSeenAt: at } }),
+        ]),
+      );
+    }
+    return Promise.all(jobs).catch((e: unknown) =>
+      log("warn", "could not record last-seen times", { error: describeInternalError(e as Error) }),
+    );
+  };
+  const lastSeenTimer = setInterval(() => void writeLastSeen(), options.lastSeenFlushMs ?? 60_000);
+  lastSeenTimer.unref();
 
   function protocolError(c: Connection, error: ProtocolError) {
     c.errors++;
@@ -107,6 +156,12 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   }
 
   async function handleHello(c: Connection, msg: Extract<AgentToConsole, { type: "hello" }>) {
+    const retryAfterMs = admission.admit(msg.payload.siteId);
+    if (retryAfterMs !== null) {
+      send(c.ws, consoleMessage("retry-after", { retryAfterMs, reason: "admitting agents at a bounded rate" }));
+      c.ws.close(1013, "try again later");
+      return;
+    }
     const auth = await authenticateAgent(db, msg.payload.siteId, msg.payload.credential);
     if (!auth) {
       log("warn", "agent authentication refused", { siteId: msg.payload.siteId });
@@ -115,9 +170,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       return;
     }
     // Stored first, with its event in one transaction: if the write fails the connection stays unauthenticated
-    // rather than half-bound, and whoever sees the agent online also sees the event that says so.
-    await db.$transaction(async (tx) => {
-      await tx.agent.update({
+    // rather than half-bound, and whoever sees the agent online also sees the event that says so. A batch
+    // transaction shared with other hellos, not an interactive one per agent.
+    await writer.write([
+      db.agent.update({
         where: { siteId: auth.siteId },
         data: {
           connected: true,
@@ -126,9 +182,18 @@ export function createGateway(options: GatewayOptions): AgentGateway {
           version: msg.payload.agentVersion,
           platform: msg.payload.platform,
         },
-      });
-      await recordSiteEvents(tx, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]);
-    });
+      }),
+      siteEventsQuery(db, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]),
+    ]);
+    if (c.ws.readyState !== WebSocket.OPEN) {
+      // gone while its hello was written (its close found it unbound): offline again, unless it reconnected meanwhile
+      if (bySite.has(auth.siteId)) return;
+      await writer.write([
+        db.agent.update({ where: { siteId: auth.siteId }, data: { connected: false } }),
+        siteEventsQuery(db, auth.siteId, auth.networkId, [{ kind: "agent-offline", at: now() }]),
+      ]);
+      return;
+    }
     const previous = bySite.get(auth.siteId);
     if (previous && previous !== c) {
       previous.siteId = null; // its close must not mark the new connection offline
@@ -138,7 +203,6 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     c.networkId = auth.networkId;
     c.release();
     bySite.set(auth.siteId, c);
-    c.lastSeenWritten = Date.now();
     send(c.ws, consoleMessage("welcome", { siteId: auth.siteId, heartbeatSeconds, serverTime: now() }));
     bus.publish({ type: "agent.online", siteId: auth.siteId, networkId: auth.networkId, at: now() });
     log("info", "agent connected", { siteId: auth.siteId, hostname: msg.payload.hostname });
@@ -151,10 +215,6 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         return;
       case "heartbeat":
         send(c.ws, consoleMessage("heartbeat-ack", { sentAt: msg.payload.sentAt }));
-        if (Date.now() - c.lastSeenWritten >= heartbeatSeconds * 1000) {
-          c.lastSeenWritten = Date.now();
-          await db.agent.update({ where: { siteId }, data: { lastSeenAt: new Date() } });
-        }
         break;
       case "status-snapshot":
       case "status-delta": {
@@ -166,7 +226,8 @@ export function createGateway(options: GatewayOptions): AgentGateway {
                 seq: msg.payload.seq,
                 delta: { collectedAt: msg.payload.collectedAt, changes: msg.payload.changes },
               } as const);
-        const r = await storeStatusReport(db, siteId, report);
+        if (report.seq < c.snapshotSeq) break; // a newer snapshot is already queued behind it
+        const r = await statuses.report(siteId, report);
         if (r.status) {
           bus.publish({
             type: "site.status",
@@ -182,7 +243,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         break;
       }
       case "event":
-        await recordSiteEvents(db, siteId, networkId, msg.payload.events);
+        await writer.write([siteEventsQuery(db, siteId, networkId, msg.payload.events)]);
         for (const event of msg.payload.events)
           bus.publish({ type: "site.event", siteId, networkId, at: now(), event });
         break;
@@ -206,9 +267,19 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     const result = parse(data);
     if (!result.ok) return protocolError(c, result.error);
     const msg = result.message;
+    if (msg.type === "hello") c.helloSeen = true;
+    if (msg.type === "status-snapshot") c.snapshotSeq = Math.max(c.snapshotSeq, msg.payload.seq);
+    // Bounded: an agent whose frames pile up faster than they are handled is cut off; it reconnects (backing off)
+    // and starts again from a snapshot, instead of the queue growing without end.
+    if (++c.queued > maxQueued) {
+      log("warn", "agent connection overloaded: closing it", { siteId: c.siteId, queued: c.queued });
+      c.ws.close(1013, "overloaded");
+      return;
+    }
     // Frames are handled one at a time per connection so status deltas are merged in order.
     c.chain = c.chain
       .then(async () => {
+        c.queued--;
         if (c.ws.readyState !== WebSocket.OPEN) return;
         if (msg.type === "hello") {
           if (c.siteId) return protocolError(c, { code: "unexpected-message", message: "already authenticated" });
@@ -236,10 +307,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     bySite.delete(siteId);
     try {
       // one transaction: whoever sees the agent offline also sees the event that says so
-      await db.$transaction(async (tx) => {
-        await tx.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date() } });
-        await recordSiteEvents(tx, siteId, networkId, [{ kind: "agent-offline", at: now() }]);
-      });
+      await writer.write([
+        db.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date(c.lastReceived) } }),
+        siteEventsQuery(db, siteId, networkId, [{ kind: "agent-offline", at: now() }]),
+      ]);
       bus.publish({ type: "agent.offline", siteId, networkId, at: now() });
     } catch (e) {
       log("warn", "could not record agent offline", { siteId, error: describeInternalError(e as Error) });
@@ -254,11 +325,14 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       networkId: null,
       errors: 0,
       lastReceived: Date.now(),
-      lastSeenWritten: 0,
       chain: Promise.resolve(),
+      helloSeen: false,
+      queued: 0,
+      snapshotSeq: 0,
     };
+    // Closes a socket that sent no hello; one whose hello is still being checked and written (a busy console) stays.
     const helloTimer = setTimeout(() => {
-      if (!c.siteId) ws.close(4001, "no hello");
+      if (!c.siteId && !c.helloSeen) ws.close(4001, "no hello");
     }, options.helloTimeoutMs ?? 5_000);
     helloTimer.unref();
     ws.on("message", (data: Buffer) => onFrame(c, data));
@@ -277,8 +351,12 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // Refused before the handshake: unauthenticated sockets cost memory and a timer each, and anyone can open one.
       const release = pending.admit(address);
       if (!release) {
+        // Retry-After: agents spread their next attempt over the admission window instead of backing off blindly
+        const seconds = Math.ceil(admission.refuse(`address:${address}`) / 1000);
         log("warn", "agent connection refused: too many unauthenticated connections", { address });
-        socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+        socket.end(
+          `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${seconds}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+        );
         return;
       }
       socket.once("close", release);
@@ -321,12 +399,22 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     disconnect(siteId, reason) {
       bySite.get(siteId)?.ws.close(4003, reason.slice(0, 100));
     },
+    latestStatus(siteId) {
+      return statuses.get(siteId);
+    },
+    async flush() {
+      await statuses.flush();
+      await writer.flush();
+    },
     async close() {
       clearInterval(sweep);
+      clearInterval(lastSeenTimer);
       for (const c of wss.clients) c.terminate();
       // resolves once every socket has emitted close, so every offline write is in `closing` by then
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await Promise.all(closing);
+      await statuses.stop();
+      await writer.flush();
     },
   };
 }
@@ -355,5 +443,57 @@ class UnauthenticatedSockets {
       if (left > 0) this.byAddress.set(address, left);
       else this.byAddress.delete(address);
     };
+  }
+}
+
+/**
+ * Hellos admitted at a bounded rate (a token bucket). A refused agent is told to come back within a window long
+ * enough for everyone refused lately to get in at that rate (the agents waiting, over the rate), so after a restart
+ * the fleet spreads its reconnects instead of knocking in a tight loop; capped so no agent waits for long.
+ */
+export class HelloAdmission {
+  private tokens: number;
+  private last: number;
+  /** sites refused recently, with when: how many agents are waiting */
+  private readonly waiting = new Map<string, number>();
+
+  constructor(
+    private readonly perSecond: number,
+    private readonly maxWindowMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.tokens = perSecond;
+    this.last = clock();
+  }
+
+  /** null when admitted, else the retry-after window in ms */
+  admit(siteId: string): number | null {
+    const now = this.clock();
+    this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens--;
+      this.waiting.delete(siteId);
+      return null;
+    }
+    return this.refuse(siteId);
+  }
+
+  /** counts one more agent waiting (by site, or by address when turned away before hello); returns the window */
+  refuse(key: string): number {
+    // bounded: a flood of made-up site ids can stretch the window only up to the cap
+    if (this.waiting.size < 1_000_000) this.waiting.set(key, this.clock());
+    return this.window();
+  }
+
+  /** how long the agents waiting now take to get in at this rate (at least a second, at most the cap) */
+  window(): number {
+    return Math.round(Math.min(this.maxWindowMs, Math.max(1000, (this.waiting.size / this.perSecond) * 1000)));
+  }
+
+  /** forget refusals older than the longest window (those agents got in, or gave up) */
+  prune(): void {
+    const limit = this.clock() - 2 * this.maxWindowMs;
+    for (const [id, at] of this.waiting) if (at < limit) this.waiting.delete(id);
   }
 }

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { PrismaClient } from "@dmvpn/db";
 import type { EventBus } from "../bus";
 import { DeploymentRunner, type DeploymentRunnerOptions } from "../services/deployment-runner";
+import { DEFAULT_EVENT_RETENTION, type EventRetention, pruneSiteEvents } from "../services/site-status";
 import { AGENT_WS_PATH, type AgentGateway, createGateway, type GatewayOptions } from "./gateway";
 
 export { AGENT_WS_PATH, type AgentGateway, createGateway } from "./gateway";
@@ -18,22 +19,37 @@ export interface AgentServices {
  * by a previous process are reset first (their sockets died with it); they reconnect on their own.
  */
 export async function startAgentServices(
-  opts: { db: PrismaClient; bus: EventBus } & Omit<GatewayOptions, "db" | "bus"> &
+  opts: { db: PrismaClient; bus: EventBus; eventRetention?: EventRetention } & Omit<GatewayOptions, "db" | "bus"> &
     Partial<Omit<DeploymentRunnerOptions, "db" | "bus" | "gateway">>,
 ): Promise<AgentServices> {
+  // One statement, before the gateway accepts anyone: no hello can be overwritten by it.
   await opts.db.agent.updateMany({ where: { connected: true }, data: { connected: false } });
   const gateway = createGateway(opts);
   const deployments = new DeploymentRunner({ ...opts, gateway });
   await deployments.start();
+  const retention = opts.eventRetention ?? DEFAULT_EVENT_RETENTION;
+  const prune = () =>
+    pruneSiteEvents(opts.db, retention).catch((e: unknown) =>
+      console.warn("[agent-gateway] could not prune old events:", (e as Error).message),
+    );
+  const pruner = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  pruner.unref();
+  const firstPrune = setTimeout(() => void prune(), 60_000);
+  firstPrune.unref();
   return {
     gateway,
     deployments,
     async close() {
+      clearInterval(pruner);
+      clearTimeout(firstPrune);
       await deployments.stop();
       await gateway.close();
     },
   };
 }
+
+/** events past their retention are deleted this often (and a minute after start) */
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * Route WebSocket upgrades: agents on AGENT_WS_PATH, everything else (Next's dev HMR) to `fallback`. The

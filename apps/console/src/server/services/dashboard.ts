@@ -3,16 +3,27 @@ import type { SiteStatus } from "@dmvpn/protocol";
 import { dashboardCounts } from "./dashboard-counts";
 import { findDemoNetwork } from "./demo";
 import { loadTopologyInput } from "./topology";
-import { attentionReasons, attentionScore, buildTopology } from "./topology-model";
+import {
+  attentionReasons,
+  attentionScore,
+  buildTopology,
+  type TopologyGraph,
+  type TopologyInput,
+} from "./topology-model";
 
 const SERIES_MINUTES = 60;
 const BUCKET_MINUTES = 2;
 const SERIES_KINDS = ["registration-up", "registration-lost", "shortcut-up", "shortcut-down"];
 
 /** Home page: counts, the sites to look at first, recent events and the last hour as a chart. */
-export async function getDashboard(db: Db, now = Date.now()) {
-  const input = await loadTopologyInput(db, now);
-  const graph = buildTopology(input);
+export async function getDashboard(
+  db: Db,
+  now = Date.now(),
+  /** the live feed's graph and input (server); without it, both are built from the database */
+  live?: { graph: TopologyGraph; input: TopologyInput },
+) {
+  const input = live?.input ?? (await loadTopologyInput(db, now));
+  const graph = live?.graph ?? buildTopology(input);
   const since = new Date(now - SERIES_MINUTES * 60_000);
   const [deploymentsFailed, awaitingApply, networks, demo, events, seriesEvents] = await Promise.all([
     db.deployment.count({ where: { status: "failed" } }),

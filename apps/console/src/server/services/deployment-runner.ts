@@ -296,7 +296,8 @@ export class DeploymentRunner {
 
     if (item.site.role === "spoke") {
       // Confirm a spoke only once a status collected after the change shows it registered with a hub.
-      const current = await loadStoredStatus(this.o.db, item.siteId);
+      // the gateway's copy first: it holds statuses not yet written to the database
+      const current = this.o.gateway.latestStatus?.(item.siteId) ?? (await loadStoredStatus(this.o.db, item.siteId));
       const fresh = (s: { collectedAt: string } & Parameters<typeof registeredWithAHub>[0]) =>
         Date.parse(s.collectedAt) >= agentAppliedAt && registeredWithAHub(s);
       const verdict =

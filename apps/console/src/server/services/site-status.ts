@@ -1,4 +1,4 @@
-import type { Db } from "@dmvpn/db";
+import type { Db, Prisma } from "@dmvpn/db";
 import { SiteStatus } from "@dmvpn/protocol";
 import { notFound } from "../errors";
 import { getSiteAgent } from "./agents";
@@ -26,6 +26,85 @@ export async function storeStatusReport(db: Db, siteId: string, report: StatusRe
   return { verdict, status: next };
 }
 
+/** Where LatestStatuses sends its writes: the gateway's BatchWriter (one transaction per batch). */
+export type StatusWriter = (queries: Prisma.PrismaPromise<unknown>[]) => Promise<void>;
+
+/**
+ * The latest status of every reporting site, held in memory and written to the database in batches. A delta is
+ * merged into the copy here (no read, parse and validation of the stored JSON per report) and the site is marked
+ * dirty; every `flushMs` the dirty sites are written together. Only a site's first delta after a restart reads its
+ * stored status. The bus event goes out at once, so browsers do not wait for the write.
+ */
+export class LatestStatuses {
+  private readonly latest = new Map<string, StoredStatus & { receivedAt: Date }>();
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly write: StatusWriter,
+    private readonly options: { flushMs?: number; log?: (msg: string, fields?: Record<string, unknown>) => void } = {},
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Stops the timer after writing what is still dirty. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  get(siteId: string): StoredStatus | null {
+    return this.latest.get(siteId) ?? null;
+  }
+
+  /** Merge one status message; returns the new status, or the verdict that stopped it (as storeStatusReport). */
+  async report(siteId: string, report: StatusReport) {
+    const stored =
+      report.kind === "snapshot" ? null : (this.latest.get(siteId) ?? (await loadStoredStatus(this.db, siteId)));
+    const { next, verdict } = mergeStatusReport(stored, report);
+    if (!next) return { verdict, status: null };
+    this.latest.set(siteId, { ...next, receivedAt: new Date() });
+    this.dirty.add(siteId);
+    return { verdict, status: next };
+  }
+
+  /** Writes every dirty status now (one batch); statuses that change meanwhile stay dirty for the next flush. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    if (!this.dirty.size) return;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    // one job per site: the writer batches them, and a site deleted since its report fails alone (and is forgotten)
+    const jobs = ids.map((siteId) => {
+      const s = this.latest.get(siteId);
+      if (!s) return Promise.resolve();
+      const data = {
+        seq: s.seq,
+        status: JSON.stringify(s.status),
+        collectedAt: new Date(s.status.collectedAt),
+        receivedAt: s.receivedAt,
+      };
+      return this.write([
+        this.db.siteStatus.upsert({ where: { siteId }, create: { siteId, ...data }, update: data }),
+      ]).catch((e: unknown) => {
+        this.options.log?.("could not write a latest status", { siteId, error: (e as Error).message });
+        this.latest.delete(siteId);
+      });
+    });
+    this.flushing = Promise.all(jobs).then(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+}
+
 export async function recordSiteEvents(
   db: Db,
   siteId: string,
@@ -33,7 +112,17 @@ export async function recordSiteEvents(
   events: { kind: string; at: string | Date; [k: string]: unknown }[],
 ) {
   if (!events.length) return;
-  await db.siteEvent.createMany({
+  await siteEventsQuery(db, siteId, networkId, events);
+}
+
+/** The insert of a site's events, not yet run: for a batch transaction (`$transaction([...])`, BatchWriter). */
+export function siteEventsQuery(
+  db: Db,
+  siteId: string,
+  networkId: string,
+  events: { kind: string; at: string | Date; [k: string]: unknown }[],
+) {
+  return db.siteEvent.createMany({
     data: events.map(({ kind, at, ...detail }) => ({
       siteId,
       networkId,
@@ -42,6 +131,33 @@ export async function recordSiteEvents(
       detail: JSON.stringify(detail),
     })),
   });
+}
+
+export interface EventRetention {
+  /** events older than this are deleted */
+  maxAgeDays: number;
+  /** beyond this many, the oldest are deleted */
+  maxRows: number;
+}
+
+export const DEFAULT_EVENT_RETENTION: EventRetention = { maxAgeDays: 30, maxRows: 1_000_000 };
+
+/**
+ * Deletes events past the retention: older than maxAgeDays, then the oldest beyond maxRows. Both are range deletes
+ * on the `at` index. Returns how many went.
+ */
+export async function pruneSiteEvents(db: Db, retention: EventRetention, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - retention.maxAgeDays * 86_400_000);
+  const { count: old } = await db.siteEvent.deleteMany({ where: { at: { lt: cutoff } } });
+  const boundary = await db.siteEvent.findFirst({
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    skip: retention.maxRows,
+    select: { at: true },
+  });
+  if (!boundary) return old;
+  // everything at or before the first event past the limit (ties at that instant go too: a few rows, never more)
+  const { count: extra } = await db.siteEvent.deleteMany({ where: { at: { lte: boundary.at } } });
+  return old + extra;
 }
 
 /** The status page: agent state, the latest status with its age, and recent events. */

@@ -1,18 +1,19 @@
 import type { Db } from "@dmvpn/db";
 import type { ConsoleEvent, EventBus } from "../bus";
 import { loadTopologyAgents, loadTopologyInput, loadTopologySites } from "./topology";
+import { LiveTopology } from "./topology-incremental";
 import {
-  buildTopology,
-  diffTopology,
   isEmptyDelta,
+  type TopologyAgent,
   type TopologyDelta,
   type TopologyGraph,
   type TopologyInput,
+  type TopologySite,
 } from "./topology-model";
 
 /**
  * One live topology per console process, shared by every browser watching it. Bus events patch the in-memory
- * input (no database read per report); the graph is rebuilt (a few ms for thousands of sites) and only the
+ * graph site by site (LiveTopology: no database read per report, no whole-graph rebuild per batch) and only the
  * delta goes out. Events arriving together are coalesced for COALESCE_MS so a burst becomes one patch.
  */
 const COALESCE_MS = 50;
@@ -20,17 +21,20 @@ const COALESCE_MS = 50;
 const TICK_MS = 5_000;
 /** pick up inventory edits (new or deleted sites), which do not go through the bus */
 const RELOAD_MS = 15_000;
+/** how long the dashboard keeps the feed running after its last read */
+const WARM_MS = 60_000;
 
 export type TopologyListener = (delta: TopologyDelta) => void;
 
 export class TopologyFeed {
-  private input: TopologyInput | null = null;
-  private graph: TopologyGraph = { nodes: [], edges: [] };
+  private live: LiveTopology | null = null;
   private readonly listeners = new Set<TopologyListener>();
   private unsubscribe: (() => void) | null = null;
   private timers: NodeJS.Timeout[] = [];
   private pending: NodeJS.Timeout | null = null;
   private ready: Promise<void> | null = null;
+  private warmUntil = 0;
+  private warmTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -43,19 +47,50 @@ export class TopologyFeed {
     await this.ready;
     this.listeners.add(listener);
     return {
-      graph: this.graph,
+      graph: this.live?.graph() ?? { nodes: [], edges: [] },
       stop: () => {
         this.listeners.delete(listener);
-        if (this.listeners.size === 0) this.shutdown();
+        if (this.listeners.size === 0 && Date.now() > this.warmUntil) this.shutdown();
       },
     };
+  }
+
+  /**
+   * The graph and its input as of now, for the dashboard: no database read and no parse of every stored status per
+   * request. Starts the feed if nobody watches it and keeps it for WARM_MS after the last call (the dashboard polls).
+   */
+  async current(): Promise<{ graph: TopologyGraph; input: TopologyInput }> {
+    this.start();
+    await this.ready;
+    this.warmUntil = Date.now() + WARM_MS;
+    if (!this.warmTimer) {
+      this.warmTimer = setInterval(() => {
+        if (Date.now() > this.warmUntil && this.listeners.size === 0) this.shutdown();
+      }, WARM_MS / 2);
+      this.warmTimer.unref();
+    }
+    const live = this.live!;
+    this.publish();
+    return { graph: live.graph(), input: live.input(Date.now()) };
+  }
+
+  get idle(): boolean {
+    return this.listeners.size === 0;
+  }
+
+  uses(db: Db, bus: EventBus): boolean {
+    return this.db === db && this.bus === bus;
   }
 
   /** Reload everything from the database now (after the demo network was created or removed). */
   async refresh(): Promise<void> {
     if (!this.ready) return;
     await this.ready;
-    this.input = await loadTopologyInput(this.db);
+    const input = await loadTopologyInput(this.db);
+    if (!this.live) return;
+    this.live.setSites(input.sites);
+    this.live.setAgents(input.agents);
+    for (const r of input.reports) this.live.setReport(r);
     this.publish();
   }
 
@@ -63,8 +98,7 @@ export class TopologyFeed {
     if (this.ready) return;
     this.unsubscribe = this.bus.subscribe((e) => this.onEvent(e));
     this.ready = loadTopologyInput(this.db).then((input) => {
-      this.input = input;
-      this.graph = buildTopology(input);
+      this.live = new LiveTopology(input);
     });
     const tick = setInterval(() => this.schedule(), TICK_MS);
     const reload = setInterval(() => void this.reloadInventory(), RELOAD_MS);
@@ -74,6 +108,8 @@ export class TopologyFeed {
   }
 
   private shutdown() {
+    if (this.warmTimer) clearInterval(this.warmTimer);
+    this.warmTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     for (const t of this.timers) clearInterval(t);
@@ -81,37 +117,41 @@ export class TopologyFeed {
     this.pending = null;
     this.timers = [];
     this.ready = null;
-    this.input = null;
+    this.live = null;
   }
 
   private onEvent(e: ConsoleEvent) {
-    const input = this.input;
-    if (!input) return;
+    const live = this.live;
+    if (!live) return;
     if (e.type === "site.status") {
-      const report = { siteId: e.siteId, status: e.status, receivedAt: Date.parse(e.at) || Date.now() };
-      const i = input.reports.findIndex((r) => r.siteId === e.siteId);
-      if (i >= 0) input.reports[i] = report;
-      else input.reports.push(report);
+      live.setReport({ siteId: e.siteId, status: e.status, receivedAt: Date.parse(e.at) || Date.now() });
       this.schedule();
     } else if (e.type === "agent.online" || e.type === "agent.offline") {
-      const connected = e.type === "agent.online";
-      const agent = input.agents.find((a) => a.siteId === e.siteId);
-      if (agent) agent.connected = connected;
-      else input.agents.push({ siteId: e.siteId, connected });
+      live.setAgent({ siteId: e.siteId, connected: e.type === "agent.online" });
       this.schedule();
     }
   }
 
   private async reloadInventory() {
-    const input = this.input;
-    if (!input) return;
+    if (!this.live) return;
     try {
       const [sites, agents] = await Promise.all([loadTopologySites(this.db), loadTopologyAgents(this.db)]);
-      input.sites = sites;
-      input.agents = agents;
+      // Unchanged inventory (the usual case) must not cost a full rebuild every RELOAD_MS.
+      if (!this.live) return;
+      if (!sameInventory(this.live.input(0).sites, sites)) this.live.setSites(sites);
+      this.reconcileAgents(agents);
       this.schedule();
     } catch (err) {
       console.error("topology reload failed:", err instanceof Error ? err.message : err);
+    }
+  }
+
+  /** Agents enrolled or revoked meanwhile; connected flags come from the bus, which is more recent than a read. */
+  private reconcileAgents(agents: TopologyAgent[]) {
+    const live = this.live!;
+    const known = new Map(live.input(0).agents.map((a) => [a.siteId, a]));
+    if (agents.length !== known.size || agents.some((a) => !known.has(a.siteId))) {
+      live.setAgents(agents.map((a) => known.get(a.siteId) ?? a));
     }
   }
 
@@ -124,11 +164,8 @@ export class TopologyFeed {
   }
 
   private publish() {
-    if (!this.input) return;
-    this.input.now = Date.now();
-    const next = buildTopology(this.input);
-    const delta = diffTopology(this.graph, next);
-    this.graph = next;
+    if (!this.live) return;
+    const delta = this.live.update(Date.now());
     if (isEmptyDelta(delta)) return;
     for (const l of this.listeners) {
       try {
@@ -140,10 +177,25 @@ export class TopologyFeed {
   }
 }
 
+function sameInventory(a: TopologySite[], b: TopologySite[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    for (const k of Object.keys(y) as (keyof TopologySite)[]) if (x[k] !== y[k]) return false;
+  }
+  return true;
+}
+
 const holder = globalThis as unknown as { __dmvpnTopologyFeed?: TopologyFeed };
 
-/** The process-wide feed; kept on globalThis because Next bundles route code more than once. */
+/**
+ * The process-wide feed; kept on globalThis because Next bundles route code more than once. A different database or
+ * bus (a test's fresh one) gets a fresh feed, once nobody watches the old one, instead of one reading a closed
+ * database.
+ */
 export function topologyFeed(db: Db, bus: EventBus): TopologyFeed {
-  holder.__dmvpnTopologyFeed ??= new TopologyFeed(db, bus);
-  return holder.__dmvpnTopologyFeed;
+  const current = holder.__dmvpnTopologyFeed;
+  if (!current || (!current.uses(db, bus) && current.idle)) holder.__dmvpnTopologyFeed = new TopologyFeed(db, bus);
+  return holder.__dmvpnTopologyFeed!;
 }

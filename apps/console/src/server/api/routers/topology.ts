@@ -1,7 +1,9 @@
+import { EventEmitter, on } from "node:events";
 import { z } from "zod";
 import { getRuntime } from "../../runtime";
 import { getDashboard } from "../../services/dashboard";
 import { loadTopologyInput } from "../../services/topology";
+import { PendingDelta } from "../../services/topology-incremental";
 import { topologyFeed } from "../../services/topology-live";
 import { buildTopology, type TopologyDelta, type TopologyGraph } from "../../services/topology-model";
 import { topologyGraphOutput } from "../rest-schemas";
@@ -31,34 +33,32 @@ export const topologyRouter = createTRPCRouter({
    */
   live: viewerProcedure.input(z.object({}).optional()).subscription(async function* ({ ctx, signal }) {
     const { bus } = getRuntime();
-    const queue: TopologyDelta[] = [];
-    let wake: (() => void) | null = null;
+    // Deltas that arrive while the client is still being written to are merged into one (the later row wins), so a
+    // slow browser costs one pending delta, not a queue that grows with every report.
+    const pending = new PendingDelta();
+    const wakeup = new EventEmitter();
     const { graph, stop } = await topologyFeed(ctx.db, bus).subscribe((delta) => {
-      queue.push(delta);
-      wake?.();
+      if (pending.add(delta)) wakeup.emit("ready");
     });
     try {
+      // events.on removes its listeners (on the emitter and on the signal) when the loop ends or the signal aborts,
+      // as tRPC's own subscription examples do; a hand-made promise per wait left one abort listener behind each time.
+      const ready = on(wakeup, "ready", { signal });
       yield { kind: "snapshot", graph, sentAt: Date.now() } satisfies TopologyMessage as TopologyMessage;
-      while (!signal?.aborted) {
-        if (queue.length === 0) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            signal?.addEventListener("abort", () => resolve(), { once: true });
-          });
-          wake = null;
-        }
-        while (queue.length) {
-          yield {
-            kind: "delta",
-            delta: queue.shift()!,
-            sentAt: Date.now(),
-          } satisfies TopologyMessage as TopologyMessage;
-        }
+      if (!pending.empty) wakeup.emit("ready");
+      for await (const _ of ready) {
+        const delta = pending.take();
+        if (delta) yield { kind: "delta", delta, sentAt: Date.now() } satisfies TopologyMessage as TopologyMessage;
       }
+    } catch (err) {
+      if (!signal?.aborted) throw err;
     } finally {
       stop();
     }
   }),
 
-  dashboard: viewerProcedure.query(({ ctx }) => getDashboard(ctx.db)),
+  dashboard: viewerProcedure.query(async ({ ctx }) => {
+    const { bus } = getRuntime();
+    return getDashboard(ctx.db, Date.now(), await topologyFeed(ctx.db, bus).current());
+  }),
 });

@@ -1,0 +1,234 @@
+import { emptySiteStatus, type NhrpCacheEntry, type SiteStatus } from "@dmvpn/protocol";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LiveTopology, PendingDelta } from "./topology-incremental";
+import {
+  applyTopologyDelta,
+  buildTopology,
+  type TopologyDelta,
+  type TopologyGraph,
+  type TopologySite,
+} from "./topology-model";
+
+const T0 = Date.parse("2026-01-01T12:00:00Z");
+const INTERVAL = 10_000;
+const SPOKES = 6;
+
+const site = (i: number, role: "hub" | "spoke") =>
+  ({
+    id: `${role}${i}`,
+    name: `${role}-${i}`,
+    networkId: "net",
+    networkName: "corp",
+    isDemo: false,
+    ipsecEnabled: true,
+    role,
+    tunnelAddress: `10.0.0.${role === "hub" ? i : 10 + i}`,
+    publicAddress: `203.0.113.${role === "hub" ? i : 10 + i}`,
+    latitude: null,
+    longitude: null,
+  }) satisfies TopologySite;
+
+const hubs = [site(1, "hub"), site(2, "hub")];
+const spokes = Array.from({ length: SPOKES }, (_, i) => site(i, "spoke"));
+const sites = [...hubs, ...spokes];
+
+function entry(type: NhrpCacheEntry["type"], to: TopologySite, expires: number | null): NhrpCacheEntry {
+  return {
+    interface: "gre1",
+    type,
+    protocolAddress: to.tunnelAddress,
+    nbma: to.publicAddress!,
+    claimedNbma: to.publicAddress!,
+    expiresInSeconds: expires,
+    flags: { used: true, timeout: expires !== null, auth: false, up: true },
+    identity: null,
+  };
+}
+
+function sa(remote: string, bytes: number) {
+  return {
+    name: "dmvpn",
+    uniqueId: remote,
+    state: "ESTABLISHED",
+    localHost: null,
+    remoteHost: remote,
+    remoteId: null,
+    establishedSeconds: 60,
+    natRemote: false,
+    children: [
+      {
+        name: "dmvpn",
+        uniqueId: `${remote}c`,
+        state: "INSTALLED",
+        mode: "TRANSPORT",
+        bytesIn: bytes,
+        bytesOut: 0,
+        packetsIn: 1,
+        packetsOut: 1,
+        installedSeconds: 60,
+        localTs: [],
+        remoteTs: [],
+      },
+    ],
+  };
+}
+
+/** A random report from site `from`: registrations, shortcuts (some expiring soon), SAs, a tunnel state. */
+const reportOf = (from: TopologySite) =>
+  fc
+    .record({
+      registered: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+      peers: fc.subarray(spokes),
+      expires: fc.constantFrom(null, 5, 300),
+      bytes: fc.nat(1000),
+      up: fc.boolean(),
+    })
+    .map(({ registered, peers, expires, bytes, up }): SiteStatus => {
+      const st = emptySiteStatus(new Date(T0).toISOString());
+      st.tunnels.push({
+        name: "gre1",
+        operState: up ? "up" : "down",
+        mtu: 1400,
+        rxBytes: 0,
+        txBytes: 0,
+        rxPackets: 0,
+        txPackets: 0,
+      });
+      if (from.role === "spoke") {
+        hubs.forEach((h, i) => {
+          st.nhs.push({
+            interface: "gre1",
+            nbma: h.publicAddress!,
+            protocolAddress: h.tunnelAddress,
+            registered: registered[i]!,
+          });
+          if (registered[i]) st.ipsecSas.push(sa(h.publicAddress!, bytes));
+        });
+        for (const p of peers) {
+          if (p.id === from.id) continue;
+          st.nhrpCache.push(entry("dynamic", p, expires));
+          st.ipsecSas.push(sa(p.publicAddress!, bytes + 1));
+        }
+      } else {
+        for (const p of peers) st.nhrpCache.push(entry("dynamic", p, 300));
+      }
+      return st;
+    });
+
+type Step =
+  | { kind: "report"; site: TopologySite; status: SiteStatus; advance: number }
+  | { kind: "agent"; site: TopologySite; connected: boolean; advance: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .constantFrom(...sites)
+      .chain((s) =>
+        fc
+          .record({ status: reportOf(s), advance: fc.constantFrom(0, 1000, 12_000) })
+          .map(({ status, advance }): Step => ({ kind: "report", site: s, status, advance })),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ site: fc.constantFrom(...sites), connected: fc.boolean(), advance: fc.constantFrom(0, 25_000) })
+      .map((x): Step => ({ kind: "agent", ...x })),
+  },
+);
+
+const sorted = (g: TopologyGraph) => ({
+  nodes: [...g.nodes].sort((x, y) => x.id.localeCompare(y.id)),
+  edges: [...g.edges].sort((x, y) => x.id.localeCompare(y.id)),
+});
+
+describe("LiveTopology", () => {
+  it("after any sequence of reports, agent changes and time passing, equals a full build, and its deltas replay to it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(step, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
+        (batches) => {
+          let now = T0;
+          const reports = new Map<string, { siteId: string; status: SiteStatus; receivedAt: number }>();
+          const agents = new Map(sites.map((s) => [s.id, { siteId: s.id, connected: true }]));
+          const input = () => ({
+            sites,
+            reports: [...reports.values()],
+            agents: [...agents.values()],
+            now,
+            reportIntervalMs: INTERVAL,
+          });
+          const live = new LiveTopology(input());
+          let browser = live.graph();
+          for (const batch of batches) {
+            for (const s of batch) {
+              now += s.advance;
+              if (s.kind === "report") {
+                const r = {
+                  siteId: s.site.id,
+                  status: { ...s.status, collectedAt: new Date(now).toISOString() },
+                  receivedAt: now,
+                };
+                reports.set(s.site.id, r);
+                live.setReport(r);
+              } else {
+                agents.set(s.site.id, { siteId: s.site.id, connected: s.connected });
+                live.setAgent({ siteId: s.site.id, connected: s.connected });
+              }
+            }
+            browser = applyTopologyDelta(browser, live.update(now));
+            const full = sorted(buildTopology(input()));
+            expect(sorted(live.graph())).toEqual(full);
+            expect(sorted(browser)).toEqual(full);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
+
+describe("PendingDelta", () => {
+  const empty: TopologyDelta = {
+    addNodes: [],
+    updateNodes: [],
+    removeNodes: [],
+    addEdges: [],
+    updateEdges: [],
+    removeEdges: [],
+  };
+  const graph = buildTopology({ sites, reports: [], agents: [], now: T0, reportIntervalMs: INTERVAL });
+  const n = (id: string, tunnelState: "up" | "down") => ({ ...graph.nodes.find((x) => x.id === id)!, tunnelState });
+
+  it("replays like the deltas it merged, whatever mix of adds, updates and removals", () => {
+    const ids = ["hub1", "spoke0", "spoke1"];
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("update" as const), id: fc.constantFrom(...ids), up: fc.boolean() }),
+      fc.record({ kind: fc.constant("remove" as const), id: fc.constantFrom(...ids) }),
+      fc.record({ kind: fc.constant("add" as const), id: fc.constantFrom(...ids), up: fc.boolean() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 12 }), (ops) => {
+        // a valid sequence only adds what is absent and updates or removes what is present
+        let sequential: TopologyGraph = graph;
+        const pending = new PendingDelta();
+        for (const o of ops) {
+          const present = sequential.nodes.some((x) => x.id === o.id);
+          let d: TopologyDelta;
+          if (o.kind === "remove" && present) d = { ...empty, removeNodes: [o.id] };
+          else if (o.kind === "update" && present) d = { ...empty, updateNodes: [n(o.id, o.up ? "up" : "down")] };
+          else if (o.kind === "add" && !present) d = { ...empty, addNodes: [n(o.id, o.up ? "up" : "down")] };
+          else continue;
+          sequential = applyTopologyDelta(sequential, d);
+          pending.add(d);
+        }
+        const merged = pending.take();
+        const replayed = merged ? applyTopologyDelta(graph, merged) : graph;
+        expect(sorted(replayed)).toEqual(sorted(sequential));
+        if (merged) expect(new Set(merged.updateNodes.map((x) => x.id)).size).toBe(merged.updateNodes.length);
+      }),
+    );
+  });
+});

@@ -1,0 +1,322 @@
+import {
+  buildTopology,
+  diffTopology,
+  freshnessOf,
+  isEmptyDelta,
+  type TopologyAgent,
+  type TopologyDelta,
+  type TopologyEdge,
+  type TopologyGraph,
+  type TopologyInput,
+  type TopologyNode,
+  type TopologyReport,
+  type TopologySite,
+} from "./topology-model";
+
+const emptyDelta = (): TopologyDelta => ({
+  addNodes: [],
+  updateNodes: [],
+  removeNodes: [],
+  addEdges: [],
+  updateEdges: [],
+  removeEdges: [],
+});
+
+function sameRow<T extends object>(a: T, b: T): boolean {
+  for (const k of Object.keys(a) as (keyof T)[]) if (a[k] !== b[k]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
+type Pending<T> = { remove: boolean; upsert: T | null; added: boolean };
+
+function mergeInto<T extends { id: string }>(
+  into: Map<string, Pending<T>>,
+  added: T[],
+  updated: T[],
+  removed: string[],
+) {
+  for (const id of removed) {
+    const p = into.get(id);
+    // added since the client last heard: it never saw the row, so the pair cancels out
+    if (p && p.added && !p.remove) into.delete(id);
+    else into.set(id, { remove: true, upsert: null, added: false });
+  }
+  for (const x of added) {
+    const p = into.get(x.id);
+    into.set(x.id, { remove: p?.remove ?? false, upsert: x, added: true });
+  }
+  for (const x of updated) {
+    const p = into.get(x.id);
+    // an update after a removal re-creates the row on the client
+    into.set(x.id, { remove: p?.remove ?? false, upsert: x, added: p ? p.added || p.remove : false });
+  }
+}
+
+function drain<T>(from: Map<string, Pending<T>>, added: T[], updated: T[], removed: string[]) {
+  for (const [id, p] of from) {
+    if (p.remove) removed.push(id);
+    if (p.upsert) (p.added ? added : updated).push(p.upsert);
+  }
+  from.clear();
+}
+
+/**
+ * What one subscriber has not been sent yet, as one delta: later rows replace earlier ones by id, so however long a
+ * client takes to read, it holds at most one row per node and edge instead of a queue of every patch.
+ */
+export class PendingDelta {
+  private readonly nodes = new Map<string, Pending<TopologyDelta["addNodes"][number]>>();
+  private readonly edges = new Map<string, Pending<TopologyDelta["addEdges"][number]>>();
+
+  get empty(): boolean {
+    return this.nodes.size === 0 && this.edges.size === 0;
+  }
+
+  /** True when this made a pending delta out of nothing (the reader needs waking). */
+  add(delta: TopologyDelta): boolean {
+    const wasEmpty = this.empty;
+    mergeInto(this.nodes, delta.addNodes, delta.updateNodes, delta.removeNodes);
+    mergeInto(this.edges, delta.addEdges, delta.updateEdges, delta.removeEdges);
+    return wasEmpty && !this.empty;
+  }
+
+  take(): TopologyDelta | null {
+    if (this.empty) return null;
+    const d: TopologyDelta = {
+      addNodes: [],
+      updateNodes: [],
+      removeNodes: [],
+      addEdges: [],
+      updateEdges: [],
+      removeEdges: [],
+    };
+    drain(this.nodes, d.addNodes, d.updateNodes, d.removeNodes);
+    drain(this.edges, d.addEdges, d.updateEdges, d.removeEdges);
+    return d;
+  }
+}
+
+/**
+ * The live topology graph, kept up to date a site at a time. A spoke's report changes only its own node, its links
+ * to the hubs, its shortcuts, and a count on the hubs and shortcut peers it touches: those are rebuilt from that
+ * small neighbourhood (with the same buildTopology as a full build) and patched in. A hub's report, an inventory
+ * change, or a crowd of changes at once takes a full build and diff. `update(now)` returns what changed, and the
+ * graph always equals buildTopology of the same input (the property test checks that).
+ */
+export class LiveTopology {
+  private sites: TopologySite[] = [];
+  private readonly siteById = new Map<string, TopologySite>();
+  private readonly order = new Map<string, number>();
+  private readonly byNetwork = new Map<string, TopologySite[]>();
+  private readonly spokeByTunnel = new Map<string, Map<string, TopologySite>>();
+  private readonly reports = new Map<string, TopologyReport>();
+  private readonly agents = new Map<string, TopologyAgent>();
+  private readonly nodes = new Map<string, TopologyNode>();
+  private readonly edges = new Map<string, TopologyEdge>();
+  /** edge ids touching each site */
+  private readonly incident = new Map<string, Set<string>>();
+  private readonly dirty = new Set<string>();
+  private full = true;
+  private snapshot: TopologyGraph | null = null;
+
+  constructor(
+    input: TopologyInput,
+    private readonly reportIntervalMs = input.reportIntervalMs,
+  ) {
+    this.setSites(input.sites);
+    for (const r of input.reports) this.reports.set(r.siteId, r);
+    for (const a of input.agents) this.agents.set(a.siteId, a);
+    this.update(input.now);
+  }
+
+  /** The whole graph (rebuilt as arrays only when it changed since the last call). */
+  graph(): TopologyGraph {
+    this.snapshot ??= { nodes: [...this.nodes.values()], edges: [...this.edges.values()] };
+    return this.snapshot;
+  }
+
+  input(now: number): TopologyInput {
+    return {
+      sites: this.sites,
+      reports: [...this.reports.values()],
+      agents: [...this.agents.values()],
+      now,
+      reportIntervalMs: this.reportIntervalMs,
+    };
+  }
+
+  setSites(sites: TopologySite[]): void {
+    this.sites = sites;
+    this.siteById.clear();
+    this.order.clear();
+    this.byNetwork.clear();
+    this.spokeByTunnel.clear();
+    sites.forEach((s, i) => {
+      this.siteById.set(s.id, s);
+      this.order.set(s.id, i);
+      const list = this.byNetwork.get(s.networkId) ?? [];
+      list.push(s);
+      this.byNetwork.set(s.networkId, list);
+      if (s.role === "spoke") {
+        const byTunnel = this.spokeByTunnel.get(s.networkId) ?? new Map<string, TopologySite>();
+        byTunnel.set(s.tunnelAddress, s);
+        this.spokeByTunnel.set(s.networkId, byTunnel);
+      }
+    });
+    this.full = true;
+  }
+
+  setAgents(agents: TopologyAgent[]): void {
+    this.agents.clear();
+    for (const a of agents) this.agents.set(a.siteId, a);
+    this.full = true;
+  }
+
+  setReport(report: TopologyReport): void {
+    this.reports.set(report.siteId, report);
+    this.touch(report.siteId);
+  }
+
+  setAgent(agent: TopologyAgent): void {
+    this.agents.set(agent.siteId, agent);
+    this.touch(agent.siteId);
+  }
+
+  private touch(siteId: string) {
+    const site = this.siteById.get(siteId);
+    if (!site || site.role === "hub") this.full = true;
+    else this.dirty.add(siteId);
+  }
+
+  /** Applies what changed since the last call (and what time changed: freshness, expired shortcuts). */
+  update(now: number): TopologyDelta {
+    this.ageOut(now);
+    if (this.full || this.dirty.size > this.sites.length / 4) return this.rebuild(now);
+    // several spokes of one hub in a batch each shift its count: merged, the hub goes out once
+    const merged = new PendingDelta();
+    for (const siteId of this.dirty) {
+      const delta = emptyDelta();
+      this.patchSpoke(siteId, now, delta);
+      merged.add(delta);
+    }
+    this.dirty.clear();
+    const delta = merged.take() ?? emptyDelta();
+    if (!isEmptyDelta(delta)) this.snapshot = null;
+    return delta;
+  }
+
+  /** Sites whose freshness moved with the clock, and reporters of shortcuts that ran out, need a patch too. */
+  private ageOut(now: number) {
+    if (this.full) return;
+    for (const node of this.nodes.values()) {
+      const site = this.siteById.get(node.id);
+      if (!site || node.freshness === "config-managed") continue;
+      const f = freshnessOf(this.reports.get(node.id), this.agents.get(node.id), now, this.reportIntervalMs);
+      if (f !== node.freshness) this.touch(node.id);
+    }
+    for (const e of this.edges.values()) {
+      if (e.kind === "shortcut" && e.expiresAt !== null && e.expiresAt <= now) {
+        this.touch(e.source);
+        this.touch(e.target);
+      }
+    }
+  }
+
+  private rebuild(now: number): TopologyDelta {
+    const prev = this.graph();
+    const next = buildTopology(this.input(now));
+    this.nodes.clear();
+    this.edges.clear();
+    this.incident.clear();
+    for (const n of next.nodes) this.nodes.set(n.id, n);
+    for (const e of next.edges) this.setEdge(e);
+    this.snapshot = next;
+    this.full = false;
+    this.dirty.clear();
+    return diffTopology(prev, next);
+  }
+
+  private setEdge(e: TopologyEdge) {
+    this.edges.set(e.id, e);
+    for (const end of [e.source, e.target]) {
+      const set = this.incident.get(end) ?? new Set<string>();
+      set.add(e.id);
+      this.incident.set(end, set);
+    }
+  }
+
+  private dropEdge(e: TopologyEdge) {
+    this.edges.delete(e.id);
+    this.incident.get(e.source)?.delete(e.id);
+    this.incident.get(e.target)?.delete(e.id);
+  }
+
+  private patchSpoke(siteId: string, now: number, delta: TopologyDelta) {
+    const site = this.siteById.get(siteId)!;
+    const network = this.byNetwork.get(site.networkId) ?? [];
+    const hubs = network.filter((s) => s.role === "hub");
+    const before = [...(this.incident.get(siteId) ?? [])].map((id) => this.edges.get(id)!);
+    const peers = new Set<string>();
+    for (const e of before) if (e.kind === "shortcut") peers.add(e.source === siteId ? e.target : e.source);
+    const byTunnel = this.spokeByTunnel.get(site.networkId);
+    for (const entry of this.reports.get(siteId)?.status.nhrpCache ?? []) {
+      const peer = entry.type === "dynamic" ? byTunnel?.get(entry.protocolAddress) : undefined;
+      if (peer && peer.id !== siteId) peers.add(peer.id);
+    }
+    const involved = [...hubs, site, ...[...peers].map((id) => this.siteById.get(id)!)].sort(
+      (a, b) => this.order.get(a.id)! - this.order.get(b.id)!,
+    );
+    const ids = new Set(involved.map((s) => s.id));
+    const mini = buildTopology({
+      sites: involved,
+      reports: [...ids].flatMap((id) => this.reports.get(id) ?? []),
+      agents: [...ids].flatMap((id) => this.agents.get(id) ?? []),
+      now,
+      reportIntervalMs: this.reportIntervalMs,
+    });
+    // only the edges touching this spoke are complete in the neighbourhood (its peers' other shortcuts are not in it)
+    const after = mini.edges.filter((e) => e.source === siteId || e.target === siteId);
+    const afterById = new Map(after.map((e) => [e.id, e]));
+    const beforeById = new Map(before.map((e) => [e.id, e]));
+    const counted = (e: TopologyEdge | undefined) => (e ? (e.kind === "hub-spoke" ? (e.registered ? 1 : 0) : 1) : 0);
+
+    const adjust = new Map<string, number>();
+    for (const e of before) {
+      if (!afterById.has(e.id)) {
+        this.dropEdge(e);
+        delta.removeEdges.push(e.id);
+      }
+    }
+    for (const e of after) {
+      const old = beforeById.get(e.id);
+      if (!old) delta.addEdges.push(e);
+      else if (!sameRow(old, e)) delta.updateEdges.push(e);
+      else continue;
+      this.setEdge(e);
+    }
+    for (const id of new Set([...beforeById.keys(), ...afterById.keys()])) {
+      const change = counted(afterById.get(id)) - counted(beforeById.get(id));
+      if (!change) continue;
+      const e = afterById.get(id) ?? beforeById.get(id)!;
+      const other = e.source === siteId ? e.target : e.source;
+      adjust.set(other, (adjust.get(other) ?? 0) + change);
+    }
+    // hubs count registered spokes, peers count shortcuts: shifted by what this spoke's edges changed
+    for (const [id, change] of adjust) {
+      const node = this.nodes.get(id);
+      if (!node) continue;
+      const next =
+        node.role === "hub"
+          ? { ...node, registered: node.registered + change }
+          : { ...node, shortcuts: node.shortcuts + change };
+      this.nodes.set(id, next);
+      delta.updateNodes.push(next);
+    }
+    const mine = mini.nodes.find((n) => n.id === siteId)!;
+    const old = this.nodes.get(siteId);
+    if (!old || !sameRow(old, mine)) {
+      this.nodes.set(siteId, mine);
+      (old ? delta.updateNodes : delta.addNodes).push(mine);
+    }
+  }
+}
