@@ -21,6 +21,9 @@ export interface LabelCandidate {
 export interface PlacedLabel {
   id: string;
   text: string;
+  /** the site's centre, viewport pixels */
+  x: number;
+  y: number;
   left: number;
   top: number;
   width: number;
@@ -107,7 +110,7 @@ export function placeLabels(candidates: LabelCandidate[], opts: LabelOptions): P
       if (labels.hits(box)) continue;
       if (!c.forced && sites.hits(box, discs.get(c.id))) continue;
       labels.add(box);
-      placed.push({ id: c.id, text: c.text, left, top, width, height });
+      placed.push({ id: c.id, text: c.text, x: c.x, y: c.y, left, top, width, height });
       break;
     }
   }
