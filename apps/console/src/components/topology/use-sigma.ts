@@ -20,6 +20,8 @@ const EDGE_EVENTS_MAX = 1500;
 const LABEL_FONT = "11px ui-sans-serif, system-ui, sans-serif";
 const LABEL_LINE = 16;
 const LABELS_MAX = 150;
+/** Above this many sites, names are placed when the camera stops rather than on every frame. */
+const LABELS_EVERY_FRAME_MAX = 1000;
 
 /** The placed labels, for useSyncExternalStore. */
 export class LabelStore {
@@ -161,13 +163,29 @@ export function useSigma(
       });
       labels.set(placeLabels(candidates, { width, height, lineHeight: LABEL_LINE, max: LABELS_MAX, measure }));
     };
+    // In large graphs names are placed once the camera rests, not on every frame of a zoom or pan: the frame
+    // budget goes to the WebGL drawing, and names sliding about mid-move would not be readable anyway.
+    let moving = false;
+    let settle: ReturnType<typeof setTimeout> | null = null;
+    s.getCamera().on("updated", () => {
+      if (graph.order <= LABELS_EVERY_FRAME_MAX) return;
+      moving = true;
+      if (labels.get().length) labels.set([]);
+      if (settle !== null) clearTimeout(settle);
+      settle = setTimeout(() => {
+        settle = null;
+        moving = false;
+        if (frame === null) frame = requestAnimationFrame(computeLabels);
+      }, 150);
+    });
     s.on("afterRender", () => {
-      if (frame === null) frame = requestAnimationFrame(computeLabels);
+      if (!moving && frame === null) frame = requestAnimationFrame(computeLabels);
     });
 
     setSigma(s);
     return () => {
       if (frame !== null) cancelAnimationFrame(frame);
+      if (settle !== null) clearTimeout(settle);
       graph.off("edgeAdded", updateEdgeEvents);
       graph.off("cleared", updateEdgeEvents);
       s.kill();
