@@ -74,14 +74,22 @@ export function useSigma(
       hideEdgesOnMove: graph.size > 3000,
       zIndex: true,
       allowInvalidContainer: true,
+      // the hovered site gets a ring; its name is already drawn by the page (see labels.ts)
+      defaultDrawNodeHover: (ctx, data) => {
+        ctx.beginPath();
+        ctx.arc(data.x, data.y, data.size + 3, 0, Math.PI * 2);
+        ctx.strokeStyle = "#0284c7";
+        ctx.lineWidth = 2;
+        ctx.stroke();
+      },
       nodeReducer: (id, attrs) => {
         const { filters, selection } = stateRef.current;
         const d = attrs.data;
         if (!nodeVisible(d, filters)) return { ...attrs, hidden: true };
         const emphasised = matchesSearch(d, filters.search) || hoverRef.current === id || selection?.id === id;
+        // not sigma's "highlighted", which would draw a second name over the page's own
         return {
           ...attrs,
-          highlighted: emphasised,
           size: emphasised ? attrs.size * 1.6 : attrs.size,
           zIndex: emphasised ? 2 : d.role === "hub" ? 1 : 0,
         };
