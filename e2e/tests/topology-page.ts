@@ -16,20 +16,19 @@ export interface Label {
 }
 
 export async function labels(page: Page): Promise<Label[]> {
-  const els = await page.getByTestId("topology-label").all();
-  const out: Label[] = [];
-  for (const el of els) {
-    const box = await el.boundingBox();
-    if (!box) continue;
-    out.push({
-      id: (await el.getAttribute("data-node")) ?? "",
-      text: (await el.textContent()) ?? "",
-      x: Number(await el.getAttribute("data-x")),
-      y: Number(await el.getAttribute("data-y")),
-      box,
-    });
-  }
-  return out;
+  // one read of the whole layer: names are re-placed after every frame, so element handles go stale quickly
+  return page.getByTestId("topology-labels").evaluate((layer) =>
+    Array.from(layer.querySelectorAll<HTMLElement>("[data-testid=topology-label]")).map((el) => {
+      const r = el.getBoundingClientRect();
+      return {
+        id: el.dataset.node ?? "",
+        text: el.textContent ?? "",
+        x: Number(el.dataset.x),
+        y: Number(el.dataset.y),
+        box: { x: r.x, y: r.y, width: r.width, height: r.height },
+      };
+    }),
+  );
 }
 
 export function overlapping(ls: Label[]): [string, string][] {
