@@ -1,7 +1,7 @@
 // Shared by `npm start` and `npm test`: install what is missing, generate the Prisma clients, build the console
 // when its sources changed. Each step is skipped when already done, so a second start is quick.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -54,9 +54,13 @@ export function ensureAgentBuilt() {
   run(process.execPath, ["apps/agent/scripts/build-sea.mjs"]);
 }
 
-/** Rebuilds the console when anything it is built from is newer than the last build. */
-export function ensureConsoleBuilt() {
+/**
+ * Rebuilds the console when anything it is built from is newer than the last build, or when the last build was
+ * (or was not) the benchmark's: only `npm run bench` builds with the topology probe (NEXT_PUBLIC_TOPOLOGY_PROBE).
+ */
+export function ensureConsoleBuilt({ probe = false } = {}) {
   const buildId = path.join(root, "apps/console/.next/BUILD_ID");
+  const probeMarker = path.join(root, "apps/console/.next/TOPOLOGY_PROBE");
   const server = path.join(root, "apps/console/dist/server.js");
   const sources = Math.max(
     newestMtime(path.join(root, "apps/console")),
@@ -65,10 +69,13 @@ export function ensureConsoleBuilt() {
   if (
     existsSync(buildId) &&
     existsSync(server) &&
+    existsSync(probeMarker) === probe &&
     statSync(buildId).mtimeMs >= sources &&
     statSync(server).mtimeMs >= sources
   )
     return;
-  console.log("Building the console…");
-  run(npm, ["run", "build", "-w", "@dmvpn/console"]);
+  console.log(probe ? "Building the console with the benchmark's topology probe…" : "Building the console…");
+  rmSync(probeMarker, { force: true });
+  run(npm, ["run", "build", "-w", "@dmvpn/console"], { env: { NEXT_PUBLIC_TOPOLOGY_PROBE: probe ? "1" : "" } });
+  if (probe) writeFileSync(probeMarker, "built with NEXT_PUBLIC_TOPOLOGY_PROBE=1 for npm run bench\n");
 }

@@ -1,45 +1,14 @@
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { enterConsole } from "./session";
+import { artifact, chooseNetwork, summary } from "./topology-page";
 
 // The demo network on the topology: load it, watch hubs and spokes come up, make two spokes talk, see the shortcut
-// appear and expire, deploy the demo network (its simulated agents take it through the real gateway and confirm),
-// then remove the demo so later specs see only their own sites. Runs after inventory.spec.ts
-// (alphabetical order) on the same database, or alone on a fresh one.
+// appear (and leave the counts of the other networks alone) and expire, deploy the demo network (its simulated
+// agents take it through the real gateway and confirm), then remove the demo so later specs see only their own
+// sites. Runs after inventory.spec.ts on the same database, or alone on a fresh one.
 
-/** Kept in e2e/test-results/<test>/ after the run, and attached to the report. */
-async function snapshot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: "image/png" });
-}
-
-interface Probe {
-  nodes: { id: string; name: string; role: string; isDemo: boolean; freshness: string; registered: number }[];
-  edges: { id: string; kind: string; state: string; source: string; target: string }[];
-}
-
-interface ProbeGraph {
-  mapNodes<T>(fn: (id: string, attrs: { data: Probe["nodes"][number] }) => T): T[];
-  mapEdges<T>(fn: (id: string, attrs: { data: Probe["edges"][number] }) => T): T[];
-}
-
-/** The page's graphology graph (window.__topology), read as plain data. */
-async function probe(page: Page): Promise<Probe> {
-  return page.evaluate(() => {
-    const g = (window as unknown as { __topology?: { graph: ProbeGraph } }).__topology?.graph;
-    if (!g) return { nodes: [], edges: [] };
-    return { nodes: g.mapNodes((_id, a) => a.data), edges: g.mapEdges((_id, a) => a.data) };
-  });
-}
-
-/** Demo spokes reporting, registered with both hubs and without a shortcut, by name. */
-function idleSpokes(p: Probe): string[] {
-  return p.nodes
-    .filter((n) => n.isDemo && n.role === "spoke" && n.freshness === "fresh" && n.registered === 2)
-    .filter((n) => !p.edges.some((e) => e.kind === "shortcut" && (e.source === n.id || e.target === n.id)))
-    .map((n) => n.name)
-    .sort();
-}
+const FROM = "demo-london";
+const TO = "demo-tokyo";
 
 test("demo network: hubs and spokes, a shortcut appears on traffic and goes when it expires; it deploys", async ({
   page,
@@ -56,64 +25,58 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   await expect(page.getByTestId("topology-summary")).toContainText("live");
   await expect(page.locator("[data-testid=topology-canvas] canvas").first()).toBeVisible();
 
-  // Two hubs and twenty spokes drawn; registrations come up within seconds (edges turn "up").
-  await expect
-    .poll(async () => {
-      const p = await probe(page);
-      const demo = p.nodes.filter((n) => n.isDemo);
-      return [demo.filter((n) => n.role === "hub").length, demo.filter((n) => n.role === "spoke").length];
-    })
-    .toEqual([2, 20]);
-  await expect
-    .poll(async () => (await probe(page)).edges.filter((e) => e.kind === "hub-spoke" && e.state === "up").length, {
-      timeout: 30_000,
-    })
-    .toBeGreaterThanOrEqual(20);
+  // Two hubs and twenty spokes drawn; registrations come up within seconds (links turn "up").
+  await chooseNetwork(page, /\(demo\)$/);
+  await expect.poll(async () => (await summary(page))?.hubs).toBe(2);
+  expect((await summary(page))?.spokes).toBe(20);
+  await expect.poll(async () => (await summary(page))?.linksUp ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(20);
 
-  // Two spokes that are up right now, and no shortcut between them yet.
-  let pair: string[] = [];
-  await expect
-    .poll(
-      async () => {
-        pair = idleSpokes(await probe(page)).slice(0, 2);
-        return pair.length;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(2);
-  const [from, to] = pair as [string, string];
-  const label = `${from} ↔ ${to}`;
-  const shortcuts = page.getByTestId("shortcut-list");
-
-  // The demo's action: pick the spoke, send traffic to the other one.
-  await page.getByLabel("Search sites").fill(from);
-  await page.getByLabel("Search sites").press("Enter");
+  // Both spokes registered with both hubs, seen in the side panel.
   const details = page.getByRole("region", { name: "Site details" });
-  await expect(details.getByRole("heading", { name: from })).toBeVisible();
-  await details.getByLabel(/send traffic from/).selectOption({ label: to });
+  for (const name of [TO, FROM]) {
+    await page.getByLabel("Search sites").fill(name);
+    await page.getByLabel("Search sites").press("Enter");
+    await expect(details.getByRole("heading", { name })).toBeVisible();
+    await expect(details.getByText("Hubs registered")).toBeVisible();
+    await expect(details.locator("div", { hasText: /^Hubs registered2 \/ 2$/ })).toBeVisible({ timeout: 30_000 });
+  }
+
+  // The demo's action: send traffic from the selected spoke to the other one.
+  await details.getByLabel(/send traffic from/).selectOption({ label: TO });
   await details.getByRole("button", { name: "Send traffic" }).click();
   await expect(details.getByRole("status")).toContainText("Traffic sent");
 
+  const label = `${FROM} ↔ ${TO}`;
+  const shortcuts = page.getByRole("region", { name: "Active shortcuts" });
   await expect(shortcuts.getByText(label)).toBeVisible({ timeout: 5_000 });
-  const shortcutEdge = async () => {
-    const p = await probe(page);
-    const ids = new Set(p.nodes.filter((n) => n.name === from || n.name === to).map((n) => n.id));
-    return p.edges.filter((e) => e.kind === "shortcut" && ids.has(e.source) && ids.has(e.target)).length;
-  };
-  expect(await shortcutEdge()).toBe(1);
-  await snapshot(page, testInfo, "topology-with-shortcut");
+  // the simulated spokes also talk among themselves: the list and the summary count the same shortcuts
+  const listed = async () => Number((await shortcuts.getByRole("heading").textContent())?.match(/\((\d+)\)/)?.[1]);
+  await expect.poll(async () => (await summary(page))?.shortcuts === (await listed())).toBe(true);
+  expect(await listed()).toBeGreaterThanOrEqual(1);
+  await artifact(page, testInfo, "with-shortcut");
 
-  // NHRP holdtime in the demo is 30 s: the shortcut expires and the edge goes, without a reload.
+  // Another network's view does not count the demo's shortcut; back to all networks, it is there again.
+  const other = (await page.getByLabel("Network", { exact: true }).locator("option").allTextContents()).find(
+    (o) => o !== "All networks" && !o.endsWith("(demo)"),
+  );
+  if (other) {
+    await chooseNetwork(page, other);
+    await expect(shortcuts.getByRole("heading")).toHaveText("Active shortcuts (0)");
+    expect((await summary(page))?.shortcuts).toBe(0);
+  }
+  await chooseNetwork(page, "All networks");
+  await expect(shortcuts.getByText(label)).toBeVisible();
+
+  // NHRP holdtime in the demo is 30 s: the shortcut expires and the link goes, without a reload.
   await expect(shortcuts.getByText(label)).toHaveCount(0, { timeout: 60_000 });
-  expect(await shortcutEdge()).toBe(0);
-  await snapshot(page, testInfo, "topology-after-expiry");
+  await artifact(page, testInfo, "after-expiry");
 
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page.getByTestId("dashboard-counts")).toContainText("Sites online");
   await expect(page.getByText("Registrations and shortcuts, last hour")).toBeVisible();
   await expect(page.getByRole("table", { name: "Recent events" })).toContainText("demo-");
   await expect(page.getByTestId("dashboard-counts")).toContainText("Hubs with registrations");
-  await snapshot(page, testInfo, "dashboard");
+  await artifact(page, testInfo, "dashboard");
 
   // Deploy the whole demo network: every simulated agent applies its config and is confirmed, as real ones are.
   await page.getByRole("link", { name: "Networks", exact: true }).click();
@@ -125,7 +88,7 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   await expect(rows).toHaveCount(22);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("succeeded", { timeout: 180_000 });
   await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(22);
-  await snapshot(page, testInfo, "demo-deployed");
+  await artifact(page, testInfo, "demo-deployed");
 
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await page.getByRole("button", { name: "Remove demo network" }).click();

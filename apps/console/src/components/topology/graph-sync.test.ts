@@ -52,7 +52,7 @@ const empty = { addNodes: [], updateNodes: [], removeNodes: [], addEdges: [], up
 describe("graph sync", () => {
   it("patches edges in and out without moving any site", () => {
     const graph = new Graph<NodeAttrs, EdgeAttrs>({ type: "undirected" });
-    const ctx: SyncContext = { mode: "network", centres: new Map() };
+    const ctx: SyncContext = { mode: "network" };
     loadSnapshot(
       graph,
       { nodes: [node("h", "hub"), node("a", "spoke"), node("b", "spoke")], edges: [edge("hs:h:a", "h", "a")] },
@@ -75,7 +75,7 @@ describe("graph sync", () => {
 
   it("places sites with coordinates by longitude and latitude in the geographic layout", () => {
     const graph = new Graph<NodeAttrs, EdgeAttrs>({ type: "undirected" });
-    const ctx: SyncContext = { mode: "geo", centres: new Map() };
+    const ctx: SyncContext = { mode: "geo" };
     loadSnapshot(
       graph,
       {

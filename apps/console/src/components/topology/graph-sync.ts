@@ -7,14 +7,15 @@ import type {
   TopologyGraph,
   TopologyNode,
 } from "~/server/services/topology-model";
+import { type LayoutMode, layout, type Point } from "./layout";
 
 /**
  * Keeps a graphology graph in step with the server's topology: the snapshot once, then deltas, each touching only
- * the nodes and edges it names. Positions come from the site itself (a hash of its id, or its coordinates), so a
- * site keeps its place however many others come and go: the layout never jumps.
+ * the nodes and edges it names. Positions come from layout.ts; they are recomputed only when sites come, go or move,
+ * so a link appearing or a state changing never moves anything.
  */
 
-export type LayoutMode = "network" | "geo";
+export type { LayoutMode } from "./layout";
 
 export interface NodeAttrs {
   x: number;
@@ -51,46 +52,9 @@ export const LINK_COLOURS: Record<LinkState, string> = {
 };
 
 export const SHORTCUT_COLOUR = "#7c3aed";
-const HUB_COLOUR = "#1e3a8a";
+export const HUB_COLOUR = "#1e3a8a";
 
-/** 32-bit FNV-1a, as a fraction in [0, 1). */
-function hash01(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 2 ** 32;
-}
-
-/** Where each network's cluster sits: a grid ordered by network id, so it is the same on every page load. */
-export function networkCentres(nodes: Iterable<TopologyNode>): Map<string, { x: number; y: number }> {
-  const ids = [...new Set([...nodes].map((n) => n.networkId))].sort();
-  const columns = Math.max(1, Math.ceil(Math.sqrt(ids.length)));
-  return new Map(ids.map((id, i) => [id, { x: (i % columns) * 300, y: Math.floor(i / columns) * 300 }]));
-}
-
-export function positionOf(
-  node: TopologyNode,
-  mode: LayoutMode,
-  centres: Map<string, { x: number; y: number }>,
-): { x: number; y: number } {
-  if (mode === "geo" && node.latitude !== null && node.longitude !== null) {
-    // equirectangular: longitude → x, latitude → y (sigma's y axis points up)
-    return { x: node.longitude * 1.6, y: node.latitude * 1.6 };
-  }
-  const c = centres.get(node.networkId) ?? { x: 0, y: 0 };
-  const angle = hash01(`${node.id}:a`) * Math.PI * 2;
-  if (mode === "geo") {
-    // sites without coordinates wait in a ring below the map
-    return { x: Math.cos(angle) * 60, y: -200 + Math.sin(angle) * 20 };
-  }
-  // hubs near the centre, spokes spread evenly over a disc around them
-  const radius = node.role === "hub" ? 8 + hash01(`${node.id}:r`) * 12 : 30 + Math.sqrt(hash01(`${node.id}:r`)) * 110;
-  return { x: c.x + Math.cos(angle) * radius, y: c.y + Math.sin(angle) * radius };
-}
-
-export function nodeAttrs(node: TopologyNode, position: { x: number; y: number }): NodeAttrs {
+export function nodeAttrs(node: TopologyNode, position: Point): NodeAttrs {
   return {
     ...position,
     size: node.role === "hub" ? 9 : 4,
@@ -108,13 +72,12 @@ export function edgeAttrs(edge: TopologyEdge): EdgeAttrs {
 
 export interface SyncContext {
   mode: LayoutMode;
-  centres: Map<string, { x: number; y: number }>;
 }
 
 export function loadSnapshot(graph: TopologyGraphology, snapshot: TopologyGraph, ctx: SyncContext): void {
   graph.clear();
-  ctx.centres = networkCentres(snapshot.nodes);
-  for (const n of snapshot.nodes) graph.addNode(n.id, nodeAttrs(n, positionOf(n, ctx.mode, ctx.centres)));
+  const positions = layout(snapshot.nodes, ctx.mode);
+  for (const n of snapshot.nodes) graph.addNode(n.id, nodeAttrs(n, positions.get(n.id) ?? { x: 0, y: 0 }));
   for (const e of snapshot.edges) addEdge(graph, e);
 }
 
@@ -124,26 +87,32 @@ function addEdge(graph: TopologyGraphology, e: TopologyEdge) {
   else graph.addUndirectedEdgeWithKey(e.id, e.source, e.target, edgeAttrs(e));
 }
 
-/** Applies one delta; returns the ids of edges it added (the page times them for the benchmark). */
+/** Applies one delta; returns the ids of edges it added (the benchmark build times them). */
 export function applyDelta(graph: TopologyGraphology, delta: TopologyDelta, ctx: SyncContext): string[] {
+  let moved = delta.addNodes.length > 0 || delta.removeNodes.some((id) => graph.hasNode(id));
   for (const id of delta.removeEdges) if (graph.hasEdge(id)) graph.dropEdge(id);
   for (const id of delta.removeNodes) if (graph.hasNode(id)) graph.dropNode(id);
   for (const n of delta.addNodes) {
-    if (!ctx.centres.has(n.networkId)) ctx.centres = networkCentres([...nodesOf(graph), n]);
-    if (graph.hasNode(n.id)) graph.replaceNodeAttributes(n.id, nodeAttrs(n, positionOf(n, ctx.mode, ctx.centres)));
-    else graph.addNode(n.id, nodeAttrs(n, positionOf(n, ctx.mode, ctx.centres)));
+    if (graph.hasNode(n.id)) {
+      const { x, y } = graph.getNodeAttributes(n.id);
+      graph.replaceNodeAttributes(n.id, nodeAttrs(n, { x, y }));
+    } else graph.addNode(n.id, nodeAttrs(n, { x: 0, y: 0 }));
   }
   for (const n of delta.updateNodes) {
     if (!graph.hasNode(n.id)) continue;
-    const { x, y } = graph.getNodeAttributes(n.id);
-    // a moved site (new coordinates) moves; otherwise it keeps its place
-    const position =
-      graph.getNodeAttribute(n.id, "data").latitude !== n.latitude ||
-      graph.getNodeAttribute(n.id, "data").longitude !== n.longitude
-        ? positionOf(n, ctx.mode, ctx.centres)
-        : { x, y };
-    graph.replaceNodeAttributes(n.id, nodeAttrs(n, position));
+    const old = graph.getNodeAttributes(n.id);
+    // new coordinates, a new name or a new network can change where the site belongs
+    if (
+      old.data.latitude !== n.latitude ||
+      old.data.longitude !== n.longitude ||
+      old.data.name !== n.name ||
+      old.data.networkId !== n.networkId ||
+      old.data.role !== n.role
+    )
+      moved = true;
+    graph.replaceNodeAttributes(n.id, nodeAttrs(n, { x: old.x, y: old.y }));
   }
+  if (moved) relayout(graph, ctx);
   const added: string[] = [];
   for (const e of delta.addEdges) {
     addEdge(graph, e);
@@ -153,14 +122,13 @@ export function applyDelta(graph: TopologyGraphology, delta: TopologyDelta, ctx:
   return added;
 }
 
-function* nodesOf(graph: TopologyGraphology): Generator<TopologyNode> {
-  for (const id of graph.nodes()) yield graph.getNodeAttribute(id, "data");
-}
-
-/** Re-places every node for a new layout mode (positions only; nothing else changes). */
+/** Re-places every node (a new layout mode, or sites that came, went or moved); nothing else changes. */
 export function relayout(graph: TopologyGraphology, ctx: SyncContext): void {
-  ctx.centres = networkCentres(nodesOf(graph));
-  graph.updateEachNodeAttributes((_id, attrs) => ({ ...attrs, ...positionOf(attrs.data, ctx.mode, ctx.centres) }));
+  const positions = layout(
+    graph.mapNodes((_id, a) => a.data),
+    ctx.mode,
+  );
+  graph.updateEachNodeAttributes((id, attrs) => ({ ...attrs, ...(positions.get(id) ?? { x: attrs.x, y: attrs.y }) }));
 }
 
 export function timeAgo(iso: string | null, now: number): string {
@@ -195,4 +163,8 @@ export function formatDuration(seconds: number | null): string {
   if (h) return `${h}h ${m}m`;
   if (m) return `${m}m ${seconds % 60}s`;
   return `${seconds}s`;
+}
+
+export function secondsUntil(at: number | null, now: number): number | null {
+  return at === null ? null : Math.max(0, Math.round((at - now) / 1000));
 }
