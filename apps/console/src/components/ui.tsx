@@ -120,7 +120,10 @@ export function Card({
 }) {
   return (
     <section
-      className={cx("rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}
+      className={cx(
+        "min-w-0 rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900",
+        className,
+      )}
     >
       {title ? (
         <header className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
@@ -238,8 +241,8 @@ export function PageSkeleton({ tiles = 0, label = "Loading" }: { tiles?: number;
 export function TableScroll({ label, children }: { label?: string; children: React.ReactNode }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-    <div className="max-w-full overflow-x-auto" role="region" aria-label={label} tabIndex={label ? 0 : undefined}>
+    <section className="max-w-full overflow-x-auto" aria-label={label} tabIndex={label ? 0 : undefined}>
       {children}
-    </div>
+    </section>
   );
 }
