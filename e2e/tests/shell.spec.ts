@@ -52,6 +52,37 @@ async function operatorPage(
   return (await browser.newContext({ baseURL, viewport })).newPage();
 }
 
+/**
+ * A network with one hub, so the network, site and audit checks have something to show. The newcomer's story
+ * normally made "corp" already; run alone (--no-deps) the spec makes its own.
+ */
+test.beforeAll(async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const page = await (await browser.newContext({ baseURL })).newPage();
+  await enterConsole(page);
+  await page.goto("/networks");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  if ((await page.locator('main a[href^="/networks/"]:not([href="/networks/new"])').count()) === 0) {
+    await page.goto("/networks/new");
+    await page.getByLabel("Name", { exact: true }).fill("shell-net");
+    await page.getByLabel("Tunnel prefix").fill("10.254.0.0/24");
+    await page.getByLabel("GRE key").fill("54");
+    await page.getByLabel("NHRP network ID").fill("5");
+    await page.getByRole("button", { name: "Create network" }).click();
+    await expect(page).toHaveURL(/\/networks\/[^/]+$/);
+    await page.goto("/sites/new");
+    await page.getByLabel("Network").selectOption({ label: "shell-net" });
+    await page.getByLabel("Name", { exact: true }).fill("shell-hub");
+    await page.getByLabel("Role").selectOption("hub");
+    await page.getByLabel("Platform").selectOption("frr-linux");
+    await page.getByLabel("WAN interface").fill("eth0");
+    await page.getByLabel("Public address").fill("203.0.113.54");
+    await page.getByRole("button", { name: "Create site" }).click();
+    await expect(page).toHaveURL(/\/sites\/[^/]+$/);
+  }
+  await page.context().close();
+});
+
 for (const vp of VIEWPORTS) {
   test.describe(`${vp.name} (${vp.width} px)`, () => {
     test.use({ viewport: { width: vp.width, height: vp.height } });
