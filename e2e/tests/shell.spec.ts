@@ -122,8 +122,10 @@ for (const vp of VIEWPORTS) {
     });
 
     test("no page scrolls sideways", async ({ page }, testInfo) => {
+      // Eight pages, each waited for until its data is in (skeletons gone): more than a minute on a busy machine.
+      test.setTimeout(180_000);
       await enterConsole(page);
-      await expect(page.getByTestId("skeleton")).toHaveCount(0);
+      await expect(page.getByTestId("skeleton")).toHaveCount(0, { timeout: 30_000 });
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       await expectNoSidewaysScroll(page);
       await snapshot(page, testInfo, `${vp.name}-dashboard`);
@@ -137,14 +139,14 @@ for (const vp of VIEWPORTS) {
       ]) {
         await page.goto(path);
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-        await expect(page.getByTestId("skeleton")).toHaveCount(0);
+        await expect(page.getByTestId("skeleton")).toHaveCount(0, { timeout: 30_000 });
         await expectNoSidewaysScroll(page);
       }
       // A network and a site from the newcomer's story.
       await page.goto("/networks");
       await page.locator('main a[href^="/networks/"]:not([href="/networks/new"])').first().click();
       await expect(page).toHaveURL(/\/networks\/[^/]+$/);
-      await expect(page.getByTestId("skeleton")).toHaveCount(0);
+      await expect(page.getByTestId("skeleton")).toHaveCount(0, { timeout: 30_000 });
       await expectNoSidewaysScroll(page);
       await snapshot(page, testInfo, `${vp.name}-network`);
       const site = page.locator('main tbody a[href^="/sites/"]').first();
@@ -238,7 +240,7 @@ for (const vp of VIEWPORTS) {
       const rows = page.locator("tbody tr");
       await expect(rows.first()).toBeVisible();
       await expect(rows.filter({ hasNotText: "site" })).toHaveCount(0);
-      await expect(page.getByTestId("skeleton")).toHaveCount(0);
+      await expect(page.getByTestId("skeleton")).toHaveCount(0, { timeout: 30_000 });
       await expectNoSidewaysScroll(page);
       await snapshot(page, testInfo, `${vp.name}-audit-sites`);
 
