@@ -145,7 +145,7 @@ export function AuditLog({ role }: { role: "admin" | "operator" | "viewer" }) {
             <ErrorBanner message={events.error.message} />
           </div>
         ) : null}
-        <div className={cx("overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
+        <div className={cx("relative overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
           <table className={tableClass}>
             <thead>
               <tr>

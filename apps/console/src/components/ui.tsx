@@ -190,9 +190,12 @@ export function ErrorBanner({ message }: { message: string | null | undefined })
   );
 }
 
-/** Below the md breakpoint a table is a block that scrolls sideways inside itself, never the page. */
+/**
+ * Below the md breakpoint a table is a block that scrolls sideways inside itself, never the page. `relative` keeps
+ * absolutely positioned children (sr-only column labels) inside the scroller: otherwise they widen the document.
+ */
 export const tableClass =
-  "w-full border-collapse max-md:block max-md:max-w-full max-md:overflow-x-auto text-left [&_td]:border-t [&_td]:border-zinc-200 [&_td]:px-3 [&_td]:py-1.5 dark:[&_td]:border-zinc-800 [&_th]:px-3 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:text-zinc-500";
+  "relative w-full border-collapse max-md:block max-md:max-w-full max-md:overflow-x-auto text-left [&_td]:border-t [&_td]:border-zinc-200 [&_td]:px-3 [&_td]:py-1.5 dark:[&_td]:border-zinc-800 [&_th]:px-3 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:text-zinc-500";
 
 /** A grey placeholder block; screen readers hear the surrounding status instead. */
 export function Skeleton({ className }: { className?: string }) {
@@ -241,7 +244,7 @@ export function PageSkeleton({ tiles = 0, label = "Loading" }: { tiles?: number;
 export function TableScroll({ label, children }: { label?: string; children: React.ReactNode }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-    <section className="max-w-full overflow-x-auto" aria-label={label} tabIndex={label ? 0 : undefined}>
+    <section className="relative max-w-full overflow-x-auto" aria-label={label} tabIndex={label ? 0 : undefined}>
       {children}
     </section>
   );
