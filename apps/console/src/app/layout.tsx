@@ -15,6 +15,13 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body>
+        {/* The first stop for keyboard and screen-reader users: past the navigation to the page itself. */}
+        <a
+          href="#main"
+          className="sr-only rounded bg-sky-700 px-3 py-2 font-medium text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+        >
+          Skip to content
+        </a>
         <TRPCReactProvider>{children}</TRPCReactProvider>
       </body>
     </html>

@@ -6,10 +6,10 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ageOf } from "./agent-age";
 import { ConfirmButton } from "./confirm-button";
-import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
+import { LocalTime } from "./local-time";
 import { useSessionUser } from "./session";
-import { Badge, Button, Card, ErrorBanner } from "./ui";
+import { Badge, Button, Card, ErrorBanner, SkeletonRows } from "./ui";
 
 /** The site page's agent card: online/offline and last seen, the one-line install command, revocation. */
 export function AgentCard({ siteId }: { siteId: string }) {
@@ -57,7 +57,7 @@ export function AgentCard({ siteId }: { siteId: string }) {
         message={state.error?.message ?? enroll.error?.message ?? revoke.error?.message ?? revokeToken.error?.message}
       />
       {!data ? (
-        <p className="text-zinc-500">Loading…</p>
+        <SkeletonRows rows={3} />
       ) : !data.agentCapable ? (
         <p data-testid="agent-state">
           <Badge tone="violet">config-managed</Badge> This platform cannot run the agent. Deployments store a revision
@@ -84,7 +84,7 @@ export function AgentCard({ siteId }: { siteId: string }) {
             )}
           </p>
           {canEdit ? (
-            <div className="flex gap-2">
+            <div className="flex flex-wrap gap-2">
               <Button
                 variant="secondary"
                 disabled={enroll.isPending}
@@ -105,7 +105,8 @@ export function AgentCard({ siteId }: { siteId: string }) {
           ) : null}
           {canEdit && data.pendingTokenExpiresAt ? (
             <p className="flex items-center gap-2 text-xs text-zinc-500" data-testid="pending-token">
-              An unused enrolment token is outstanding (valid until {formatDateTime(data.pendingTokenExpiresAt)}).
+              An unused enrolment token is outstanding (valid until <LocalTime value={data.pendingTokenExpiresAt} />
+              ).
               <Button variant="ghost" disabled={revokeToken.isPending} onClick={() => revokeToken.mutate({ siteId })}>
                 Revoke token
               </Button>
@@ -127,7 +128,7 @@ export function AgentCard({ siteId }: { siteId: string }) {
                   Paste this on the router as root. The token works once and expires in an hour; it is not shown again.
                 </p>
               )}
-              <div className="flex items-start gap-2">
+              <div className="flex min-w-0 items-start gap-2">
                 <pre
                   data-testid="install-command"
                   className="min-w-0 flex-1 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800"

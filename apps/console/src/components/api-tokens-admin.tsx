@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { errorFor, fieldErrors } from "./field-errors";
-import { formatDateTime } from "./form-helpers";
-import { Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, Select, tableClass } from "./ui";
+import { LocalTime } from "./local-time";
+import { Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, Select, SkeletonRows, tableClass } from "./ui";
 
 /** Create (shown once), list and revoke API tokens. */
 export function ApiTokensAdmin() {
@@ -31,7 +31,7 @@ export function ApiTokensAdmin() {
           {tokens.error ? (
             <ErrorBanner message={tokens.error.message} />
           ) : !tokens.data ? (
-            <p className="p-4 text-zinc-500">Loading…</p>
+            <SkeletonRows />
           ) : tokens.data.length === 0 ? (
             <p className="p-4 text-zinc-500">No tokens yet.</p>
           ) : (
@@ -60,8 +60,8 @@ export function ApiTokensAdmin() {
                         <Badge tone={t.scope === "read" ? "blue" : "amber"}>{t.scope}</Badge>
                       </td>
                       <td>{t.owner}</td>
-                      <td>{t.expiresAt ? formatDateTime(t.expiresAt) : "never"}</td>
-                      <td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}</td>
+                      <td>{t.expiresAt ? <LocalTime value={t.expiresAt} /> : "never"}</td>
+                      <td>{t.lastUsedAt ? <LocalTime value={t.lastUsedAt} /> : "never"}</td>
                       <td className="text-right">
                         {t.revokedAt ? (
                           <Badge tone="red">revoked</Badge>

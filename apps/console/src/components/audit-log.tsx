@@ -1,15 +1,15 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { Fragment, useEffect, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { formatDateTime } from "./form-helpers";
+import { AUDIT_ENTITY_LABELS, AUDIT_ENTITY_TYPES, auditEntityHref } from "./audit-entities";
+import { LocalTime } from "./local-time";
 import { Pagination } from "./pagination";
-import { Badge, Button, Card, cx, ErrorBanner, Input, PageHeader, Select, tableClass } from "./ui";
+import { Badge, Button, Card, cx, ErrorBanner, Input, PageHeader, Select, SkeletonRows, tableClass } from "./ui";
 
 const PAGE_SIZE = 50;
-/** The entity types services record; a type added later still shows up unfiltered. */
-const ENTITY_TYPES = ["network", "site", "user", "inventory"];
 
 /** Text filters wait until typing pauses, so each keystroke is not a query. */
 function useDebounced(value: string, ms = 300) {
@@ -21,7 +21,7 @@ function useDebounced(value: string, ms = 300) {
   return debounced;
 }
 
-export function AuditLog() {
+export function AuditLog({ role }: { role: "admin" | "operator" | "viewer" }) {
   const trpc = useTRPC();
   const [entityType, setEntityType] = useState("");
   const [action, setAction] = useState("");
@@ -102,14 +102,14 @@ export function AuditLog() {
               className="w-auto py-1"
             >
               <option value="">All</option>
-              {ENTITY_TYPES.map((t) => (
+              {AUDIT_ENTITY_TYPES.map((t) => (
                 <option key={t} value={t}>
-                  {t}
+                  {AUDIT_ENTITY_LABELS[t]}
                 </option>
               ))}
             </Select>
           </div>
-          <div className="flex items-center gap-1.5">
+          <div className="flex w-full items-center gap-1.5 sm:w-auto">
             <label htmlFor="audit-action" className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
               Action
             </label>
@@ -119,10 +119,10 @@ export function AuditLog() {
               onChange={(e) => setAction(e.target.value)}
               placeholder="e.g. site. or network.update"
               title="Actions starting with this text"
-              className="w-60 py-1 font-mono"
+              className="min-w-0 flex-1 py-1 font-mono sm:w-60 sm:flex-none"
             />
           </div>
-          <div className="flex items-center gap-1.5">
+          <div className="flex w-full items-center gap-1.5 sm:w-auto">
             <label htmlFor="audit-actor" className="text-xs font-medium text-zinc-600 dark:text-zinc-400">
               Actor
             </label>
@@ -131,7 +131,7 @@ export function AuditLog() {
               value={actor}
               onChange={(e) => setActor(e.target.value)}
               placeholder="actor contains…"
-              className="w-52 py-1"
+              className="min-w-0 flex-1 py-1 sm:w-52 sm:flex-none"
             />
           </div>
           <div className="ml-auto">
@@ -145,7 +145,7 @@ export function AuditLog() {
             <ErrorBanner message={events.error.message} />
           </div>
         ) : null}
-        <div className={cx("overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
+        <div className={cx("relative overflow-x-auto", events.isPlaceholderData && "opacity-60")}>
           <table className={tableClass}>
             <thead>
               <tr>
@@ -165,14 +165,15 @@ export function AuditLog() {
                 return (
                   <Fragment key={e.id}>
                     <tr className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
-                      <td className="whitespace-nowrap font-mono text-xs">{formatDateTime(e.at)}</td>
+                      <td className="whitespace-nowrap font-mono text-xs">
+                        <LocalTime value={e.at} />
+                      </td>
                       <td>
                         {e.actorName} {e.actorType !== "user" ? <Badge tone="violet">{e.actorType}</Badge> : null}
                       </td>
                       <td className="font-mono text-xs">{e.action}</td>
                       <td>
-                        <span className="text-zinc-500">{e.entityType}</span>{" "}
-                        {e.entityName ? <span className="font-medium">{e.entityName}</span> : null}
+                        <span className="text-zinc-500">{e.entityType}</span> <EntityLink entry={e} role={role} />
                       </td>
                       <td className="text-right">
                         {hasDetails ? (
@@ -205,10 +206,30 @@ export function AuditLog() {
           {events.data && events.data.rows.length === 0 ? (
             <p className="p-4 text-zinc-500">No events match these filters.</p>
           ) : null}
-          {!events.data && !events.error ? <p className="p-4 text-zinc-500">Loading…</p> : null}
+          {!events.data && !events.error ? <SkeletonRows /> : null}
         </div>
       </Card>
     </>
+  );
+}
+
+/** The entity's name (or the type, when the entry has none) as a link to where the entity lives. */
+function EntityLink({
+  entry,
+  role,
+}: {
+  entry: { entityType: string; entityId: string | null; entityName: string | null; action: string };
+  role: "admin" | "operator" | "viewer";
+}) {
+  const href = auditEntityHref(entry, role);
+  const name = entry.entityName ?? (href ? "open" : null);
+  if (!name) return null;
+  return href ? (
+    <Link className="font-medium text-sky-700 hover:underline dark:text-sky-400" href={href}>
+      {name}
+    </Link>
+  ) : (
+    <span className="font-medium">{name}</span>
   );
 }
 

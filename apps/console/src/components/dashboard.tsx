@@ -17,10 +17,11 @@ import {
 } from "recharts";
 import { useTRPC } from "~/trpc/react";
 import { ConfirmButton } from "./confirm-button";
-import { timeAgo } from "./topology/graph-sync";
-import { Badge, Button, Card, ErrorBanner, PageHeader, tableClass } from "./ui";
+import { LocalTime } from "./local-time";
+import { formatClock } from "./time";
+import { Badge, Button, Card, ErrorBanner, PageHeader, PageSkeleton, tableClass } from "./ui";
 
-const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+const clock = (iso: string) => formatClock(iso);
 
 export function Dashboard({ canOperate }: { canOperate: boolean }) {
   const trpc = useTRPC();
@@ -37,7 +38,7 @@ export function Dashboard({ canOperate }: { canOperate: boolean }) {
   const remove = useMutation(trpc.demo.remove.mutationOptions({ onSuccess: refresh }));
 
   if (dash.error) return <ErrorBanner message={dash.error.message} />;
-  if (!dash.data) return <p className="text-zinc-500">Loading…</p>;
+  if (!dash.data) return <PageSkeleton tiles={8} label="Loading the dashboard" />;
   const { counts, attention, recentEvents, series, demo } = dash.data;
 
   const demoActions = canOperate ? (
@@ -66,7 +67,7 @@ export function Dashboard({ canOperate }: { canOperate: boolean }) {
           console. No real router is contacted, and it goes away in one click.
         </p>
         <ErrorBanner message={load.error?.message} />
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           {canOperate ? (
             <Button onClick={() => load.mutate()} disabled={load.isPending}>
               {load.isPending ? "Loading demo…" : "Load demo network"}
@@ -237,7 +238,9 @@ export function Dashboard({ canOperate }: { canOperate: boolean }) {
                       <span className="ml-1 text-xs text-zinc-500">{a.role}</span>
                     </td>
                     <td className="text-xs">{a.reasons.join("; ")}</td>
-                    <td className="text-xs text-zinc-500">{timeAgo(a.lastReportAt, now)}</td>
+                    <td className="text-xs text-zinc-500">
+                      <LocalTime value={a.lastReportAt} format="relative" now={now} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -252,7 +255,9 @@ export function Dashboard({ canOperate }: { canOperate: boolean }) {
               <tbody>
                 {recentEvents.map((e) => (
                   <tr key={e.id}>
-                    <td className="text-xs whitespace-nowrap text-zinc-500">{timeAgo(e.at, now)}</td>
+                    <td className="text-xs whitespace-nowrap text-zinc-500">
+                      <LocalTime value={e.at} format="relative" now={now} />
+                    </td>
                     <td>
                       <Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/sites/${e.siteId}`}>
                         {e.siteName}

@@ -11,9 +11,5 @@ export function text(value: string | number | null | undefined): string {
   return value === null || value === undefined ? "" : String(value);
 }
 
-export function formatDateTime(value: Date | string): string {
-  const d = typeof value === "string" ? new Date(value) : value;
-  // ISO-like and 24-hour: unambiguous for operators in any locale.
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+// Dates go through the console's one time module; re-exported for the components that import it from here.
+export { formatDateTime } from "./time";

@@ -9,7 +9,7 @@ import { DeploymentNetworkButton } from "./deployment-network-button";
 import { LinkButton, textLinkClass } from "./link-button";
 import { NetworkForm, networkValues } from "./network-form";
 import { useSessionUser } from "./session";
-import { Badge, Card, ErrorBanner, PageHeader, tableClass } from "./ui";
+import { Badge, Card, ErrorBanner, PageHeader, PageSkeleton, SkeletonRows, tableClass } from "./ui";
 
 export function NetworkDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -29,7 +29,7 @@ export function NetworkDetail({ id }: { id: string }) {
   );
 
   if (network.error) return <ErrorBanner message={network.error.message} />;
-  if (!network.data) return <p className="text-zinc-500">Loading…</p>;
+  if (!network.data) return <PageSkeleton label="Loading the network" />;
   const n = network.data;
 
   return (
@@ -100,7 +100,7 @@ function NetworkSites({ networkId, canEdit }: { networkId: string; canEdit: bool
           <ErrorBanner message={sites.error.message} />
         </div>
       ) : !sites.data ? (
-        <p className="p-4 text-zinc-500">Loading…</p>
+        <SkeletonRows />
       ) : total === 0 ? (
         <p className="p-4 text-zinc-500">No sites in this network yet. Add its hubs first.</p>
       ) : (

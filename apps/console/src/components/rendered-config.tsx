@@ -126,7 +126,7 @@ export function RenderedConfig({ siteId, siteName }: { siteId: string; siteName:
       {data?.ok && current ? (
         <div className="space-y-2">
           <div className="flex flex-wrap items-center gap-2">
-            <div role="tablist" className="flex gap-1">
+            <div role="tablist" className="flex flex-wrap gap-1">
               {data.files.map((f, i) => (
                 <button
                   key={f.name}

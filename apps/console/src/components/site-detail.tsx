@@ -7,16 +7,16 @@ import { useTRPC } from "~/trpc/react";
 import { AgentCard } from "./agent-card";
 import { ConfirmButton } from "./confirm-button";
 import { DeploymentRevisions } from "./deployment-revisions";
-import { formatDateTime } from "./form-helpers";
 import { LinkButton, textLinkClass } from "./link-button";
+import { LocalTime } from "./local-time";
 import { RenderedConfig } from "./rendered-config";
 import { useSessionUser } from "./session";
 import { SiteForm, siteValues } from "./site-form";
-import { Badge, Card, ErrorBanner, PageHeader } from "./ui";
+import { Badge, Card, ErrorBanner, PageHeader, PageSkeleton } from "./ui";
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-[9rem_1fr] gap-2 py-1">
+    <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2 py-1 sm:grid-cols-[9rem_minmax(0,1fr)]">
       <dt className="text-xs font-medium text-zinc-500">{label}</dt>
       <dd className="min-w-0 break-words">{children}</dd>
     </div>
@@ -44,7 +44,7 @@ export function SiteDetail({ id }: { id: string }) {
   );
 
   if (site.error) return <ErrorBanner message={site.error.message} />;
-  if (!site.data) return <p className="text-zinc-500">Loading…</p>;
+  if (!site.data) return <PageSkeleton label="Loading the site" />;
   const s = site.data;
 
   return (
@@ -160,8 +160,12 @@ export function SiteDetail({ id }: { id: string }) {
                 )}
               </Row>
               <Row label="Notes">{s.notes ? <p className="whitespace-pre-wrap">{s.notes}</p> : none}</Row>
-              <Row label="Created">{formatDateTime(s.createdAt)}</Row>
-              <Row label="Updated">{formatDateTime(s.updatedAt)}</Row>
+              <Row label="Created">
+                <LocalTime value={s.createdAt} />
+              </Row>
+              <Row label="Updated">
+                <LocalTime value={s.updatedAt} />
+              </Row>
             </dl>
           </Card>
         </div>
@@ -182,7 +186,7 @@ export function SiteEditor({ id }: { id: string }) {
   const trpc = useTRPC();
   const site = useQuery(trpc.sites.get.queryOptions({ id }));
   if (site.error) return <ErrorBanner message={site.error.message} />;
-  if (!site.data) return <p className="text-zinc-500">Loading…</p>;
+  if (!site.data) return <PageSkeleton label="Loading the site" />;
   return <SiteEditorLoaded site={site.data} />;
 }
 

@@ -120,10 +120,13 @@ export function Card({
 }) {
   return (
     <section
-      className={cx("rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900", className)}
+      className={cx(
+        "min-w-0 rounded-md border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900",
+        className,
+      )}
     >
       {title ? (
-        <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
+        <header className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
           <h2 className="text-sm font-semibold">{title}</h2>
           <div className="flex gap-2">{actions}</div>
         </header>
@@ -143,12 +146,12 @@ export function PageHeader({
   actions?: React.ReactNode;
 }) {
   return (
-    <div className="mb-4 flex items-end justify-between gap-4">
-      <div>
+    <div className="mb-4 flex flex-wrap items-end justify-between gap-x-4 gap-y-2">
+      <div className="min-w-0">
         <h1 className="text-lg font-semibold">{title}</h1>
         {subtitle ? <p className="text-zinc-500">{subtitle}</p> : null}
       </div>
-      <div className="flex gap-2">{actions}</div>
+      <div className="flex flex-wrap gap-2">{actions}</div>
     </div>
   );
 }
@@ -187,5 +190,62 @@ export function ErrorBanner({ message }: { message: string | null | undefined })
   );
 }
 
+/**
+ * Below the md breakpoint a table is a block that scrolls sideways inside itself, never the page. `relative` keeps
+ * absolutely positioned children (sr-only column labels) inside the scroller: otherwise they widen the document.
+ */
 export const tableClass =
-  "w-full border-collapse text-left [&_td]:border-t [&_td]:border-zinc-200 [&_td]:px-3 [&_td]:py-1.5 dark:[&_td]:border-zinc-800 [&_th]:px-3 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:text-zinc-500";
+  "relative w-full border-collapse max-md:block max-md:max-w-full max-md:overflow-x-auto text-left [&_td]:border-t [&_td]:border-zinc-200 [&_td]:px-3 [&_td]:py-1.5 dark:[&_td]:border-zinc-800 [&_th]:px-3 [&_th]:py-2 [&_th]:text-xs [&_th]:font-medium [&_th]:text-zinc-500";
+
+/** A grey placeholder block; screen readers hear the surrounding status instead. */
+export function Skeleton({ className }: { className?: string }) {
+  return <div aria-hidden="true" className={cx("animate-pulse rounded bg-zinc-200 dark:bg-zinc-800", className)} />;
+}
+
+/** Placeholder lines where a table or list will appear. */
+export function SkeletonRows({ rows = 5, label = "Loading" }: { rows?: number; label?: string }) {
+  return (
+    <div role="status" aria-live="polite" className="space-y-2 p-4" data-testid="skeleton">
+      <span className="sr-only">{label}…</span>
+      {Array.from({ length: rows }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: fixed placeholders, never reordered
+        <Skeleton key={i} className={cx("h-4", i % 3 === 2 ? "w-2/3" : "w-full")} />
+      ))}
+    </div>
+  );
+}
+
+/** The shape of a page (title, tiles, two cards) while its data loads. */
+export function PageSkeleton({ tiles = 0, label = "Loading" }: { tiles?: number; label?: string }) {
+  return (
+    <div role="status" aria-live="polite" className="space-y-4" data-testid="skeleton">
+      <span className="sr-only">{label}…</span>
+      <Skeleton className="h-6 w-48" />
+      {tiles ? (
+        <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8">
+          {Array.from({ length: tiles }, (_, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: fixed placeholders, never reordered
+            <Skeleton key={i} className="h-14" />
+          ))}
+        </div>
+      ) : null}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Skeleton className="h-56" />
+        <Skeleton className="h-56" />
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A table that scrolls sideways inside itself when it is wider than the screen, so the page never does. The
+ * region is focusable and labelled so keyboard users can scroll it too.
+ */
+export function TableScroll({ label, children }: { label?: string; children: React.ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section className="relative max-w-full overflow-x-auto" aria-label={label} tabIndex={label ? 0 : undefined}>
+      {children}
+    </section>
+  );
+}

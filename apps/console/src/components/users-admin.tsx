@@ -6,9 +6,9 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ConfirmButton } from "./confirm-button";
 import { errorFor, fieldErrors } from "./field-errors";
-import { formatDateTime } from "./form-helpers";
+import { LocalTime } from "./local-time";
 import { useSessionUser } from "./session";
-import { Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, Select, tableClass } from "./ui";
+import { Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, Select, SkeletonRows, tableClass } from "./ui";
 
 const ROLE_HELP = "admin: everything; operator: change the inventory and deploy; viewer: read only.";
 
@@ -58,7 +58,7 @@ export function UsersAdmin() {
         <div className="grid gap-4 2xl:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
           <Card title="Accounts" className="[&>div]:overflow-x-auto [&>div]:p-0">
             {!users.data ? (
-              <p className="p-4 text-zinc-500">Loading…</p>
+              <SkeletonRows />
             ) : (
               <table className={tableClass}>
                 <thead>
@@ -109,7 +109,9 @@ export function UsersAdmin() {
                           {u.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}{" "}
                           {locked ? <Badge tone="amber">locked</Badge> : null}
                         </td>
-                        <td className="whitespace-nowrap text-xs text-zinc-500">{formatDateTime(u.createdAt)}</td>
+                        <td className="whitespace-nowrap text-xs text-zinc-500">
+                          <LocalTime value={u.createdAt} />
+                        </td>
                         <td className="space-x-1 whitespace-nowrap text-right">
                           {locked ? (
                             <Button

@@ -4,8 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { errorFor, fieldErrors } from "./field-errors";
-import { formatDateTime } from "./form-helpers";
-import { Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, tableClass } from "./ui";
+import { LocalTime } from "./local-time";
+import { Badge, Button, Card, ErrorBanner, Field, Input, PageHeader, SkeletonRows, tableClass } from "./ui";
 
 const EVENTS = [
   "site.offline",
@@ -44,7 +44,11 @@ export function WebhooksAdmin() {
             {hooks.error ? (
               <ErrorBanner message={hooks.error.message} />
             ) : !hooks.data?.length ? (
-              <p className="p-4 text-zinc-500">{hooks.data ? "No webhooks yet." : "Loading…"}</p>
+              hooks.data ? (
+                <p className="p-4 text-zinc-500">No webhooks yet.</p>
+              ) : (
+                <SkeletonRows rows={2} />
+              )
             ) : (
               <table className={tableClass}>
                 <thead>
@@ -81,7 +85,15 @@ export function WebhooksAdmin() {
           </Card>
           <Card title="Delivery log" className="[&>div]:p-0">
             {!deliveries.data?.rows.length ? (
-              <p className="p-4 text-zinc-500">{deliveries.data ? "Nothing sent yet." : "Loading…"}</p>
+              deliveries.data ? (
+                <p className="p-4 text-zinc-500">Nothing sent yet.</p>
+              ) : deliveries.error ? (
+                <div className="p-3">
+                  <ErrorBanner message={deliveries.error.message} />
+                </div>
+              ) : (
+                <SkeletonRows rows={3} />
+              )
             ) : (
               <table className={tableClass}>
                 <thead>
@@ -100,7 +112,9 @@ export function WebhooksAdmin() {
                 <tbody>
                   {deliveries.data.rows.map((d) => (
                     <tr key={d.id}>
-                      <td>{formatDateTime(d.createdAt)}</td>
+                      <td>
+                        <LocalTime value={d.createdAt} />
+                      </td>
                       <td>{d.webhookName}</td>
                       <td className="font-mono text-xs">{d.event}</td>
                       <td>

@@ -6,11 +6,12 @@ import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "~/server/api/root";
+import { queryClientConfig, withRefusalPolicy } from "./query-policy";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 function makeQueryClient() {
-  return new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } } });
+  return withRefusalPolicy(new QueryClient(queryClientConfig));
 }
 
 export function TRPCReactProvider({ children }: { children: React.ReactNode }) {

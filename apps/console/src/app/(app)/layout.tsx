@@ -10,9 +10,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   if (!status.hasUsers) redirect("/setup");
   if (!status.user) redirect("/login");
   return (
-    <div className="flex min-h-screen">
+    <div className="min-h-screen md:flex">
       <AppNav user={status.user} />
-      <main className="min-w-0 flex-1 p-6">{children}</main>
+      {/* min-w-0 lets wide content (tables, the topology canvas) scroll inside itself instead of the page */}
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 p-3 outline-none sm:p-4 md:p-6">
+        {children}
+      </main>
     </div>
   );
 }
