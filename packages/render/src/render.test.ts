@@ -249,7 +249,9 @@ describe("renderSiteConfig", () => {
     expect(ios).toContain("crypto ipsec transform-set DMVPN esp-aes 256 esp-sha256-hmac\n mode transport");
     const frr = render("spoke-a", "frr");
     expect(text(frr, "swanctl.conf")).toContain("mode = transport");
-    expect(text(frr, "frr.conf")).toContain("tunnel protection vici profile dmvpn");
+    // stock strongSwan by default: trap policies, no nhrpd `tunnel protection` (frr-ipsec.test.ts)
+    expect(text(frr, "swanctl.conf")).toContain("start_action = trap");
+    expect(text(frr, "frr.conf")).not.toContain("tunnel protection");
     expect(text(frr, "frr.conf")).not.toContain(REFERENCE_PSK);
 
     const plain = referenceNetwork({ ipsecEnabled: false });

@@ -6,6 +6,7 @@ import { buildNetwork, networkShapeArbitrary } from "./__fixtures__/generated-ne
 import { type PrivateCharon, startPrivateCharon } from "./__fixtures__/private-charon";
 import { referenceNetwork, referenceSites } from "./__fixtures__/reference-network";
 import { renderAllFor } from "./__fixtures__/render-all";
+import { FRR_IPSEC_NHRP_VICI_TAG } from "./targets/frr-ipsec";
 import { RenderError, type RenderedConfig } from "./types";
 
 /** Every rendered swanctl.conf goes through strongSwan's own parser and charon's own config checks. */
@@ -61,6 +62,23 @@ describe("swanctl.conf accepted by strongSwan", () => {
       const files = swanctlFiles(renderAllFor(n, referenceSites(n), "frr"));
       expect(files).toHaveLength(7);
       for (const f of files) await expectLoads(f.site, f.content, n.espProposal);
+    }
+  });
+
+  it("both IPsec modes load: trap policies (stock strongSwan) and nhrpd's tunnel protection", async () => {
+    const n = referenceNetwork();
+    const all = referenceSites(n);
+    const spoke = all.find((s) => s.role === "spoke");
+    if (!spoke) throw new Error("the reference network has no spoke");
+    const patched = { ...spoke, tags: [...spoke.tags, FRR_IPSEC_NHRP_VICI_TAG] };
+    const of = (sites: typeof all) => swanctlFiles(renderAllFor(n, sites, "frr")).find((f) => f.site === spoke.name);
+    const trap = of(all);
+    const vici = of(all.map((s) => (s === spoke ? patched : s)));
+    expect(trap?.content).toContain("start_action = trap");
+    expect(vici?.content).toContain("start_action = none");
+    for (const f of [trap, vici]) {
+      if (!f) throw new Error("no swanctl.conf rendered");
+      await expectLoads(f.site, f.content, n.espProposal);
     }
   });
 

@@ -2,16 +2,13 @@ import type { FieldIssue } from "@dmvpn/inventory";
 import {
   BGP_FROM_HUBS_PREFIX_LIST,
   BGP_SPOKE_PEER_GROUP,
-  DPD_INTERVAL_SECONDS,
-  ESP_LIFETIME_SECONDS,
   FILE_NAMES,
-  IKE_LIFETIME_SECONDS,
-  IPSEC_NAMES,
   NHRP_NFLOG_GROUP,
   TUNNEL_INTERFACE,
 } from "../naming";
 import { type SitePlan, STATIC_TUNNEL_ROUTE_DISTANCE, type StaticRoute } from "../plan";
 import { RenderError, type RenderedFile } from "../types";
+import { frrTunnelProtectionLine, renderFrrSwanctl } from "./frr-ipsec";
 import { denyPrefixList } from "./prefix-list";
 
 /**
@@ -44,7 +41,7 @@ export function renderFrr(plan: SitePlan): RenderedFile[] {
     { name: FILE_NAMES.greScript, content: greScript(plan) },
     { name: FILE_NAMES.frrConf, content: frrConf(plan) },
   ];
-  if (plan.ike && plan.esp) files.push({ name: FILE_NAMES.swanctl, content: swanctlConf(plan) });
+  if (plan.ike && plan.esp) files.push({ name: FILE_NAMES.swanctl, content: renderFrrSwanctl(plan) });
   files.push({ name: FILE_NAMES.iptables, content: iptablesScript(plan) });
   return files;
 }
@@ -91,7 +88,8 @@ function frrConf(plan: SitePlan): string {
   else for (const hub of plan.peerHubs) out.push(` ip nhrp nhs dynamic nbma ${hub.publicAddress}`);
   out.push(" ip nhrp registration no-unique");
   if (network.phase === 3) out.push(plan.isHub ? " ip nhrp redirect" : " ip nhrp shortcut");
-  if (plan.ike) out.push(` tunnel protection vici profile ${IPSEC_NAMES.swanctlChild}`);
+  const protection = frrTunnelProtectionLine(plan);
+  if (protection) out.push(protection);
   out.push(` tunnel source ${plan.site.wanInterface}`, " no link-detect", "exit", "!");
 
   const bgp = plan.bgp;
@@ -153,48 +151,6 @@ function frrConf(plan: SitePlan): string {
   if (routes.length > 0) out.push("!");
   out.push("end", "");
   return out.join("\n");
-}
-
-function swanctlConf(plan: SitePlan): string {
-  const { ike, esp, network } = plan;
-  if (!ike || !esp) return "";
-  const c = IPSEC_NAMES;
-  return [
-    "connections {",
-    `  ${c.swanctlConnection} {`,
-    "    version = 2",
-    "    remote_addrs = %any",
-    `    proposals = ${ike.text}`,
-    `    rekey_time = ${IKE_LIFETIME_SECONDS}s`,
-    `    dpd_delay = ${DPD_INTERVAL_SECONDS}s`,
-    "    local {",
-    "      auth = psk",
-    "    }",
-    "    remote {",
-    "      auth = psk",
-    "    }",
-    "    children {",
-    `      ${c.swanctlChild} {`,
-    "        mode = transport",
-    "        local_ts = dynamic[gre]",
-    "        remote_ts = dynamic[gre]",
-    `        esp_proposals = ${esp.text}`,
-    `        rekey_time = ${ESP_LIFETIME_SECONDS}s`,
-    // nhrpd initiates the child by name when it needs a peer; nothing starts on load.
-    "        start_action = none",
-    "        dpd_action = clear",
-    "        close_action = none",
-    "      }",
-    "    }",
-    "  }",
-    "}",
-    "secrets {",
-    `  ${c.swanctlSecret} {`,
-    `    secret = "${network.ipsecPsk}"`,
-    "  }",
-    "}",
-    "",
-  ].join("\n");
 }
 
 function iptablesScript(plan: SitePlan): string {
