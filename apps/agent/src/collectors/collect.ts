@@ -22,7 +22,11 @@ export interface CollectOptions {
    * counts on a small router CPU). Absent: always asked.
    */
   ipsecConfigured?: () => Promise<boolean>;
+  /** argv prefix for swanctl, e.g. with `--uri` for a charon of its own; default `swanctl` in the namespace */
+  swanctl?: string[];
 }
+
+const swanctlArgv = (o: CollectOptions, args: string[]) => [...(o.swanctl ?? o.wrap(["swanctl"])), ...args];
 
 /**
  * All the show commands of one collection in ONE vtysh process: under load (a small router CPU, or the lab's
@@ -104,7 +108,7 @@ export async function collectRouterStatus(o: CollectOptions, now = new Date()): 
   });
   const ipsecSas = await optional(async () => {
     if (o.ipsecConfigured && !(await o.ipsecConfigured())) return [];
-    return parseSwanctlSas((await o.run(o.wrap(["swanctl", "--list-sas", "--pretty"]))).stdout);
+    return parseSwanctlSas((await o.run(swanctlArgv(o, ["--list-sas", "--pretty"]))).stdout);
   });
   return { collectedAt: now.toISOString(), tunnels, ...nhrpPart, ipsecSas, bgpNeighbors };
 }
@@ -125,7 +129,7 @@ export function showCommandArgv(o: CollectOptions, id: ShowCommandId): string[] 
     case "bgp-summary":
       return v("show bgp ipv4 unicast summary");
     case "ipsec-sas":
-      return o.wrap(["swanctl", "--list-sas"]);
+      return swanctlArgv(o, ["--list-sas"]);
     case "tunnel-interface":
       return o.wrap(["ip", "-s", "link", "show", "dev", o.tunnelInterface]);
     case "nhrp-routes":

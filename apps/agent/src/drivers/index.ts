@@ -15,6 +15,9 @@ export function createDriver(config: AgentConfig, stateDir: string, log?: Logger
       return new FrrDriver({
         netns: o.netns,
         vtyshArgs: o.vtyshArgs,
+        swanctlArgs: o.swanctlArgs,
+        swanctlConfPath: o.swanctlConf,
+        swanctlLoadAlone: o.swanctlConf !== undefined,
         tunnelInterface: o.tunnelInterface,
         stateDir,
         log,

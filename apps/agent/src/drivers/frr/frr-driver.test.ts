@@ -56,6 +56,40 @@ describe("FrrDriver and IPsec", () => {
     await driver.collectStatus();
     expect(swanctlCalls()).toEqual([]);
   });
+
+  it("a charon of its own: swanctl with its arguments, the rendered file loaded alone, emptied when IPsec goes", async () => {
+    dir = mkdtempSync(join(tmpdir(), "frr-driver-"));
+    const own = join(dir, "swanctl-r1.conf");
+    const { calls, run } = fakeRouter();
+    const driver = new FrrDriver({
+      stateDir: dir,
+      netns: "r1",
+      swanctlConfPath: own,
+      swanctlLoadAlone: true,
+      swanctlArgs: ["--uri", "unix:///run/lab/r1.vici"],
+      run,
+      frrReload: "frr-reload.py",
+    });
+    const swanctlCalls = () =>
+      calls.filter((c) => c.includes("swanctl")).map((c) => c.slice(c.indexOf("swanctl")).join(" "));
+    await driver.applyConfig([
+      { name: "frr.conf", content: "hostname r1\n" },
+      { name: "swanctl.conf", content: "connections {}\n" },
+    ]);
+    expect(readFileSync(own, "utf8")).toBe("connections {}\n");
+    await driver.collectStatus();
+    expect(swanctlCalls()).toEqual([
+      `swanctl --uri unix:///run/lab/r1.vici --load-all --file ${own}`,
+      "swanctl --uri unix:///run/lab/r1.vici --list-sas --pretty",
+    ]);
+    // inside the router's namespace
+    expect(calls.find((c) => c.includes("--load-all"))?.join(" ")).toContain("r1");
+
+    calls.length = 0;
+    await driver.applyConfig([{ name: "frr.conf", content: "hostname r1\n" }]);
+    expect(readFileSync(own, "utf8")).toBe("");
+    expect(swanctlCalls()).toEqual([`swanctl --uri unix:///run/lab/r1.vici --load-all --file ${own}`]);
+  });
 });
 
 describe("FrrDriver and frr-reload.py", () => {

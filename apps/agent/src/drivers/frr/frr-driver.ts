@@ -14,8 +14,15 @@ export interface FrrDriverOptions {
   tunnelInterface?: string;
   /** where applied files are kept (for rollback and for running the scripts) */
   stateDir: string;
-  /** strongSwan drop-in the swanctl.conf file is written to */
+  /** where swanctl.conf is written; default the drop-in /etc/swanctl/conf.d/dmvpn-agent.conf */
   swanctlConfPath?: string;
+  /**
+   * Load that file alone (`swanctl --load-all --file PATH`) instead of the system's swanctl.conf that includes the
+   * drop-in: for a charon of the agent's own, as in the lab, where one charon runs per router namespace.
+   */
+  swanctlLoadAlone?: boolean;
+  /** extra swanctl arguments, e.g. ["--uri", "unix:///run/charon-hub1.vici"] for a charon of its own */
+  swanctlArgs?: string[];
   frrReload?: string;
   run?: CommandRunner;
   /** each apply step is logged with its duration */
@@ -48,6 +55,7 @@ export class FrrDriver implements RouterDriver {
       nhrp: "frr",
       // only a deployment that carried a swanctl.conf (IPsec on) left one here
       ipsecConfigured: () => this.ipsecConfigured(),
+      swanctl: inNetns(o.netns, ["swanctl", ...(o.swanctlArgs ?? [])]),
     };
   }
 
@@ -95,15 +103,15 @@ export class FrrDriver implements RouterDriver {
         await writeFile(this.swanctlDropIn, swanctl, { mode: 0o600 });
         await writeFile(join(this.dir, "swanctl.conf"), swanctl, { mode: 0o600 });
       });
-      await step("swanctl --load-all", () =>
-        this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf"),
-      );
+      await step("swanctl --load-all", () => this.check(this.swanctlLoadAll(), "swanctl.conf"));
     } else if (frrConf !== undefined && (await this.ipsecConfigured())) {
       // A whole config without swanctl.conf: IPsec was turned off. Drop ours, and --load-all unloads what is gone.
-      await rm(this.swanctlDropIn, { force: true });
+      // A file of our own cannot be loaded once deleted: load an empty one, which unloads everything we had.
+      if (this.o.swanctlLoadAlone) await writeFile(this.swanctlDropIn, "", { mode: 0o600 });
+      else await rm(this.swanctlDropIn, { force: true });
       await rm(join(this.dir, "swanctl.conf"), { force: true });
       await step("swanctl --load-all (removing IPsec)", () =>
-        this.check(inNetns(this.o.netns, ["swanctl", "--load-all"]), "swanctl.conf (removing IPsec)"),
+        this.check(this.swanctlLoadAll(), "swanctl.conf (removing IPsec)"),
       );
     }
     if (frrConf !== undefined) {
@@ -163,6 +171,11 @@ export class FrrDriver implements RouterDriver {
     const r = await this.run(showCommandArgv(this.collect, commandId));
     const output = r.stdout + r.stderr;
     return { ok: r.exitCode === 0 || /% No entries/.test(output), output };
+  }
+
+  private swanctlLoadAll(): string[] {
+    const file = this.o.swanctlLoadAlone ? ["--file", this.swanctlDropIn] : [];
+    return [...(this.collect.swanctl ?? []), "--load-all", ...file];
   }
 
   private get swanctlDropIn(): string {
