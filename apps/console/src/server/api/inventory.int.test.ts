@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@dmvpn/db";
+import type { SiteInput } from "@dmvpn/inventory";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
@@ -12,15 +13,15 @@ let networkId: string;
 const NETWORK = { name: "corp", tunnelPrefix: "10.255.0.0/24", greKey: 42, nhrpNetworkId: 1 };
 const hub = (n: number) => ({
   name: `hub${n}`,
-  role: "hub",
-  platform: "vyos-1.5",
+  role: "hub" as const,
+  platform: "vyos-1.5" as const,
   wanInterface: "eth0",
   publicAddress: `203.0.113.${n}`,
 });
-const spoke = (n: number, extra: Record<string, unknown> = {}) => ({
+const spoke = (n: number, extra: Partial<SiteInput> = {}) => ({
   name: `branch${n}`,
-  role: "spoke",
-  platform: "frr-linux",
+  role: "spoke" as const,
+  platform: "frr-linux" as const,
   wanInterface: "eth0",
   lanPrefixes: [`10.${n}.0.0/24`],
   ...extra,
