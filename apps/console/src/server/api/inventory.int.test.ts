@@ -67,6 +67,24 @@ describe("networks", () => {
     await expect(api.networks.create(NETWORK)).rejects.toThrow("name: a network named corp already exists");
   });
 
+  it("refuses a malformed body with the field named as the form knows it, before the service runs", async () => {
+    // Wrong types get past TypeScript only through unknown: a REST caller sends whatever it likes.
+    const badNetwork = { ...NETWORK, greKey: 4.5 } as unknown as typeof NETWORK;
+    await expect(api.networks.update({ id: networkId, network: badNetwork })).rejects.toMatchObject({
+      message: "greKey: must be a whole number",
+      cause: { issues: [{ path: ["greKey"], message: "must be a whole number" }] },
+    });
+    const badSite = { ...hub(1), role: "router" } as unknown as ReturnType<typeof hub>;
+    await expect(api.sites.create({ networkId, site: badSite })).rejects.toMatchObject({
+      message: "role: must be hub or spoke",
+      cause: { issues: [{ path: ["role"], message: "must be hub or spoke" }] },
+    });
+    await expect(api.sites.create({ networkId: "", site: hub(1) })).rejects.toMatchObject({
+      cause: { issues: [{ path: ["networkId"] }] },
+    });
+    expect(await db.site.count()).toBe(0);
+  });
+
   it("refuses a new tunnel prefix that would strand existing sites", async () => {
     await api.sites.create({ networkId, site: hub(1) });
     await expect(
