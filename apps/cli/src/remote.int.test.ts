@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PrismaClient } from "@dmvpn/db";
+import type { SiteInput } from "@dmvpn/inventory";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../test/db";
 import { type AgentServices, startAgentServices } from "../../console/src/server/gateway";
@@ -32,7 +33,7 @@ beforeAll(async () => {
     api.networks.create({ name, tunnelPrefix, greKey, nhrpNetworkId: greKey });
   const corp = await net("corp", "10.255.0.0/24", 42);
   const lab = await net("lab", "10.254.0.0/24", 43);
-  const site = (networkId: string, s: Record<string, unknown>) =>
+  const site = (networkId: string, s: Omit<SiteInput, "wanInterface">) =>
     api.sites.create({ networkId, site: { wanInterface: "eth0", ...s } });
   await site(corp.id, { name: "hub1", role: "hub", platform: "vyos-1.5", publicAddress: "203.0.113.1" });
   const branch = await site(corp.id, {

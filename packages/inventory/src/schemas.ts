@@ -163,20 +163,22 @@ const tagSchema = z
     "tags are lower-case letters, digits, '_', '.', ':' and '-', at most 32 characters",
   );
 
+// `.default(null)`: a key left out reads as optional to TypeScript and OpenAPI (a bare preprocess takes `unknown`).
 const optionalNumber = (min: number, max: number, what: string) =>
-  z.preprocess(
-    (v) => (v === "" || v === undefined ? null : v),
-    z.coerce
-      .number({ error: `must be a ${what}` })
-      .min(min, `must be at least ${min}`)
-      .max(max, `must be at most ${max}`)
-      .nullable(),
-  );
+  z
+    .preprocess(
+      (v) => (v === "" || v === undefined ? null : v),
+      z.coerce
+        .number({ error: `must be a ${what}` })
+        .min(min, `must be at least ${min}`)
+        .max(max, `must be at most ${max}`)
+        .nullable(),
+    )
+    .default(null);
 
-const optionalText = z.preprocess(
-  (v) => (v === "" || v === undefined ? null : v),
-  z.string().trim().max(500).nullable(),
-);
+const optionalText = z
+  .preprocess((v) => (v === "" || v === undefined ? null : v), z.string().trim().max(500).nullable())
+  .default(null);
 
 export const siteInputSchema = z
   .object({
@@ -187,18 +189,20 @@ export const siteInputSchema = z
       .string()
       .trim()
       .regex(/^[A-Za-z][A-Za-z0-9_.:/-]{0,31}$/, "must be an interface name such as eth0 or GigabitEthernet0/0"),
-    publicAddress: z.preprocess(
-      (v) => (v === "" || v === undefined || v === "dynamic" ? null : v),
-      ipv4Address
-        .refine((a) => !isUnusablePublicAddress(a), "cannot be a loopback, multicast or reserved address")
-        .nullable(),
-    ),
+    publicAddress: z
+      .preprocess(
+        (v) => (v === "" || v === undefined || v === "dynamic" ? null : v),
+        ipv4Address
+          .refine((a) => !isUnusablePublicAddress(a), "cannot be a loopback, multicast or reserved address")
+          .nullable(),
+      )
+      .default(null),
     behindNat: z.coerce.boolean().default(false),
     lanPrefixes: z.array(ipv4Prefix).max(64, "at most 64 prefixes per site").default([]),
     /** empty = allocate the next free address */
-    tunnelAddress: z.preprocess((v) => (v === "" || v === undefined ? null : v), ipv4Address.nullable()),
+    tunnelAddress: z.preprocess((v) => (v === "" || v === undefined ? null : v), ipv4Address.nullable()).default(null),
     /** empty = the network's ASN plan decides */
-    asn: z.preprocess((v) => (v === "" || v === undefined ? null : v), asnSchema.nullable()),
+    asn: z.preprocess((v) => (v === "" || v === undefined ? null : v), asnSchema.nullable()).default(null),
     latitude: optionalNumber(-90, 90, "latitude"),
     longitude: optionalNumber(-180, 180, "longitude"),
     address: optionalText,

@@ -1,6 +1,6 @@
 "use client";
 
-import { ASN_PLANS, NETWORK_DEFAULTS, ROUTING_PROTOCOLS } from "@dmvpn/inventory";
+import { ASN_PLANS, NETWORK_DEFAULTS, type NetworkInput, ROUTING_PROTOCOLS } from "@dmvpn/inventory";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -119,7 +119,7 @@ function nhrpAuthPayload(v: NetworkFormValues) {
 }
 
 /** What the API receives: numbers stay text for the server to coerce, an empty number is "missing", not 0. */
-function payload(v: NetworkFormValues) {
+function payload(v: NetworkFormValues): NetworkInput {
   const num = (s: string) => (s.trim() === "" ? undefined : s.trim());
   return {
     name: v.name.trim(),
@@ -134,8 +134,9 @@ function payload(v: NetworkFormValues) {
     ikeProposal: v.ikeProposal.trim(),
     espProposal: v.espProposal.trim(),
     ...(v.ipsecPsk ? { ipsecPsk: v.ipsecPsk } : {}),
-    routing: v.routing,
-    asnPlan: v.asnPlan,
+    // The selects offer only ROUTING_PROTOCOLS / ASN_PLANS; the server's schema checks them again.
+    routing: v.routing as NetworkInput["routing"],
+    asnPlan: v.asnPlan as NetworkInput["asnPlan"],
     bgpAsn: num(v.bgpAsn),
     asnRangeStart: num(v.asnRangeStart),
     asnRangeEnd: num(v.asnRangeEnd),

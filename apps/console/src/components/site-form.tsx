@@ -1,6 +1,6 @@
 "use client";
 
-import { PLATFORM_LABELS, PLATFORMS, SITE_ROLES } from "@dmvpn/inventory";
+import { PLATFORM_LABELS, PLATFORMS, SITE_ROLES, type SiteInput } from "@dmvpn/inventory";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -118,12 +118,13 @@ function splitPrefixes(textValue: string) {
   return { prefixes, lines };
 }
 
-function payload(v: SiteFormValues, prefixes: string[]) {
+function payload(v: SiteFormValues, prefixes: string[]): SiteInput {
   const optional = (s: string) => (s.trim() === "" ? undefined : s.trim());
   return {
     name: v.name.trim(),
-    role: v.role,
-    platform: v.platform,
+    // The selects offer only SITE_ROLES / PLATFORMS; the server's schema checks them again.
+    role: v.role as SiteInput["role"],
+    platform: v.platform as SiteInput["platform"],
     wanInterface: v.wanInterface.trim(),
     publicAddress: optional(v.publicAddress),
     behindNat: v.behindNat,

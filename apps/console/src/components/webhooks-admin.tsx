@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import type { WebhookEvent } from "~/server/services/webhooks";
 import { useTRPC } from "~/trpc/react";
 import { errorFor, fieldErrors } from "./field-errors";
 import { LocalTime } from "./local-time";
@@ -25,7 +26,7 @@ export function WebhooksAdmin() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.pathKey() });
   const [name, setName] = useState("");
   const [url, setUrl] = useState("");
-  const [events, setEvents] = useState<string[]>(["site.offline", "deployment.failed"]);
+  const [events, setEvents] = useState<WebhookEvent[]>(["site.offline", "deployment.failed"]);
   const create = useMutation(trpc.webhooks.create.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.webhooks.delete.mutationOptions({ onSettled: refresh }));
   const ping = useMutation(trpc.webhooks.ping.mutationOptions({ onSettled: refresh }));

@@ -12,7 +12,13 @@ let admin: ReturnType<typeof testClient>;
 let siteId: string;
 
 const NETWORK = { name: "corp", tunnelPrefix: "10.255.0.0/24", greKey: 42, nhrpNetworkId: 1 };
-const HUB = { name: "hub1", role: "hub", platform: "vyos-1.5", wanInterface: "eth0", publicAddress: "203.0.113.1" };
+const HUB = {
+  name: "hub1",
+  role: "hub",
+  platform: "vyos-1.5",
+  wanInterface: "eth0",
+  publicAddress: "203.0.113.1",
+} as const;
 
 beforeEach(async () => {
   ({ db, cleanup } = await createTestDb());

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@dmvpn/db";
+import type { SiteInput } from "@dmvpn/inventory";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
@@ -12,15 +13,15 @@ let networkId: string;
 const NETWORK = { name: "corp", tunnelPrefix: "10.255.0.0/24", greKey: 42, nhrpNetworkId: 1 };
 const hub = (n: number) => ({
   name: `hub${n}`,
-  role: "hub",
-  platform: "vyos-1.5",
+  role: "hub" as const,
+  platform: "vyos-1.5" as const,
   wanInterface: "eth0",
   publicAddress: `203.0.113.${n}`,
 });
-const spoke = (n: number, extra: Record<string, unknown> = {}) => ({
+const spoke = (n: number, extra: Partial<SiteInput> = {}) => ({
   name: `branch${n}`,
-  role: "spoke",
-  platform: "frr-linux",
+  role: "spoke" as const,
+  platform: "frr-linux" as const,
   wanInterface: "eth0",
   lanPrefixes: [`10.${n}.0.0/24`],
   ...extra,
@@ -64,6 +65,24 @@ describe("networks", () => {
       },
     });
     await expect(api.networks.create(NETWORK)).rejects.toThrow("name: a network named corp already exists");
+  });
+
+  it("refuses a malformed body with the field named as the form knows it, before the service runs", async () => {
+    // Wrong types get past TypeScript only through unknown: a REST caller sends whatever it likes.
+    const badNetwork = { ...NETWORK, greKey: 4.5 } as unknown as typeof NETWORK;
+    await expect(api.networks.update({ id: networkId, network: badNetwork })).rejects.toMatchObject({
+      message: "greKey: must be a whole number",
+      cause: { issues: [{ path: ["greKey"], message: "must be a whole number" }] },
+    });
+    const badSite = { ...hub(1), role: "router" } as unknown as ReturnType<typeof hub>;
+    await expect(api.sites.create({ networkId, site: badSite })).rejects.toMatchObject({
+      message: "role: must be hub or spoke",
+      cause: { issues: [{ path: ["role"], message: "must be hub or spoke" }] },
+    });
+    await expect(api.sites.create({ networkId: "", site: hub(1) })).rejects.toMatchObject({
+      cause: { issues: [{ path: ["networkId"] }] },
+    });
+    expect(await db.site.count()).toBe(0);
   });
 
   it("refuses a new tunnel prefix that would strand existing sites", async () => {

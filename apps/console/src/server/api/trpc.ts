@@ -1,10 +1,10 @@
 import type { PrismaClient } from "@dmvpn/db";
-import type { FieldIssue, UserRole } from "@dmvpn/inventory";
+import { type FieldIssue, type UserRole, zodIssues } from "@dmvpn/inventory";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
-import { DomainError } from "../errors";
+import { DomainError, invalidInput } from "../errors";
 import { internalErrorRef } from "../internal-error";
 import type { Actor } from "../services/actor";
 import { authenticateApiToken, type TokenAuth } from "../services/api-tokens";
@@ -56,9 +56,17 @@ export async function createContext(opts: Omit<Context, "user" | "token" | "auth
   return { ...opts, user, token: null, authProblem: null };
 }
 
+export interface Meta extends OpenApiMeta {
+  /**
+   * The input key holding the record a form edits (`site`, `network`, …): input issues under it are reported
+   * relative to it, as the service reports its own checks, so a form maps every issue to its field.
+   */
+  fieldsUnder?: string;
+}
+
 const t = initTRPC
   .context<Context>()
-  .meta<OpenApiMeta>()
+  .meta<Meta>()
   .create({
     transformer: superjson,
     errorFormatter({ shape, error }) {
@@ -81,8 +89,17 @@ const t = initTRPC
   });
 
 /** Services throw DomainError; this turns it into the matching tRPC error (HTTP status) with the same message. */
-const domainErrors = t.middleware(async ({ next }) => {
+const domainErrors = t.middleware(async ({ meta, next }) => {
   const result = await next();
+  // The input schema refused it: the same "field: message" errors the services give, not zod's JSON dump.
+  if (!result.ok && result.error.code === "BAD_REQUEST" && result.error.cause instanceof ZodError) {
+    const under = meta?.fieldsUnder;
+    const issues = zodIssues(result.error.cause).map((i) =>
+      under !== undefined && i.path.length > 1 && i.path[0] === under ? { ...i, path: i.path.slice(1) } : i,
+    );
+    const cause = invalidInput(issues);
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });

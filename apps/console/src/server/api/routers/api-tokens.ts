@@ -12,9 +12,7 @@ const sessionOnly = viewerProcedure.use(({ ctx, next }) => {
 
 export const apiTokensRouter = createTRPCRouter({
   list: sessionOnly.query(({ ctx }) => listApiTokens(ctx.db, ctx.actor)),
-  create: sessionOnly
-    .input(newApiTokenSchema.partial().passthrough())
-    .mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, input as never)),
+  create: sessionOnly.input(newApiTokenSchema).mutation(({ ctx, input }) => createApiToken(ctx.db, ctx.actor, input)),
   revoke: sessionOnly
     .input(z.object({ id: z.string().min(1).max(64) }))
     .mutation(({ ctx, input }) => revokeApiToken(ctx.db, ctx.actor, input.id)),

@@ -1,3 +1,4 @@
+import { networkInputSchema } from "@dmvpn/inventory";
 import { z } from "zod";
 import {
   createNetwork,
@@ -10,8 +11,6 @@ import {
 import { idNameOutput, idOutput, networkOutput, networkSummaryOutput, pskOutput } from "../rest-schemas";
 import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
-/** Network fields are validated by the service (networkInputSchema) so errors name each field. */
-const networkFields = z.looseObject({});
 const tags = ["networks"];
 const id = z.string().min(1).max(64);
 
@@ -28,14 +27,17 @@ export const networksRouter = createTRPCRouter({
     .query(({ ctx, input }) => getNetwork(ctx.db, input.id)),
   create: operatorProcedure
     .meta({ openapi: { method: "POST", path: "/networks", tags, summary: "Create a network" } })
-    .input(networkFields)
+    .input(networkInputSchema)
     .output(idNameOutput)
-    .mutation(({ ctx, input }) => createNetwork(ctx.db, ctx.actor, input as never)),
+    .mutation(({ ctx, input }) => createNetwork(ctx.db, ctx.actor, input)),
   update: operatorProcedure
-    .meta({ openapi: { method: "PUT", path: "/networks/{id}", tags, summary: "Replace a network's settings" } })
-    .input(z.object({ id, network: networkFields }))
+    .meta({
+      openapi: { method: "PUT", path: "/networks/{id}", tags, summary: "Replace a network's settings" },
+      fieldsUnder: "network",
+    })
+    .input(z.object({ id, network: networkInputSchema }))
     .output(idNameOutput)
-    .mutation(({ ctx, input }) => updateNetwork(ctx.db, ctx.actor, input.id, input.network as never)),
+    .mutation(({ ctx, input }) => updateNetwork(ctx.db, ctx.actor, input.id, input.network)),
   delete: operatorProcedure
     .meta({ openapi: { method: "DELETE", path: "/networks/{id}", tags, summary: "Delete a network and its sites" } })
     .input(z.object({ id }))

@@ -1,3 +1,4 @@
+import { siteInputSchema } from "@dmvpn/inventory";
 import { z } from "zod";
 import { renderedConfigQuerySchema, renderSiteById } from "../../services/rendered-config";
 import { bulkTagInputSchema, bulkTagSites, exportSitesCsv, siteSelectionSchema } from "../../services/site-bulk";
@@ -7,8 +8,6 @@ import { idOutput, renderedConfigOutput, siteListOutput, siteOutput, siteSavedOu
 import { createTRPCRouter, operatorProcedure, requireSecretAccess, viewerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
-/** Site fields are validated by the service (siteInputSchema + network rules) so errors name each field. */
-const siteFields = z.looseObject({});
 const tags = ["sites"];
 
 export const sitesRouter = createTRPCRouter({
@@ -40,18 +39,17 @@ export const sitesRouter = createTRPCRouter({
   create: operatorProcedure
     .meta({
       openapi: { method: "POST", path: "/sites", tags, summary: "Create a site (addresses allocated when left out)" },
+      fieldsUnder: "site",
     })
-    .input(z.object({ networkId: id, site: siteFields }))
+    .input(z.object({ networkId: id, site: siteInputSchema }))
     .output(siteSavedOutput)
-    .mutation(({ ctx, input }) =>
-      saveSite(ctx.db, ctx.actor, { networkId: input.networkId, site: input.site as never }),
-    ),
+    .mutation(({ ctx, input }) => saveSite(ctx.db, ctx.actor, { networkId: input.networkId, site: input.site })),
   update: operatorProcedure
-    .meta({ openapi: { method: "PUT", path: "/sites/{id}", tags, summary: "Replace a site" } })
-    .input(z.object({ id, networkId: id, site: siteFields }))
+    .meta({ openapi: { method: "PUT", path: "/sites/{id}", tags, summary: "Replace a site" }, fieldsUnder: "site" })
+    .input(z.object({ id, networkId: id, site: siteInputSchema }))
     .output(siteSavedOutput)
     .mutation(({ ctx, input }) =>
-      saveSite(ctx.db, ctx.actor, { id: input.id, networkId: input.networkId, site: input.site as never }),
+      saveSite(ctx.db, ctx.actor, { id: input.id, networkId: input.networkId, site: input.site }),
     ),
   renderedConfig: viewerProcedure
     .meta({

@@ -11,10 +11,7 @@ const userId = z.object({ id: z.string().min(1).max(64) });
  */
 export const usersRouter = createTRPCRouter({
   list: adminProcedure.query(({ ctx }) => listUsers(ctx.db)),
-  // Input is checked by the service with field messages; the shape here only bounds it.
-  create: adminProcedure
-    .input(newUserSchema.partial().passthrough())
-    .mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input as never)),
+  create: adminProcedure.input(newUserSchema).mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
   update: adminProcedure.input(userUpdateSchema).mutation(({ ctx, input }) => updateUser(ctx.db, ctx.actor, input)),
   /** The new password is in this response only; the page shows it once. */
   resetPassword: adminProcedure

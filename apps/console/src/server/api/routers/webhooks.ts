@@ -8,21 +8,21 @@ import {
   redeliver,
   revealWebhookSecret,
   updateWebhook,
+  webhookInputSchema,
 } from "../../services/webhooks";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 
 const id = z.string().min(1).max(64);
-/** Fields are validated by the service (webhookInputSchema) so errors name each field. */
-const webhookFields = z.record(z.string(), z.unknown());
 
 export const webhooksRouter = createTRPCRouter({
   list: adminProcedure.query(({ ctx }) => listWebhooks(ctx.db)),
   create: adminProcedure
-    .input(webhookFields)
-    .mutation(({ ctx, input }) => createWebhook(ctx.db, ctx.actor, input as never)),
+    .input(webhookInputSchema)
+    .mutation(({ ctx, input }) => createWebhook(ctx.db, ctx.actor, input)),
   update: adminProcedure
-    .input(z.object({ id, webhook: webhookFields }))
-    .mutation(({ ctx, input }) => updateWebhook(ctx.db, ctx.actor, input.id, input.webhook as never)),
+    .meta({ fieldsUnder: "webhook" })
+    .input(z.object({ id, webhook: webhookInputSchema }))
+    .mutation(({ ctx, input }) => updateWebhook(ctx.db, ctx.actor, input.id, input.webhook)),
   delete: adminProcedure
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => deleteWebhook(ctx.db, ctx.actor, input.id)),
