@@ -167,6 +167,55 @@ describe("sites", () => {
   });
 });
 
+describe("across networks", () => {
+  it("refuses a second network's colliding site and network settings, naming the other network; stores nothing", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    await api.sites.create({ networkId, site: spoke(1) });
+    const backup = await api.networks.create({
+      name: "backup",
+      tunnelPrefix: "10.254.0.0/24",
+      greKey: 43,
+      nhrpNetworkId: 2,
+    });
+    const before = { sites: await db.site.count() };
+
+    // Also a duplicate name: reported together with the LAN clashes, not after they are fixed.
+    const attempt = api.sites.create({
+      networkId: backup.id,
+      site: spoke(7, { name: "hub1", lanPrefixes: ["10.1.0.0/24", "10.255.0.0/28"] }),
+    });
+    await expect(attempt).rejects.toMatchObject({
+      cause: {
+        issues: expect.arrayContaining([
+          { path: ["name"], message: "hub1 is already a site in network corp" },
+          { path: ["lanPrefixes", 0], message: "10.1.0.0/24 overlaps 10.1.0.0/24 of branch1 in network corp" },
+          {
+            path: ["lanPrefixes", 1],
+            message: "10.255.0.0/28 overlaps the tunnel prefix of network corp (10.255.0.0/24)",
+          },
+        ]),
+      },
+    });
+
+    // The same router (hub1's address) in both clouds is fine, until backup takes corp's GRE key.
+    await api.sites.create({ networkId: backup.id, site: { ...hub(1), name: "hub1-backup" } });
+    const stored = await api.networks.get({ id: backup.id });
+    const sameKey = api.networks.update({
+      id: backup.id,
+      network: { ...NETWORK, name: "backup", tunnelPrefix: stored.tunnelPrefix, greKey: 42, nhrpNetworkId: 2 },
+    });
+    await expect(sameKey).rejects.toThrow(
+      "greKey: 42 is also used by network corp, which shares router 203.0.113.1 (hub1-backup in backup, hub1 in corp): two multipoint GRE tunnels from one address need different keys",
+    );
+    await expect(api.networks.create({ ...NETWORK, name: "copy" })).rejects.toThrow(
+      /tunnelPrefix: 10\.255\.0\.0\/24 overlaps the tunnel prefix 10\.255\.0\.0\/24 of network corp/,
+    );
+    expect(await db.site.count()).toBe(before.sites + 1);
+    expect((await api.networks.get({ id: backup.id })).greKey).toBe(43);
+    expect(await db.network.count()).toBe(2);
+  });
+});
+
 describe("what the renderer would refuse is refused on save, naming the site", () => {
   const AUTHED = { ...NETWORK, nhrpAuth: "dmvpn1" };
 
