@@ -66,6 +66,20 @@ describe("networks", () => {
     await expect(api.networks.create(NETWORK)).rejects.toThrow("name: a network named corp already exists");
   });
 
+  it("reports every problem of a form in one go: empty numbers are required, MSS against MTU at once", async () => {
+    const form = { ...NETWORK, name: "bad name", greKey: "", tunnelMtu: "1400", tcpMss: "1400" };
+    await expect(api.networks.create(form)).rejects.toMatchObject({
+      cause: {
+        issues: [
+          { path: ["name"], message: expect.stringMatching(/^may contain letters/) },
+          { path: ["greKey"], message: "is required" },
+          { path: ["tcpMss"], message: "must be at most tunnelMtu − 40 (1360)" },
+        ],
+      },
+    });
+    expect(await db.network.count()).toBe(1);
+  });
+
   it("refuses a new tunnel prefix that would strand existing sites", async () => {
     await api.sites.create({ networkId, site: hub(1) });
     await expect(
