@@ -14,7 +14,7 @@ import {
   zodIssues,
 } from "./schemas";
 import { generatePsk } from "./secrets";
-import { validateNetworkSites } from "./validate";
+import { validateAcrossNetworks, validateNetworkSites } from "./validate";
 
 /**
  * The inventory file: what the console exports, imports and what `dmvpn validate|render` read.
@@ -269,7 +269,18 @@ export function planInventory(
     }
     completed.push(...placed.filter((p) => p.tunnelAddress));
   }
-  return { inventory: { networks: [...networks.values()], sites: completed }, issues };
+  const networkList = [...networks.values()];
+  for (const issue of validateAcrossNetworks(networkList, completed)) {
+    const [kind, index, ...rest] = issue.path;
+    // As within a network: a clash only between stored records is not the import's to report; each side of a
+    // clash is reported on its own record, so the imported side always gets one.
+    const at =
+      kind === "networks"
+        ? seenNetworks.get(networkList[index as number]?.name ?? "")?.at
+        : sites.get(completed[index as number]?.name ?? "")?.at;
+    if (at) issues.push({ path: [...at, ...rest], message: issue.message });
+  }
+  return { inventory: { networks: networkList, sites: completed }, issues };
 }
 
 /** Reads and checks an inventory file on its own: what `dmvpn validate` and `dmvpn render` use. */

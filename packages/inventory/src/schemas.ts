@@ -16,11 +16,9 @@ const nameSchema = z
   .max(63, "must be at most 63 characters")
   .regex(NAME_RE, "may contain letters, digits, '.', '_' and '-', and must start with a letter or digit");
 
-// abort: later refinements parse the address and must not see an invalid one (zod runs them by default).
-const ipv4Address = z
-  .string()
-  .trim()
-  .refine(isIPv4Address, { message: "must be an IPv4 address such as 203.0.113.10", abort: true });
+// Later refinements guard themselves against an invalid address rather than abort: an aborting issue would also
+// stop the cross-field rules (whenValid), which must report alongside it.
+const ipv4Address = z.string().trim().refine(isIPv4Address, "must be an IPv4 address such as 203.0.113.10");
 
 const ipv4Prefix = z
   .string()
@@ -30,12 +28,32 @@ const ipv4Prefix = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+/** An empty form field (blank text, null, NaN from a number input) is missing, not "not a number". */
+const blankToUndefined = (v: unknown) =>
+  v === null || (typeof v === "string" && v.trim() === "") || (typeof v === "number" && Number.isNaN(v))
+    ? undefined
+    : typeof v === "string"
+      ? Number(v)
+      : v;
+
 const int = (min: number, max: number) =>
-  z.coerce
-    .number({ error: "must be a number" })
-    .int("must be a whole number")
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z.preprocess(
+    blankToUndefined,
+    z
+      .number({ error: (iss) => (iss.input === undefined ? "is required" : "must be a number") })
+      .int("must be a whole number")
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`),
+  );
+
+/**
+ * Cross-field rules run as soon as the fields they read are valid, whatever else is wrong, so that one submit
+ * shows every problem (zod skips refinements after any issue by default).
+ */
+const whenValid = (fields: readonly string[]) => ({
+  when: (payload: z.core.ParsePayload) =>
+    !payload.issues.some((i) => !i.path?.length || fields.includes(String(i.path[0]))),
+});
 
 /** 4-byte ASNs; 0, 23456 (AS_TRANS) and 4294967295 are reserved. */
 export const asnSchema = int(1, 4294967294).refine((n) => n !== 23456, "23456 is AS_TRANS and cannot be used");
@@ -74,7 +92,7 @@ const networkFields = {
   name: nameSchema,
   description: z.string().max(500, "must be at most 500 characters").default(""),
   tunnelPrefix: ipv4Prefix.refine(
-    (p) => Number(p.split("/")[1]) <= 30,
+    (p) => prefixProblem(p) !== null || Number(p.split("/")[1]) <= 30,
     "must be /30 or larger to hold hubs and spokes",
   ),
   greKey: int(0, 4294967295),
@@ -102,17 +120,16 @@ const networkFields = {
   bfd: z.coerce.boolean().default(NETWORK_DEFAULTS.bfd),
 };
 
-function checkNetwork(
-  n: {
-    tunnelMtu: number;
-    tcpMss: number;
-    asnRangeStart: number;
-    asnRangeEnd: number;
-    bgpKeepalive: number;
-    bgpHoldtime: number;
-  },
-  ctx: z.RefinementCtx,
-) {
+type NetworkNumbers = {
+  tunnelMtu: number;
+  tcpMss: number;
+  asnRangeStart: number;
+  asnRangeEnd: number;
+  bgpKeepalive: number;
+  bgpHoldtime: number;
+};
+
+function checkHoldtime(n: NetworkNumbers, ctx: z.RefinementCtx) {
   // RFC 4271 4.2: a hold time is 0 (no keepalives) or at least 3 s; every target also wants room for 3 keepalives.
   if (n.bgpHoldtime !== 0 && n.bgpHoldtime < 3) {
     ctx.addIssue({ code: "custom", path: ["bgpHoldtime"], message: "must be 0 (never expire) or at least 3 seconds" });
@@ -123,20 +140,33 @@ function checkNetwork(
       message: `must be at least 3 × bgpKeepalive (${3 * n.bgpKeepalive}), or 0`,
     });
   }
+}
+
+function checkMss(n: NetworkNumbers, ctx: z.RefinementCtx) {
   if (n.tcpMss > n.tunnelMtu - 40) {
     ctx.addIssue({ code: "custom", path: ["tcpMss"], message: `must be at most tunnelMtu − 40 (${n.tunnelMtu - 40})` });
   }
+}
+
+function checkAsnRange(n: NetworkNumbers, ctx: z.RefinementCtx) {
   if (n.asnRangeEnd < n.asnRangeStart) {
     ctx.addIssue({ code: "custom", path: ["asnRangeEnd"], message: "must not be below asnRangeStart" });
   }
+}
+
+function withNetworkChecks<T extends z.ZodType<NetworkNumbers>>(schema: T): T {
+  return schema
+    .superRefine(checkHoldtime, whenValid(["bgpHoldtime", "bgpKeepalive"]))
+    .superRefine(checkMss, whenValid(["tcpMss", "tunnelMtu"]))
+    .superRefine(checkAsnRange, whenValid(["asnRangeStart", "asnRangeEnd"]));
 }
 
 /**
  * A network as entered: the pre-shared key may be left out and is then generated (or kept, on an update); the
  * NHRP key may be left out and is then kept (none, for a new network).
  */
-export const networkInputSchema = z
-  .object({
+export const networkInputSchema = withNetworkChecks(
+  z.object({
     ...networkFields,
     // Stricter on input than as stored (networkSchema), so that a network stored before the rule still loads.
     // A secret like the key: left out (undefined) means "keep the stored one"; null or "" means "none".
@@ -146,12 +176,12 @@ export const networkInputSchema = z
       .transform((v) => (v ? v : null))
       .optional(),
     ipsecPsk: pskInputSchema.optional(),
-  })
-  .superRefine(checkNetwork);
+  }),
+);
 export type NetworkInput = z.input<typeof networkInputSchema>;
 
 /** A network as stored and rendered: every field present. */
-export const networkSchema = z.object({ ...networkFields, ipsecPsk: pskSchema }).superRefine(checkNetwork);
+export const networkSchema = withNetworkChecks(z.object({ ...networkFields, ipsecPsk: pskSchema }));
 export type NetworkSpec = z.output<typeof networkSchema>;
 
 const tagSchema = z
@@ -193,7 +223,10 @@ export const siteInputSchema = z
       .preprocess(
         (v) => (v === "" || v === undefined || v === "dynamic" ? null : v),
         ipv4Address
-          .refine((a) => !isUnusablePublicAddress(a), "cannot be a loopback, multicast or reserved address")
+          .refine(
+            (a) => !isIPv4Address(a) || !isUnusablePublicAddress(a),
+            "cannot be a loopback, multicast or reserved address",
+          )
           .nullable(),
       )
       .default(null),
@@ -209,34 +242,47 @@ export const siteInputSchema = z
     tags: z.array(tagSchema).max(20, "at most 20 tags").default([]),
     notes: z.string().max(2000, "must be at most 2000 characters").default(""),
   })
-  .superRefine((s, ctx) => {
-    if (s.role === "hub" && !s.publicAddress) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["publicAddress"],
-        message: "a hub needs a static public address (spokes resolve it)",
+  .superRefine(
+    (s, ctx) => {
+      if (s.role === "hub" && !s.publicAddress) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["publicAddress"],
+          message: "a hub needs a static public address (spokes resolve it)",
+        });
+      }
+      if (s.role === "hub" && s.behindNat) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["behindNat"],
+          message: "a hub cannot be behind NAT: spokes must reach its public address directly",
+        });
+      }
+    },
+    whenValid(["role", "publicAddress", "behindNat"]),
+  )
+  .superRefine(
+    (s, ctx) => {
+      if ((s.latitude === null) !== (s.longitude === null)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [s.latitude === null ? "latitude" : "longitude"],
+          message: "give both latitude and longitude, or neither",
+        });
+      }
+    },
+    whenValid(["latitude", "longitude"]),
+  )
+  .superRefine(
+    (s, ctx) => {
+      const seen = new Set<string>();
+      s.lanPrefixes.forEach((p, i) => {
+        if (seen.has(p)) ctx.addIssue({ code: "custom", path: ["lanPrefixes", i], message: `${p} is listed twice` });
+        seen.add(p);
       });
-    }
-    if (s.role === "hub" && s.behindNat) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["behindNat"],
-        message: "a hub cannot be behind NAT: spokes must reach its public address directly",
-      });
-    }
-    if ((s.latitude === null) !== (s.longitude === null)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [s.latitude === null ? "latitude" : "longitude"],
-        message: "give both latitude and longitude, or neither",
-      });
-    }
-    const seen = new Set<string>();
-    s.lanPrefixes.forEach((p, i) => {
-      if (seen.has(p)) ctx.addIssue({ code: "custom", path: ["lanPrefixes", i], message: `${p} is listed twice` });
-      seen.add(p);
-    });
-  });
+    },
+    whenValid(["lanPrefixes"]),
+  );
 export type SiteInput = z.input<typeof siteInputSchema>;
 export type SiteFields = z.output<typeof siteInputSchema>;
 

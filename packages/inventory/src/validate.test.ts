@@ -134,3 +134,71 @@ describe("BGP timers and BFD as network settings", () => {
     expect(problems({ bgpHoldtime: 70000 })).toEqual(["bgpHoldtime: must be at most 65535"]);
   });
 });
+
+describe("every problem in one pass", () => {
+  const base = { name: "corp", tunnelPrefix: "10.255.0.0/24", greKey: 42, nhrpNetworkId: 1 };
+  const problems = (fields: Record<string, unknown>) => {
+    const r = networkInputSchema.safeParse({ ...base, ...fields });
+    return r.success ? [] : zodIssues(r.error).map(formatIssue);
+  };
+
+  it("says an empty number field is required, and a non-number is not a number", () => {
+    expect(problems({ greKey: "", nhrpNetworkId: Number.NaN, tunnelMtu: " ", bgpAsn: null })).toEqual([
+      "greKey: is required",
+      "nhrpNetworkId: is required",
+      "bgpAsn: is required",
+      "tunnelMtu: is required",
+    ]);
+    expect(problems({ greKey: "abc" })).toEqual(["greKey: must be a number"]);
+    expect(problems({ greKey: undefined })).toEqual(["greKey: is required"]);
+    // Form text still parses, and a left-out field with a default keeps it.
+    expect(networkInputSchema.parse({ ...base, greKey: "7", tcpMss: "1300" })).toMatchObject({
+      greKey: 7,
+      tcpMss: 1300,
+    });
+  });
+
+  it("reports MSS above MTU − 40 alongside unrelated field errors", () => {
+    expect(problems({ name: "bad name", tunnelPrefix: "nonsense", tunnelMtu: 1400, tcpMss: 1400 })).toEqual([
+      "name: may contain letters, digits, '.', '_' and '-', and must start with a letter or digit",
+      "tunnelPrefix: must be an IPv4 prefix such as 10.1.0.0/24",
+      "tcpMss: must be at most tunnelMtu − 40 (1360)",
+    ]);
+    // Not when one of its own fields is invalid: there is nothing to compare.
+    expect(problems({ tunnelMtu: "", tcpMss: 1400 })).toEqual(["tunnelMtu: is required"]);
+    expect(problems({ greKey: "", bgpKeepalive: 10, bgpHoldtime: 20, asnRangeStart: 5, asnRangeEnd: 4 })).toEqual([
+      "greKey: is required",
+      "bgpHoldtime: must be at least 3 × bgpKeepalive (30), or 0",
+      "asnRangeEnd: must not be below asnRangeStart",
+    ]);
+  });
+
+  it("reports a site's cross-field rules alongside field errors", () => {
+    const r = siteInputSchema.safeParse({
+      name: "-bad",
+      role: "hub",
+      platform: "vyos-1.5",
+      wanInterface: "eth0",
+      publicAddress: "",
+      lanPrefixes: ["10.1.0.0/24", "10.1.0.0/24"],
+      latitude: 10,
+      longitude: "",
+    });
+    expect(r.success ? [] : zodIssues(r.error).map(formatIssue)).toEqual([
+      "name: may contain letters, digits, '.', '_' and '-', and must start with a letter or digit",
+      "publicAddress: a hub needs a static public address (spokes resolve it)",
+      "longitude: give both latitude and longitude, or neither",
+      "lanPrefixes[1]: 10.1.0.0/24 is listed twice",
+    ]);
+    const bad = siteInputSchema.safeParse({
+      ...{ name: "s1", role: "spoke", platform: "frr-linux", wanInterface: "eth0" },
+      publicAddress: "10.0.0.300",
+      latitude: 1,
+    });
+    expect(bad.success ? [] : zodIssues(bad.error).map(formatIssue)).toEqual([
+      "publicAddress: must be an IPv4 address such as 203.0.113.10",
+      "longitude: give both latitude and longitude, or neither",
+    ]);
+    expect(siteInputSchema.safeParse(null).success).toBe(false);
+  });
+});

@@ -139,3 +139,145 @@ export function compareAddresses(a: string, b: string): number {
   const y = addressToNumber(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+type CrossSite = Pick<SiteSpec, "name" | "network" | "publicAddress" | "lanPrefixes">;
+
+/**
+ * Rules between networks. One router may sit in several clouds (a dual-cloud hub), recognised by its public
+ * address; what may not happen is that two clouds cannot be told apart on it, or that an address means two things.
+ * Paths: ["networks", i, field] and ["sites", i, "lanPrefixes", j], indices into the arrays given.
+ */
+export function validateAcrossNetworks(networks: NetworkSpec[], sites: CrossSite[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const netIndex = new Map(networks.map((n, i) => [n.name, i]));
+
+  for (let a = 0; a < networks.length; a++) {
+    for (let b = a + 1; b < networks.length; b++) {
+      const x = networks[a] as NetworkSpec;
+      const y = networks[b] as NetworkSpec;
+      if (prefixesOverlap(x.tunnelPrefix, y.tunnelPrefix)) {
+        const why = "a tunnel address would be ambiguous between the two clouds";
+        issues.push({
+          path: ["networks", a, "tunnelPrefix"],
+          message: `${x.tunnelPrefix} overlaps the tunnel prefix ${y.tunnelPrefix} of network ${y.name}: ${why}`,
+        });
+        issues.push({
+          path: ["networks", b, "tunnelPrefix"],
+          message: `${y.tunnelPrefix} overlaps the tunnel prefix ${x.tunnelPrefix} of network ${x.name}: ${why}`,
+        });
+      }
+    }
+  }
+
+  // Routers in more than one network: by public address (a dynamic spoke cannot be recognised, nor share a key).
+  const byRouter = new Map<string, Map<number, string>>();
+  for (const s of sites) {
+    const n = netIndex.get(s.network);
+    if (!s.publicAddress || n === undefined) continue;
+    const nets = byRouter.get(s.publicAddress) ?? new Map<number, string>();
+    if (!nets.has(n)) nets.set(n, s.name);
+    byRouter.set(s.publicAddress, nets);
+  }
+  const reported = new Set<string>();
+  for (const [address, nets] of byRouter) {
+    const list = [...nets].sort((p, q) => p[0] - q[0]);
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        const [a, siteA] = list[i] as [number, string];
+        const [b, siteB] = list[j] as [number, string];
+        const x = networks[a] as NetworkSpec;
+        const y = networks[b] as NetworkSpec;
+        const shared = `router ${address} (${siteA} in ${x.name}, ${siteB} in ${y.name})`;
+        const clash = (field: "greKey" | "nhrpNetworkId", why: string) => {
+          if (x[field] !== y[field] || reported.has(`${a}/${b}/${field}`)) return;
+          reported.add(`${a}/${b}/${field}`);
+          issues.push({
+            path: ["networks", a, field],
+            message: `${x[field]} is also used by network ${y.name}, which shares ${shared}: ${why}`,
+          });
+          issues.push({
+            path: ["networks", b, field],
+            message: `${y[field]} is also used by network ${x.name}, which shares ${shared}: ${why}`,
+          });
+        };
+        clash(
+          "greKey",
+          "two multipoint GRE tunnels from one address need different keys, or the kernel cannot tell their packets apart",
+        );
+        clash(
+          "nhrpNetworkId",
+          "NHRP would treat both tunnels as one network and mix their registrations and shortcuts",
+        );
+      }
+    }
+  }
+
+  issues.push(...crossLanIssues(networks, sites, netIndex));
+  return issues;
+}
+
+/**
+ * A LAN may not overlap another network's tunnel prefix or another network's LAN: traffic to it would be routed
+ * into the wrong cloud. The same router announcing its LAN into both of its clouds is the exception (dual cloud).
+ */
+function crossLanIssues(networks: NetworkSpec[], sites: CrossSite[], netIndex: Map<string, number>): FieldIssue[] {
+  interface Range {
+    net: number;
+    site: number | null;
+    index: number;
+    prefix: string;
+    start: bigint;
+    end: bigint;
+  }
+  const span = (p: string) => {
+    const r = parsePrefix(p);
+    return { start: r.getFirst().value, end: r.getLast().value };
+  };
+  const ranges: Range[] = networks.map((n, i) => ({
+    net: i,
+    site: null,
+    index: 0,
+    prefix: n.tunnelPrefix,
+    ...span(n.tunnelPrefix),
+  }));
+  sites.forEach((s, i) => {
+    const net = netIndex.get(s.network);
+    if (net === undefined) return;
+    s.lanPrefixes.forEach((p, j) => {
+      ranges.push({ net, site: i, index: j, prefix: p, ...span(p) });
+    });
+  });
+  ranges.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.end > b.end ? -1 : 1));
+  const issues: FieldIssue[] = [];
+  const describe = (r: Range) => {
+    const n = networks[r.net]?.name ?? "?";
+    return r.site === null
+      ? `the tunnel prefix of network ${n}`
+      : `${r.prefix} of ${sites[r.site]?.name} in network ${n}`;
+  };
+  const report = (mine: Range, other: Range) => {
+    if (mine.site === null) return; // tunnel-prefix pairs are reported by validateAcrossNetworks
+    const what =
+      other.site === null
+        ? `${mine.prefix} overlaps ${describe(other)} (${other.prefix})`
+        : `${mine.prefix} overlaps ${describe(other)}`;
+    issues.push({ path: ["sites", mine.site, "lanPrefixes", mine.index], message: what });
+  };
+  const open: Range[] = [];
+  for (const r of ranges) {
+    for (let k = open.length - 1; k >= 0; k--) if ((open[k] as Range).end < r.start) open.splice(k, 1);
+    for (const o of open) {
+      if (o.net === r.net) continue; // within one network: validateNetworkSites
+      const sameRouter =
+        o.site !== null &&
+        r.site !== null &&
+        !!sites[o.site]?.publicAddress &&
+        sites[o.site]?.publicAddress === sites[r.site]?.publicAddress;
+      if (sameRouter) continue;
+      report(r, o);
+      report(o, r);
+    }
+    open.push(r);
+  }
+  return issues;
+}

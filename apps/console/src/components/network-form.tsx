@@ -118,9 +118,12 @@ function nhrpAuthPayload(v: NetworkFormValues) {
   return v.nhrpAuthClear ? { nhrpAuth: null } : {};
 }
 
-/** What the API receives: numbers stay text for the server to coerce, an empty number is "missing", not 0. */
+/**
+ * What the API receives: numbers stay text for the server to coerce. An emptied field is sent as "", which the
+ * server reports as required (left out, it would silently fall back to the default).
+ */
 function payload(v: NetworkFormValues): NetworkInput {
-  const num = (s: string) => (s.trim() === "" ? undefined : s.trim());
+  const num = (s: string) => s.trim();
   return {
     name: v.name.trim(),
     description: v.description,

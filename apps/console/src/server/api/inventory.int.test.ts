@@ -85,6 +85,20 @@ describe("networks", () => {
     expect(await db.site.count()).toBe(0);
   });
 
+  it("reports every problem of a form in one go: empty numbers are required, MSS against MTU at once", async () => {
+    const form = { ...NETWORK, name: "bad name", greKey: "", tunnelMtu: "1400", tcpMss: "1400" };
+    await expect(api.networks.create(form)).rejects.toMatchObject({
+      cause: {
+        issues: [
+          { path: ["name"], message: expect.stringMatching(/^may contain letters/) },
+          { path: ["greKey"], message: "is required" },
+          { path: ["tcpMss"], message: "must be at most tunnelMtu − 40 (1360)" },
+        ],
+      },
+    });
+    expect(await db.network.count()).toBe(1);
+  });
+
   it("refuses a new tunnel prefix that would strand existing sites", async () => {
     await api.sites.create({ networkId, site: hub(1) });
     await expect(
@@ -183,6 +197,55 @@ describe("sites", () => {
     expect((await api.sites.list({ platform: "cisco-ios" })).rows.map((r) => r.name)).toEqual(["branch11", "branch12"]);
     expect((await api.sites.list({ search: "BRANCH1" })).total).toBe(4);
     expect((await api.sites.list({ search: "10.255.0.11" })).rows.map((r) => r.name)).toEqual(["branch1"]);
+  });
+});
+
+describe("across networks", () => {
+  it("refuses a second network's colliding site and network settings, naming the other network; stores nothing", async () => {
+    await api.sites.create({ networkId, site: hub(1) });
+    await api.sites.create({ networkId, site: spoke(1) });
+    const backup = await api.networks.create({
+      name: "backup",
+      tunnelPrefix: "10.254.0.0/24",
+      greKey: 43,
+      nhrpNetworkId: 2,
+    });
+    const before = { sites: await db.site.count() };
+
+    // Also a duplicate name: reported together with the LAN clashes, not after they are fixed.
+    const attempt = api.sites.create({
+      networkId: backup.id,
+      site: spoke(7, { name: "hub1", lanPrefixes: ["10.1.0.0/24", "10.255.0.0/28"] }),
+    });
+    await expect(attempt).rejects.toMatchObject({
+      cause: {
+        issues: expect.arrayContaining([
+          { path: ["name"], message: "hub1 is already a site in network corp" },
+          { path: ["lanPrefixes", 0], message: "10.1.0.0/24 overlaps 10.1.0.0/24 of branch1 in network corp" },
+          {
+            path: ["lanPrefixes", 1],
+            message: "10.255.0.0/28 overlaps the tunnel prefix of network corp (10.255.0.0/24)",
+          },
+        ]),
+      },
+    });
+
+    // The same router (hub1's address) in both clouds is fine, until backup takes corp's GRE key.
+    await api.sites.create({ networkId: backup.id, site: { ...hub(1), name: "hub1-backup" } });
+    const stored = await api.networks.get({ id: backup.id });
+    const sameKey = api.networks.update({
+      id: backup.id,
+      network: { ...NETWORK, name: "backup", tunnelPrefix: stored.tunnelPrefix, greKey: 42, nhrpNetworkId: 2 },
+    });
+    await expect(sameKey).rejects.toThrow(
+      "greKey: 42 is also used by network corp, which shares router 203.0.113.1 (hub1-backup in backup, hub1 in corp): two multipoint GRE tunnels from one address need different keys",
+    );
+    await expect(api.networks.create({ ...NETWORK, name: "copy" })).rejects.toThrow(
+      /tunnelPrefix: 10\.255\.0\.0\/24 overlaps the tunnel prefix 10\.255\.0\.0\/24 of network corp/,
+    );
+    expect(await db.site.count()).toBe(before.sites + 1);
+    expect((await api.networks.get({ id: backup.id })).greKey).toBe(43);
+    expect(await db.network.count()).toBe(2);
   });
 });
 

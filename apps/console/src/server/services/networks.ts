@@ -3,7 +3,9 @@ import {
   type FieldIssue,
   generatePsk,
   type NetworkInput,
+  type NetworkSpec,
   networkInputSchema,
+  validateAcrossNetworks,
   validateNetworkSites,
   zodIssues,
 } from "@dmvpn/inventory";
@@ -55,9 +57,10 @@ export async function createNetwork(db: PrismaClient, actor: Actor, input: Netwo
   const data = parseNetwork(input);
   const spec = { ...data, nhrpAuth: data.nhrpAuth ?? null, ipsecPsk: data.ipsecPsk ?? generatePsk() };
   return db.$transaction(async (tx) => {
-    if (await tx.network.findUnique({ where: { name: spec.name } })) {
-      throw invalidInput([{ path: ["name"], message: `a network named ${spec.name} already exists` }]);
-    }
+    const taken = await tx.network.findUnique({ where: { name: spec.name } });
+    const nameIssues = taken ? [{ path: ["name"], message: `a network named ${spec.name} already exists` }] : [];
+    const crossIssues = taken ? [] : await acrossNetworkIssues(tx, spec, null);
+    if (nameIssues.length || crossIssues.length) throw invalidInput([...nameIssues, ...crossIssues]);
     const row = await tx.network.create({ data: networkData(spec) });
     await recordAudit(tx, actor, {
       action: "network.create",
@@ -99,6 +102,8 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
           sites.map((s) => s.name),
         ),
       );
+    const crossIssues = await acrossNetworkIssues(tx, spec, before.name);
+    if (crossIssues.length) throw invalidInput(crossIssues);
     const renderIssues = networkRenderIssues(spec, sites);
     if (renderIssues.length) throw invalidInput(renderIssues);
     const row = await tx.network.update({ where: { id }, data: networkData(spec) });
@@ -113,6 +118,21 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
     });
     return { id: row.id, name: row.name };
   });
+}
+
+/**
+ * This network's clashes with the others (tunnel prefix, GRE key and NHRP id on a shared router), told on its own
+ * fields. Clashes of its sites' LANs are the sites' to report (saveSite), not a network edit's.
+ */
+async function acrossNetworkIssues(db: Db, spec: NetworkSpec, storedName: string | null): Promise<FieldIssue[]> {
+  const all = await loadInventory(db);
+  const networks = [spec, ...all.networks.filter((n) => n.name !== storedName && n.name !== spec.name)];
+  const sites = all.sites.map((s) =>
+    storedName !== null && s.network === storedName ? { ...s, network: spec.name } : s,
+  );
+  return validateAcrossNetworks(networks, sites)
+    .filter((i) => i.path[0] === "networks" && i.path[1] === 0)
+    .map((i) => ({ path: i.path.slice(2), message: i.message }));
 }
 
 /** Site problems caused by a network edit, told against the network field that caused them. */

@@ -100,7 +100,8 @@ export async function saveSite(
     const previous = input.id ? await tx.site.findUnique({ where: { id: input.id }, include: { tags: true } }) : null;
     if (input.id && !previous) throw notFound("site");
 
-    const existing = await loadInventory(tx, [network.id]);
+    // Every network, not just this one: a site's LANs and router are checked against the other clouds too.
+    const existing = await loadInventory(tx);
     // The site being edited is replaced, not compared against itself (it may be renamed or keep its address).
     const others = previous ? existing.sites.filter((s) => s.name !== previous.name) : existing.sites;
     const carried = previous && previous.networkId === network.id ? toSiteSpec(previous, network.name) : null;
@@ -115,19 +116,21 @@ export async function saveSite(
       { networks: [], sites: [{ network: network.name, fields, at: [] }] },
       { networks: existing.networks, sites: others },
     );
-    if (plan.issues.length) throw invalidInput(plan.issues);
+    // A taken name is reported with the other problems, not only once they are fixed.
+    const name = typeof fields.name === "string" ? fields.name.trim() : "";
+    const sameName = name ? await tx.site.findUnique({ where: { name }, include: { network: true } }) : null;
+    const nameIssues =
+      sameName && sameName.id !== previous?.id
+        ? [{ path: ["name"], message: `${name} is already a site in network ${sameName.network.name}` }]
+        : [];
+    if (plan.issues.length || nameIssues.length) throw invalidInput([...nameIssues, ...plan.issues]);
     const spec = plan.inventory.sites.find((s) => s.name === fields.name);
     if (!spec) throw new DomainError("BAD_REQUEST", "site could not be planned");
     const networkSpec = existing.networks.find((n) => n.name === network.name);
-    const renderIssues = networkSpec ? siteRenderIssues(networkSpec, [...others, spec], spec.name) : [];
+    const members = others.filter((s) => s.network === network.name);
+    const renderIssues = networkSpec ? siteRenderIssues(networkSpec, [...members, spec], spec.name) : [];
     if (renderIssues.length) throw invalidInput(renderIssues);
 
-    const sameName = await tx.site.findUnique({ where: { name: spec.name }, include: { network: true } });
-    if (sameName && sameName.id !== previous?.id) {
-      throw invalidInput([
-        { path: ["name"], message: `${spec.name} is already a site in network ${sameName.network.name}` },
-      ]);
-    }
     if (previous && previous.name !== spec.name)
       await tx.site.update({ where: { id: previous.id }, data: { name: spec.name } });
     const row = await writeSite(tx, spec, network.id);
