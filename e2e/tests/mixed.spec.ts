@@ -4,12 +4,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { type ScriptedRouter, startScriptedRouter } from "./mixed-router";
+import { iosCapture } from "../../apps/agent/src/collectors/fixtures/read-capture";
+import { HUB_STATUS_CAPTURES, type ScriptedRouter, startScriptedRouter, writeShowDir } from "./mixed-router";
 import { enterConsole } from "./session";
 
 // A mixed network: a Cisco hub driven by a proxy agent over SSH (a real sshd serving the scripted IOS CLI, see
 // mixed-router.ts: no real IOS), an FRR spoke with an agent (the sim driver, as rollout.spec.ts) and an agentless
-// Cisco spoke. Deploy, mark applied, change one LAN per site, see a minimal diff on each, deploy again.
+// Cisco spoke. Deploy, mark applied, change one LAN per site, see a minimal diff on each, deploy again; the dashboard
+// is all green. The hub's status is parsed from real published IOS captures the scripted CLI serves (mixed-router.ts):
+// its status page shows the captured routers' peers, not this network's spokes.
 test.describe.configure({ mode: "serial" });
 
 const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
@@ -42,6 +45,33 @@ test.afterAll(() => {
   for (const a of agents) a.kill("SIGKILL");
   router?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test("the scripted hub serves each status command's published capture as published, without its source header", () => {
+  const show = mkdtempSync(join(tmpdir(), "dmvpn-e2e-show-"));
+  try {
+    writeShowDir(show);
+    const fixtures = resolve(import.meta.dirname, "../../apps/agent/src/collectors/fixtures/ios");
+    for (const [file, name] of [
+      ["show_dmvpn_detail", HUB_STATUS_CAPTURES.dmvpn],
+      ["show_crypto_ikev2_sa_detailed", HUB_STATUS_CAPTURES.ikev2],
+      ["show_ip_nhrp", HUB_STATUS_CAPTURES.nhrp],
+      ["show_ip_bgp_summary", HUB_STATUS_CAPTURES.bgp],
+    ] as const) {
+      const served = readFileSync(join(show, file), "utf8");
+      const stored = readFileSync(join(fixtures, name), "utf8");
+      const header = stored.slice(0, stored.length - served.length);
+      // the stored file is exactly the source header lines followed by what is served
+      expect(stored.endsWith(served), name).toBe(true);
+      expect(header.split("\n").slice(0, -1).length, name).toBeGreaterThanOrEqual(2);
+      for (const line of header.split("\n").slice(0, -1)) expect(line, name).toMatch(/^# /);
+      expect(header, name).toContain("# Source: github.com/");
+      expect(served.startsWith("#"), name).toBe(false);
+      expect(served, name).toBe(iosCapture(name));
+    }
+  } finally {
+    rmSync(show, { recursive: true, force: true });
+  }
 });
 
 test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: deploy, mark applied, change LANs", async ({
@@ -192,10 +222,44 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   expect(router.running()).toContain("  network 10.60.1.0 255.255.255.0");
   expect(router.running()).not.toContain("  network 10.60.0.0 255.255.255.0");
 
-  // Dashboard: the agents are online, the agentless spoke has its own bucket, neither spoke needs attention.
+  // The hub reports through its proxy agent: the published captures' NHRP cache, IKEv2 SAs and BGP sessions, parsed.
+  await page.goto(`/sites/${ids.hub}/status`);
+  await expect(page.getByTestId("status-agent")).toContainText("online");
+  await expect(page.getByTestId("status-agent")).toContainText("status reported", { timeout: 30_000 });
+  const card = (title: string) => page.locator("section", { hasText: `${title} · reported` });
+  // the row with a cell reading exactly `cell` (20.169.169.2 is a prefix of 20.169.169.253)
+  const row = (title: string, cell: string) =>
+    card(title)
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: cell, exact: true }) });
+  // a peer behind NAT, as clarkson-show-ip-nhrp-nat.txt lists it: NBMA 202.100.1.4, claimed 10.1.1.1
+  await expect(row("NHRP cache", "20.169.169.2")).toContainText(
+    /dynamic\s*20\.169\.169\.2\s*202\.100\.1\.4\s*10\.1\.1\.1/,
+  );
+  await expect(row("NHRP cache", "20.169.169.253")).toContainText("static");
+  await expect(card("NHRP cache").getByRole("row")).toHaveCount(5); // header + the four peer entries on Tunnel0
+  // kevin-show-crypto-ikev2-sa-hub.txt: three READY SAs to the spokes 20/30/40.1.1.1
+  for (const [id, remote] of [
+    ["2", "20.1.1.1"],
+    ["1", "30.1.1.1"],
+    ["3", "40.1.1.1"],
+  ] as const)
+    await expect(row("IPsec SAs", `IKEv2 SA ${id}`)).toContainText(
+      new RegExp(`${remote.replaceAll(".", "\\.")}\\s*ESTABLISHED`),
+    );
+  // kevin-show-ip-bgp-summary-hub.txt
+  await expect(row("BGP neighbours", "172.16.1.2")).toContainText(/65000\s*Established\s*2/);
+  await expect(card("BGP neighbours").getByRole("row").filter({ hasText: "Established" })).toHaveCount(3);
+  await shot(page, info, "3-cisco-hub-status");
+
+  // Dashboard all green: the agents are online, the agentless spoke is in its own bucket, no site of this network
+  // needs attention (other specs' sites may, in a full run: the console is shared).
   await page.goto("/");
   await expect(page.getByTestId("dashboard-counts")).toContainText("Config-managed (no agent)");
-  await expect(page.getByRole("table", { name: "Sites that need attention" }).getByText(sites.frr.name)).toHaveCount(0);
-  await expect(page.getByText(sites.cisco.name)).toHaveCount(0);
-  await shot(page, info, "3-dashboard");
+  const attention = page.locator("section", { hasText: "Needs attention" });
+  await expect(attention).toBeVisible();
+  for (const k of ["hub", "frr", "cisco"] as const) await expect(attention.getByText(sites[k].name), k).toHaveCount(0);
+  const dash = await trpcQuery(page, "topology.dashboard", undefined);
+  expect(dash.attention.filter((a: { networkName: string }) => a.networkName === network.name)).toEqual([]);
+  await shot(page, info, "4-dashboard");
 });
