@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -148,7 +148,9 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   ]);
   // pinned on first use: the fingerprint OpenSSH's ssh-keygen prints for the router's host key
   expect(JSON.parse(readFileSync(hubConfig, "utf8")).driverOptions.ssh.hostKeySha256).toBe(router.fingerprint);
-  agents.push(spawn(process.execPath, [BUNDLE, "run", "--config", hubConfig], { stdio: "ignore" }));
+  // its log is kept with the test's results: a status collection that fails or runs slow shows there
+  const hubLog = openSync(info.outputPath("hub-agent.log"), "w");
+  agents.push(spawn(process.execPath, [BUNDLE, "run", "--config", hubConfig], { stdio: ["ignore", hubLog, hubLog] }));
   await expect(page.getByTestId("agent-state")).toContainText("online", { timeout: 20_000 });
   await expect(page.getByTestId("agent-state")).toContainText("cisco-ios");
 
