@@ -2,12 +2,38 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { iosCapture } from "../../apps/agent/src/collectors/fixtures/read-capture";
+import { IOS_STATUS_COMMANDS } from "../../apps/agent/src/collectors/ios-status";
 
 /**
  * The Cisco hub of mixed.spec.ts: Debian's OpenSSH server (root needed: a network namespace and sshd) whose
  * ForceCommand is the agent tests' scripted IOS CLI (apps/agent/test/ios-cli.mjs). No real IOS runs: the CLI
  * emulates prompts, configuration mode, the revert timer, confirm and write memory, and nothing of IOS's routing.
+ *
+ * Its answers to the four status commands are real published IOS output (apps/agent/src/collectors/fixtures/ios,
+ * SOURCE.md), served as published with only the fixtures' `# ` source header removed: so the hub's status page
+ * shows the captured routers' peers (a vIOS hub's three spokes 20/30/40.1.1.1, a lab router's NHRP cache), not this
+ * e2e network's sites. No router was captured in this network's shape, and router output is never made up.
  */
+export const HUB_STATUS_CAPTURES: Record<keyof typeof IOS_STATUS_COMMANDS, string> = {
+  // one vIOS phase 3 hub (Main10, Tunnel0) at one moment
+  dmvpn: "kevin-show-dmvpn-detail-hub.txt",
+  ikev2: "kevin-show-crypto-ikev2-sa-hub.txt",
+  bgp: "kevin-show-ip-bgp-summary-hub.txt",
+  // that hub's `show ip nhrp` was not published; this is another IOS lab router's, also on Tunnel0 (the tunnel
+  // the agent reads), so its entries are not filtered out
+  nhrp: "clarkson-show-ip-nhrp-nat.txt",
+};
+
+/** The show-dir the scripted CLI serves: one file per command, named as ios-cli.mjs looks it up. */
+export function writeShowDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [k, command] of Object.entries(IOS_STATUS_COMMANDS))
+    writeFileSync(
+      join(dir, command.replaceAll(" ", "_")),
+      iosCapture(HUB_STATUS_CAPTURES[k as keyof typeof IOS_STATUS_COMMANDS]),
+    );
+}
 export interface ScriptedRouter {
   host: string;
   keyFile: string;
@@ -35,6 +61,7 @@ export async function startScriptedRouter(hostname: string): Promise<ScriptedRou
   const host = `${subnet}.2`;
   const dir = mkdtempSync(join(tmpdir(), "e2e-ios-"));
   const state = join(dir, "router-state.json");
+  writeShowDir(join(dir, "show"));
   sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key"));
   sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(dir, "client_key"));
   writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")));
@@ -57,7 +84,7 @@ export async function startScriptedRouter(hostname: string): Promise<ScriptedRou
       "UsePAM no",
       "StrictModes no",
       "PrintMotd no",
-      `ForceCommand ${process.execPath} ${CLI} --state ${state}`,
+      `ForceCommand ${process.execPath} ${CLI} --state ${state} --show-dir ${join(dir, "show")}`,
     ].join("\n"),
   );
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
