@@ -236,8 +236,12 @@ describe("real agents against the console gateway", () => {
       "applied",
       "confirmed",
     ]);
-    const status = await loadStoredStatus(db, spokeId);
-    expect(status?.status.nhs.some((n) => n.registered && n.nbma === "203.0.113.1")).toBe(true);
+    // Statuses reach the database in batches (the gateway keeps the latest in memory): flush before reading it.
+    await until(async () => {
+      await services.gateway.flush();
+      const status = await loadStoredStatus(db, spokeId);
+      return status?.status.nhs.some((n) => n.registered && n.nbma === "203.0.113.1");
+    }, "the spoke's registration stored");
     const kinds = (await db.siteEvent.findMany({ where: { siteId: spokeId } })).map((e) => e.kind);
     expect(kinds).toEqual(expect.arrayContaining(["agent-online", "registration-up"]));
     expect((await api.deployments.preview({ siteIds: [spokeId] }))[0]).toMatchObject({

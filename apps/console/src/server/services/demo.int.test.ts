@@ -169,8 +169,11 @@ describe("the demo network", () => {
 
     // 5. Diagnostics reach a demo router through the gateway too.
     const hub = await db.site.findFirstOrThrow({ where: { networkId, role: "hub" } });
-    const pingResult = await api.diagnostics.ping({ siteId: paris.id, target: hub.tunnelAddress });
-    expect(pingResult).toMatchObject({ target: hub.tunnelAddress, sent: 3, received: 3, lossPercent: 0 });
+    // The hand edit changed Paris's LAN, so its simulated tunnel re-registers (registrationDelayMs) before the hub
+    // answers again: ping until it has, as an operator would after touching a router.
+    const ping = () => api.diagnostics.ping({ siteId: paris.id, target: hub.tunnelAddress });
+    await expect.poll(async () => (await ping()).received, { timeout: 30_000, interval: 1_000 }).toBe(3);
+    expect(await ping()).toMatchObject({ target: hub.tunnelAddress, sent: 3, received: 3, lossPercent: 0 });
 
     // 6. Webhooks: a failed demo deployment and demo sites going offline are not sent; a real site's outage is.
     server.bus.publish({ type: "deployment.finished", deploymentId: first.id, status: "failed", at: "now" });
