@@ -1,4 +1,5 @@
 export { readHeader } from "./header";
+export { iosDriftTexts } from "./ios-config";
 export { BGP_SPOKE_PEER_GROUP, FILE_NAMES, IPSEC_NAMES, TUNNEL_INTERFACE } from "./naming";
 export { PLATFORM_TARGET, renderNetwork, renderSiteConfig } from "./render";
 export { type RenderabilityIssue, renderabilityIssues } from "./renderability";

@@ -1,4 +1,12 @@
-import { BGP_FROM_HUBS_PREFIX_LIST, IPSEC_NAMES, TUNNEL_INTERFACE } from "@dmvpn/render/naming";
+import {
+  type IosNode,
+  iosKeyOf as keyOf,
+  IOS_NOISE as NOISE,
+  iosNameOwned as nameOwned,
+  parseIosConfig,
+} from "@dmvpn/render/ios-config";
+
+export { type IosNode, parseIosConfig };
 
 /**
  * What the console owns in an IOS running config, and the commands that make the router match a rendered config:
@@ -9,43 +17,6 @@ import { BGP_FROM_HUBS_PREFIX_LIST, IPSEC_NAMES, TUNNEL_INTERFACE } from "@dmvpn
  * Owned by history: anything else (BGP neighbours and networks, static routes, the BGP process itself) only when
  * the last confirmed rendered config had it, so statements an operator added by hand on a shared router stay.
  */
-export interface IosNode {
-  text: string;
-  children: IosNode[];
-}
-
-const NOISE =
-  /^(!.*|end|exit-address-family|Building configuration\.\.\.|Current configuration\s*:.*|Last configuration change.*|NVRAM config last updated.*)$/;
-
-/** Indentation tree of an IOS config (rendered or `show running-config`); comments and banners left out. */
-export function parseIosConfig(text: string): IosNode[] {
-  const root: IosNode = { text: "", children: [] };
-  const stack: { indent: number; node: IosNode }[] = [{ indent: -1, node: root }];
-  for (const raw of text.replace(/\r/g, "").split("\n")) {
-    const trimmed = raw.trim();
-    if (!trimmed || NOISE.test(trimmed)) continue;
-    const indent = raw.length - raw.trimStart().length;
-    while ((stack.at(-1)?.indent ?? -1) >= indent) stack.pop();
-    const node: IosNode = { text: trimmed.replace(/\s+/g, " "), children: [] };
-    (stack.at(-1) as { node: IosNode }).node.children.push(node);
-    stack.push({ indent, node });
-  }
-  return root.children;
-}
-
-const NAME = IPSEC_NAMES.ios;
-const NAME_OWNED = [
-  new RegExp(`^interface ${TUNNEL_INTERFACE.ios}$`),
-  new RegExp(`^crypto (ikev2 (proposal|policy|keyring|profile)|ipsec (profile|transform-set)) ${NAME}( |$)`),
-  new RegExp(`^ip prefix-list ${BGP_FROM_HUBS_PREFIX_LIST} `),
-];
-const nameOwned = (text: string) => NAME_OWNED.some((r) => r.test(text));
-
-/** Which running statement a rendered one stands for: a transform-set is one object whatever its algorithms. */
-function keyOf(text: string): string {
-  return text.startsWith("crypto ipsec transform-set ") ? text.split(" ").slice(0, 4).join(" ") : text;
-}
-
 const find = (nodes: IosNode[] | undefined, text: string) => nodes?.find((n) => keyOf(n.text) === keyOf(text));
 
 /** `no X` for `X`, `X` for `no X`; a BGP neighbour goes as a whole (`no neighbor A` drops its every line). */

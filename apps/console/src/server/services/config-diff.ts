@@ -1,5 +1,5 @@
 import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
-import { FILE_NAMES, maskConfigFiles, maskSecrets, secretValues, vyosDriftTexts } from "@dmvpn/render";
+import { FILE_NAMES, iosDriftTexts, maskConfigFiles, maskSecrets, secretValues, vyosDriftTexts } from "@dmvpn/render";
 import { createTwoFilesPatch } from "diff";
 
 /** Unified diff between two sets of config files, file by file; empty when they are equal. */
@@ -68,7 +68,8 @@ export function diffTexts(before: string, after: string, labels: { before: strin
 /**
  * Drift: the deployed revision against the running config the agent reports. On VyOS that is
  * `show configuration commands`, of which only what the console owns is compared (vyos-ownership), both sides in
- * one spelling and order, so a difference is a real one; elsewhere the texts are compared as they are.
+ * one spelling and order, so a difference is a real one; on IOS the same for `show running-config`
+ * (ios-config); elsewhere the texts are compared as they are.
  */
 export function driftDiff(
   target: ConfigTarget | string,
@@ -80,6 +81,11 @@ export function driftDiff(
   if (target === "vyos-1.4" || target === "vyos-1.5") {
     const commands = deployed.find((f) => f.name === FILE_NAMES.vyos)?.content ?? "";
     const texts = vyosDriftTexts(commands, running);
+    return diffTexts(texts.deployed, texts.running, labels);
+  }
+  if (target === "cisco-ios") {
+    const config = deployed.find((f) => f.name === FILE_NAMES.ios)?.content ?? "";
+    const texts = iosDriftTexts(config, running);
     return diffTexts(texts.deployed, texts.running, labels);
   }
   return diffTexts(normalise(joinConfigFiles(deployed)), normalise(running), labels);
