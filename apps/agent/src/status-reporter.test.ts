@@ -73,6 +73,27 @@ describe("StatusReporter", () => {
     ]);
   });
 
+  it("sends an unchanged status once per interval too, so a router whose state holds still does not look stale", async () => {
+    const h = harness();
+    const first = statusWith({ "203.0.113.1": true });
+    await h.collect(first);
+    expect(h.drain()).toEqual([{ type: "status-snapshot" }]);
+    await h.collect(statusWith({ "203.0.113.1": true }));
+    expect(h.drain()).toEqual([]);
+    clock = Date.parse(first.collectedAt) + 60_000 - 1000; // statusWith adds a second: one interval after the snapshot
+    const later = statusWith({ "203.0.113.1": true });
+    await h.collect(later);
+    expect(h.sent).toEqual([
+      expect.objectContaining({
+        type: "status-delta",
+        payload: { seq: 2, collectedAt: later.collectedAt, changes: {} },
+      }),
+    ]);
+    h.drain();
+    await h.collect(statusWith({ "203.0.113.1": true }));
+    expect(h.drain()).toEqual([]);
+  });
+
   it("sends the status change before the event it implies", async () => {
     const h = harness();
     await h.collect(statusWith({ "203.0.113.1": true }));

@@ -46,6 +46,8 @@ export class StatusReporter {
   private last: SiteStatus | null = null;
   /** the status the console has (snapshot + deltas on this connection), null = needs a snapshot */
   private consoleView: SiteStatus | null = null;
+  /** collectedAt (ms) of the last status the console was sent */
+  private lastSentCollectedAt = 0;
   private readonly scheduler: CollectionScheduler;
   /** derived but not yet delivered, oldest first */
   private pendingEvents: SiteEvent[] = [];
@@ -106,8 +108,11 @@ export class StatusReporter {
         this.sendSnapshot(status);
       } else {
         const delta = diffStatus(this.consoleView, status);
-        if (!isEmptyDelta(delta) || this.options.reportUnchanged?.()) {
-          if (this.options.send(agentMessage("status-delta", { seq: ++this.seq, ...delta }))) this.consoleView = status;
+        // An unchanged status still goes out once per interval (an empty delta, a few bytes): the console judges a
+        // report stale by its age, and a router whose state holds still (IOS prints no counters) is not stale.
+        const due = Date.parse(status.collectedAt) - this.lastSentCollectedAt >= this.options.intervalMs;
+        if (!isEmptyDelta(delta) || due || this.options.reportUnchanged?.()) {
+          if (this.options.send(agentMessage("status-delta", { seq: ++this.seq, ...delta }))) this.sent(status);
           else this.consoleView = null;
         }
       }
@@ -140,6 +145,11 @@ export class StatusReporter {
   }
 
   private sendSnapshot(status: SiteStatus): void {
-    if (this.options.send(agentMessage("status-snapshot", { seq: ++this.seq, status }))) this.consoleView = status;
+    if (this.options.send(agentMessage("status-snapshot", { seq: ++this.seq, status }))) this.sent(status);
+  }
+
+  private sent(status: SiteStatus): void {
+    this.consoleView = status;
+    this.lastSentCollectedAt = Date.parse(status.collectedAt);
   }
 }
