@@ -22,11 +22,15 @@ export interface CollectOptions {
    * counts on a small router CPU). Absent: always asked.
    */
   ipsecConfigured?: () => Promise<boolean>;
-  /** argv prefix for swanctl, e.g. with `--uri` for a charon of its own; default `swanctl` in the namespace */
-  swanctl?: string[];
+  /**
+   * Extra swanctl options, e.g. `--uri …` for a charon of its own. swanctl takes its command first and options
+   * after it (`swanctl --uri X --list-sas` is "invalid operation"), so these go last.
+   */
+  swanctlArgs?: string[];
 }
 
-const swanctlArgv = (o: CollectOptions, args: string[]) => [...(o.swanctl ?? o.wrap(["swanctl"])), ...args];
+export const swanctlArgv = (o: Pick<CollectOptions, "wrap" | "swanctlArgs">, command: string[]) =>
+  o.wrap(["swanctl", ...command, ...(o.swanctlArgs ?? [])]);
 
 /**
  * All the show commands of one collection in ONE vtysh process: under load (a small router CPU, or the lab's

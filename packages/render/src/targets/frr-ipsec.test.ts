@@ -25,6 +25,7 @@ describe("frr IPsec with stock strongSwan (trap policies)", () => {
       const swanctl = file(cfg, "swanctl.conf");
       expect(swanctl).toMatch(/^# IPsec mode: trap policies/m);
       expect(swanctl).toContain("    remote_addrs = %any\n");
+      expect(swanctl).toContain("    mobike = no\n");
       expect(swanctl).toContain("        mode = transport\n");
       expect(swanctl).toContain("        local_ts = dynamic[gre]\n        remote_ts = dynamic[gre]\n");
       expect(swanctl).toContain("        start_action = trap\n");

@@ -72,6 +72,10 @@ export function renderFrrSwanctl(plan: SitePlan): string {
     `    proposals = ${ike.text}`,
     `    rekey_time = ${IKE_LIFETIME_SECONDS}s`,
     `    dpd_delay = ${DPD_INTERVAL_SECONDS}s`,
+    // NBMA addresses are fixed and NAT is handled by NAT-T. With MOBIKE, every re-creation of the GRE interface
+    // (each deploy and rollback) sent an address-list update; in the lab one went unanswered, charon gave up after
+    // 5 retransmits and the spoke lost its hubs' SAs (DPD then unanswered) until a new acquire.
+    "    mobike = no",
     "    local {",
     "      auth = psk",
     "    }",

@@ -79,8 +79,8 @@ describe("FrrDriver and IPsec", () => {
     expect(readFileSync(own, "utf8")).toBe("connections {}\n");
     await driver.collectStatus();
     expect(swanctlCalls()).toEqual([
-      `swanctl --uri unix:///run/lab/r1.vici --load-all --file ${own}`,
-      "swanctl --uri unix:///run/lab/r1.vici --list-sas --pretty",
+      `swanctl --load-all --file ${own} --uri unix:///run/lab/r1.vici`,
+      "swanctl --list-sas --pretty --uri unix:///run/lab/r1.vici",
     ]);
     // inside the router's namespace
     expect(calls.find((c) => c.includes("--load-all"))?.join(" ")).toContain("r1");
@@ -88,7 +88,7 @@ describe("FrrDriver and IPsec", () => {
     calls.length = 0;
     await driver.applyConfig([{ name: "frr.conf", content: "hostname r1\n" }]);
     expect(readFileSync(own, "utf8")).toBe("");
-    expect(swanctlCalls()).toEqual([`swanctl --uri unix:///run/lab/r1.vici --load-all --file ${own}`]);
+    expect(swanctlCalls()).toEqual([`swanctl --load-all --file ${own} --uri unix:///run/lab/r1.vici`]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConfigFile, ShowCommandId, SiteStatus } from "@dmvpn/protocol";
-import { type CollectOptions, collectRouterStatus, showCommandArgv } from "../../collectors/collect";
+import { type CollectOptions, collectRouterStatus, showCommandArgv, swanctlArgv } from "../../collectors/collect";
 import { parsePingOutput } from "../../collectors/ping";
 import { type Logger, silentLogger, timedStep } from "../../log";
 import { ApplyError, type PingOutcome, type RouterDriver, type SavedConfig } from "../driver";
@@ -55,7 +55,7 @@ export class FrrDriver implements RouterDriver {
       nhrp: "frr",
       // only a deployment that carried a swanctl.conf (IPsec on) left one here
       ipsecConfigured: () => this.ipsecConfigured(),
-      swanctl: inNetns(o.netns, ["swanctl", ...(o.swanctlArgs ?? [])]),
+      swanctlArgs: o.swanctlArgs,
     };
   }
 
@@ -175,7 +175,7 @@ export class FrrDriver implements RouterDriver {
 
   private swanctlLoadAll(): string[] {
     const file = this.o.swanctlLoadAlone ? ["--file", this.swanctlDropIn] : [];
-    return [...(this.collect.swanctl ?? []), "--load-all", ...file];
+    return swanctlArgv(this.collect, ["--load-all", ...file]);
   }
 
   private get swanctlDropIn(): string {
