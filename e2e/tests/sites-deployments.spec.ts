@@ -72,7 +72,7 @@ test("set-up: a network deployed and marked applied, one site changed, a sim age
   test.setTimeout(180_000);
   await enterConsole(page);
   networkId = (
-    await trpc(page, "networks.create", { name: NET, tunnelPrefix: "10.253.0.0/24", greKey: 88, nhrpNetworkId: 8 })
+    await trpc(page, "networks.create", { name: NET, tunnelPrefix: "10.251.0.0/24", greKey: 89, nhrpNetworkId: 9 })
   ).id;
   const site = async (name: string, fields: Record<string, unknown>) => {
     ids[name] = (await trpc(page, "sites.create", { networkId, site: { name, wanInterface: "eth0", ...fields } })).id;

@@ -3,6 +3,8 @@ import type { SiteInput } from "@dmvpn/inventory";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
+import { systemActor } from "../services/actor";
+import { createNetwork } from "../services/networks";
 import type { createCaller } from "./root";
 
 let db: PrismaClient;
@@ -97,6 +99,15 @@ describe("networks", () => {
       },
     });
     expect(await db.network.count()).toBe(1);
+  });
+
+  it("the simulated demo network is not checked against real networks, nor they against it", async () => {
+    // corp holds 10.255.0.0/24; a demo on the same prefix and GRE key loads, and a real network may still take it
+    const demo = { name: "demo-sim", tunnelPrefix: NETWORK.tunnelPrefix, greKey: 42, nhrpNetworkId: 1 };
+    await expect(createNetwork(db, systemActor("demo"), demo)).rejects.toThrow(/overlaps/);
+    await createNetwork(db, systemActor("demo"), demo, { isDemo: true });
+    await api.networks.delete({ id: networkId });
+    await expect(api.networks.create({ ...NETWORK, name: "corp2" })).resolves.toMatchObject({ name: "corp2" });
   });
 
   it("refuses a new tunnel prefix that would strand existing sites", async () => {

@@ -302,17 +302,21 @@ export function stopDemo(): void {
 
 export async function loadDemoNetwork(db: PrismaClient, actor: Actor, options: DemoOptions) {
   if (await findDemoNetwork(db)) throw new DomainError("CONFLICT", "the demo network is already loaded");
-  const { id } = await createNetwork(db, actor, {
-    name: DEMO_NETWORK_NAME,
-    description: DEMO_DESCRIPTION,
-    tunnelPrefix: DEMO_TUNNEL_PREFIX,
-    greKey: 4242,
-    nhrpNetworkId: 4242,
-    nhrpHoldtime: DEMO_HOLDTIME_SECONDS,
-    phase: 3,
-  });
+  const { id } = await createNetwork(
+    db,
+    actor,
+    {
+      name: DEMO_NETWORK_NAME,
+      description: DEMO_DESCRIPTION,
+      tunnelPrefix: DEMO_TUNNEL_PREFIX,
+      greKey: 4242,
+      nhrpNetworkId: 4242,
+      nhrpHoldtime: DEMO_HOLDTIME_SECONDS,
+      phase: 3,
+    },
+    { isDemo: true },
+  );
   await db.$transaction(async (tx) => {
-    await tx.network.update({ where: { id }, data: { isDemo: true } });
     for (const s of demoSites()) {
       const row = await writeSite(
         tx,

@@ -84,9 +84,18 @@ export async function createSites(db: Db, sites: { spec: SiteSpec; networkId: st
 }
 
 /** Everything stored, as specs: the base an import or an edit is validated against. */
-export async function loadInventory(db: Db, networkIds?: string[]): Promise<Inventory & { ids: Map<string, string> }> {
+/**
+ * `withDemo: false` leaves the simulated demo network out (cross-network checks: it shares no router with a real
+ * cloud), except the networks named in `keepIds`.
+ */
+export async function loadInventory(
+  db: Db,
+  networkIds?: string[],
+  options: { withDemo?: boolean; keepIds?: string[] } = {},
+): Promise<Inventory & { ids: Map<string, string> }> {
+  const demo = options.withDemo === false ? { OR: [{ isDemo: false }, { id: { in: options.keepIds ?? [] } }] } : {};
   const networks = await db.network.findMany({
-    where: networkIds ? { id: { in: networkIds } } : {},
+    where: { ...(networkIds ? { id: { in: networkIds } } : {}), ...demo },
     include: { sites: { include: { tags: true } } },
     orderBy: { name: "asc" },
   });

@@ -53,15 +53,24 @@ function parseNetwork(input: unknown) {
   return parsed.data;
 }
 
-export async function createNetwork(db: PrismaClient, actor: Actor, input: NetworkInput) {
+/**
+ * `isDemo`: the simulated demo network. Its addresses never reach a router, so it is not checked against the real
+ * networks (nor they against it): loading the demo must not fail because a real cloud uses the same prefix.
+ */
+export async function createNetwork(
+  db: PrismaClient,
+  actor: Actor,
+  input: NetworkInput,
+  options: { isDemo?: boolean } = {},
+) {
   const data = parseNetwork(input);
   const spec = { ...data, nhrpAuth: data.nhrpAuth ?? null, ipsecPsk: data.ipsecPsk ?? generatePsk() };
   return db.$transaction(async (tx) => {
     const taken = await tx.network.findUnique({ where: { name: spec.name } });
     const nameIssues = taken ? [{ path: ["name"], message: `a network named ${spec.name} already exists` }] : [];
-    const crossIssues = taken ? [] : await acrossNetworkIssues(tx, spec, null);
+    const crossIssues = taken || options.isDemo ? [] : await acrossNetworkIssues(tx, spec, null);
     if (nameIssues.length || crossIssues.length) throw invalidInput([...nameIssues, ...crossIssues]);
-    const row = await tx.network.create({ data: networkData(spec) });
+    const row = await tx.network.create({ data: { ...networkData(spec), isDemo: options.isDemo === true } });
     await recordAudit(tx, actor, {
       action: "network.create",
       entityType: "network",
@@ -125,7 +134,7 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
  * fields. Clashes of its sites' LANs are the sites' to report (saveSite), not a network edit's.
  */
 async function acrossNetworkIssues(db: Db, spec: NetworkSpec, storedName: string | null): Promise<FieldIssue[]> {
-  const all = await loadInventory(db);
+  const all = await loadInventory(db, undefined, { withDemo: false });
   const networks = [spec, ...all.networks.filter((n) => n.name !== storedName && n.name !== spec.name)];
   const sites = all.sites.map((s) =>
     storedName !== null && s.network === storedName ? { ...s, network: spec.name } : s,

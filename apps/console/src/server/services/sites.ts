@@ -101,7 +101,7 @@ export async function saveSite(
     if (input.id && !previous) throw notFound("site");
 
     // Every network, not just this one: a site's LANs and router are checked against the other clouds too.
-    const existing = await loadInventory(tx);
+    const existing = await loadInventory(tx, undefined, { withDemo: false, keepIds: [network.id] });
     // The site being edited is replaced, not compared against itself (it may be renamed or keep its address).
     const others = previous ? existing.sites.filter((s) => s.name !== previous.name) : existing.sites;
     const carried = previous && previous.networkId === network.id ? toSiteSpec(previous, network.name) : null;
