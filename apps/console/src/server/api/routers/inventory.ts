@@ -3,6 +3,13 @@ import { applyImport, exportInventory, importInputSchema, previewImport } from "
 import { importAppliedOutput, importPreviewOutput } from "../rest-schemas";
 import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
+// A record id: PostgreSQL refuses a NUL in text (an internal error instead of "no such network").
+const networkIdFilter = z
+  .string()
+  .max(64)
+  .regex(/^[^\u0000]*$/, "must not contain NUL characters")
+  .optional();
+
 const tags = ["inventory"];
 /** the inventory as YAML (the same document `dmvpn` and the import read) */
 const yamlOutput = z.string();
@@ -32,7 +39,7 @@ export const inventoryRouter = createTRPCRouter({
       openapi: { method: "GET", path: "/inventory/export", tags, summary: "The inventory as YAML, keys left out" },
     })
     .output(yamlOutput)
-    .input(z.object({ networkId: z.string().optional() }))
+    .input(z.object({ networkId: networkIdFilter }))
     .query(({ ctx, input }) =>
       exportInventory(ctx.db, ctx.actor, { includeSecrets: false, networkId: input.networkId }),
     ),
@@ -46,7 +53,7 @@ export const inventoryRouter = createTRPCRouter({
       },
     })
     .output(yamlOutput)
-    .input(z.object({ networkId: z.string().optional() }))
+    .input(z.object({ networkId: networkIdFilter }))
     .mutation(({ ctx, input }) =>
       exportInventory(ctx.db, ctx.actor, { includeSecrets: true, networkId: input.networkId }),
     ),
