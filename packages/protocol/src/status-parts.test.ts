@@ -157,6 +157,10 @@ describe("splitStatus and StatusPartAssembler", () => {
     asm.accept(p[0]!);
     asm.accept(p[1]!);
     expect(asm.accept(p[1]!)).toEqual({ kind: "rejected", reason: "part 1 of snapshot a is a duplicate" });
+    expect(asm.accept(p[0]!)).toEqual({ kind: "ignored" });
+    const again = new StatusPartAssembler();
+    again.accept(p[0]!);
+    expect(again.accept(p[0]!)).toEqual({ kind: "rejected", reason: "part 0 of snapshot a is a duplicate" });
   });
 
   it("rejects a part without its part 0 and a part of another snapshot", () => {
@@ -190,7 +194,7 @@ describe("splitStatus and StatusPartAssembler", () => {
     asm.accept(p[0]!);
     now = 1001;
     expect(asm.accept(p[1]!)).toMatchObject({ kind: "rejected", reason: expect.stringMatching(/expired/) });
-    asm.accept(p[0]!);
+    expect(asm.accept({ ...p[0]!, snapshotId: "a2" })).toEqual({ kind: "pending" });
     now = 2500;
     expect(asm.expire()).toBe(true);
     expect(asm.assembling).toBe(false);

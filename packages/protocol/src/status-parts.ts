@@ -158,6 +158,10 @@ export class StatusPartAssembler {
   accept(part: StatusPart): PartVerdict {
     const now = this.clock();
     if (part.index === 0) {
+      if (part.snapshotId === this.current?.snapshotId) {
+        return this.reject(`part 0 of snapshot ${part.snapshotId} is a duplicate`);
+      }
+      if (part.snapshotId === this.discarded) return { kind: "ignored" };
       this.discarded = null;
       this.current = {
         snapshotId: part.snapshotId,

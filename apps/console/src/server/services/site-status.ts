@@ -3,6 +3,7 @@ import { SiteStatus } from "@dmvpn/protocol";
 import { notFound } from "../errors";
 import { getSiteAgent } from "./agents";
 import { mergeStatusReport, type StatusReport, type StoredStatus } from "./status-merge";
+import { cachedStatus, STATUS_ROW_KINDS, type StatusRowKind } from "./status-rows";
 
 export async function loadStoredStatus(db: Db, siteId: string): Promise<StoredStatus | null> {
   const row = await db.siteStatus.findUnique({ where: { siteId } });
@@ -160,27 +161,42 @@ export async function pruneSiteEvents(db: Db, retention: EventRetention, now = D
   return old + extra;
 }
 
-/** The status page: agent state, the latest status with its age, and recent events. */
-export async function getSiteStatusView(db: Db, siteId: string, eventLimit = 100) {
+/**
+ * The status page: agent state, the latest status with its age, and recent events. With `listLimit` each list
+ * holds at most that many rows (a hub's 10,000 are read page by page with getStatusRows) and `listTotals` says how
+ * many there are.
+ */
+export async function getSiteStatusView(db: Db, siteId: string, eventLimit = 100, listLimit?: number) {
   const site = await db.site.findUnique({
     where: { id: siteId },
     select: { id: true, name: true, role: true, platform: true, networkId: true },
   });
   if (!site) throw notFound("site");
-  const [agent, stored, row, events] = await Promise.all([
+  const [agent, stored, events] = await Promise.all([
     getSiteAgent(db, siteId),
-    loadStoredStatus(db, siteId),
-    db.siteStatus.findUnique({ where: { siteId }, select: { receivedAt: true } }),
+    cachedStatus(db, siteId),
     db.siteEvent.findMany({ where: { siteId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: eventLimit }),
   ]);
+  const full = stored?.status ?? null;
+  const listTotals = full
+    ? (Object.fromEntries(STATUS_ROW_KINDS.map((k) => [k, full[k].length])) as Record<StatusRowKind, number>)
+    : null;
+  const status =
+    full && listLimit !== undefined
+      ? ({
+          ...full,
+          ...Object.fromEntries(STATUS_ROW_KINDS.map((k) => [k, full[k].slice(0, listLimit)])),
+        } as typeof full)
+      : full;
   return {
     site,
     managed: agent.agent !== null,
     agentCapable: agent.agentCapable,
     agent: agent.agent,
-    status: stored?.status ?? null,
+    status,
+    listTotals,
     seq: stored?.seq ?? null,
-    receivedAt: row?.receivedAt ?? null,
+    receivedAt: stored?.receivedAt ?? null,
     events: events.map((e) => ({
       id: e.id,
       at: e.at,
