@@ -60,7 +60,7 @@ export interface AgentGateway {
   request(siteId: string, message: ConsoleToAgent, timeoutMs: number): Promise<AgentToConsole>;
   disconnect(siteId: string, reason: string): void;
   /** the latest status merged here (possibly not yet written to the database) */
-  latestStatus?(siteId: string): StoredStatus | null;
+  latestStatus?(siteId: string): (StoredStatus & { receivedAt: Date }) | null;
   /** write what is held in memory (latest statuses, batched writes) now */
   flush(): Promise<void>;
   close(): Promise<void>;

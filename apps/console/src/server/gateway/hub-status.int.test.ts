@@ -16,6 +16,7 @@ import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
 import { startApiServer } from "../../../test/http-server";
 import { createInMemoryBus } from "../bus";
+import { setRuntime } from "../runtime";
 import { systemActor } from "../services/actor";
 import { createEnrollmentToken, enrollAgent } from "../services/enrollment";
 import { loadStoredStatus } from "../services/site-status";
@@ -101,7 +102,10 @@ beforeAll(async () => {
   server = createServer((_req, res) => void res.writeHead(404).end());
   attachAgentUpgrades(server, gateway);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  rest = await startApiServer(db);
+  const bus = createInMemoryBus();
+  rest = await startApiServer(db, bus);
+  // as server.ts does: the status API reads the gateway's in-memory latest status of a connected hub
+  setRuntime({ db, bus, gateway });
 
   const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/agent/ws`);
   await new Promise((r, j) => ws.once("open", r).once("error", j));
@@ -197,6 +201,12 @@ describe("a 10,000-spoke hub through the real gateway", () => {
     const view = await api.status.site({ siteId: site.id, listLimit: 0 });
     expect(view.listTotals).toMatchObject({ nhrpCache: SPOKES, ipsecSas: SPOKES, bgpNeighbors: SPOKES });
     expect(view.status?.nhrpCache).toEqual([]);
+    // the same from the database (no gateway in this process, as on an instance the hub is not connected to)
+    setRuntime({ db, bus: createInMemoryBus() });
+    await gateway.flush();
+    const stored = await api.status.rows({ siteId: site.id, kind: "bgpNeighbors", filter: "10.0.39.17", limit: 50 });
+    expect(stored).toEqual(one);
+    setRuntime({ db, bus: createInMemoryBus(), gateway });
   }, 30_000);
 
   it("REST: GET /sites/{id}/status/rows pages and filters with an API token", async () => {

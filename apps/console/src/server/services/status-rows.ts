@@ -55,16 +55,20 @@ class ParsedStatusCache {
   private readonly entries = new Map<string, Parsed>();
   constructor(private readonly size: number) {}
 
-  async get(db: Db, siteId: string): Promise<Parsed | null> {
+  async get(db: Db, siteId: string, latest?: LatestStatus): Promise<Parsed | null> {
+    const held = latest?.(siteId);
+    if (held) {
+      // the gateway's copy: newer than the database's while a big status waits for its next write; validated on entry
+      const stamp = `${held.seq}@${held.receivedAt.getTime()}`;
+      const hit = this.entries.get(siteId);
+      if (hit?.stamp === stamp) return this.touch(siteId, hit);
+      return this.touch(siteId, { stamp, ...held, lists: new Map() });
+    }
     const row = await db.siteStatus.findUnique({ where: { siteId }, select: { seq: true, receivedAt: true } });
     if (!row) return null;
     const stamp = `${row.seq}@${row.receivedAt.getTime()}`;
     const hit = this.entries.get(siteId);
-    if (hit?.stamp === stamp) {
-      this.entries.delete(siteId); // most recently used last
-      this.entries.set(siteId, hit);
-      return hit;
-    }
+    if (hit?.stamp === stamp) return this.touch(siteId, hit);
     const full = await db.siteStatus.findUnique({ where: { siteId } });
     if (!full) return null;
     const valid = SiteStatus.safeParse(JSON.parse(full.status));
@@ -76,6 +80,11 @@ class ParsedStatusCache {
       status: valid.data,
       lists: new Map(),
     };
+    return this.touch(siteId, parsed);
+  }
+
+  /** stores `parsed` as the most recently used entry, dropping the least recently used past the size */
+  private touch(siteId: string, parsed: Parsed): Parsed {
     this.entries.delete(siteId);
     this.entries.set(siteId, parsed);
     while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
@@ -85,9 +94,15 @@ class ParsedStatusCache {
 
 const cache = new ParsedStatusCache(8);
 
-/** A site's stored status, parsed once per report (shared by the status page and the row pages). */
-export function cachedStatus(db: Db, siteId: string): Promise<Parsed | null> {
-  return cache.get(db, siteId);
+/** The gateway's in-memory latest status of a site (AgentGateway.latestStatus), when this process has one. */
+export type LatestStatus = (siteId: string) => { seq: number; receivedAt: Date; status: SiteStatus } | null;
+
+/**
+ * A site's latest status, parsed once per report (shared by the status page and the row pages): the gateway's copy
+ * when given, else the stored one.
+ */
+export function cachedStatus(db: Db, siteId: string, latest?: LatestStatus): Promise<Parsed | null> {
+  return cache.get(db, siteId, latest);
 }
 
 function sortedList(parsed: Parsed, kind: StatusRowKind): SortedList {
@@ -122,10 +137,10 @@ function after(keys: string[], cursor: string): number {
  * name and id; BGP: neighbour), optionally filtered by text. Keyset paging: a page continues after the key of the
  * previous page's last row, so rows coming and going between two pages neither repeat nor skip the others.
  */
-export async function getStatusRows(db: Db, siteId: string, query: StatusRowsQuery) {
+export async function getStatusRows(db: Db, siteId: string, query: StatusRowsQuery, latest?: LatestStatus) {
   const site = await db.site.findUnique({ where: { id: siteId }, select: { id: true } });
   if (!site) throw notFound("site");
-  const parsed = await cache.get(db, siteId);
+  const parsed = await cache.get(db, siteId, latest);
   if (!parsed) return { kind: query.kind, collectedAt: null, total: 0, matched: 0, rows: [], nextCursor: null };
   const list = sortedList(parsed, query.kind);
   const needle = query.filter?.trim().toLowerCase() ?? "";

@@ -1,7 +1,16 @@
 import { STATUS_LIST_MAX } from "@dmvpn/protocol";
 import { z } from "zod";
 import { getSiteStatusView } from "../../services/site-status";
-import { getStatusRows, STATUS_ROW_KINDS } from "../../services/status-rows";
+import { getStatusRows, type LatestStatus, STATUS_ROW_KINDS } from "../../services/status-rows";
+
+/** this process' gateway holds the newest status of the sites connected to it (written to the database in batches) */
+const latest: LatestStatus = (siteId) => {
+  const gateway = findRuntime()?.gateway;
+  // only while the agent is connected here: another instance may hold it now, and the database is newer
+  return gateway?.isConnected(siteId) ? (gateway.latestStatus?.(siteId) ?? null) : null;
+};
+
+import { findRuntime } from "../../runtime";
 import { siteStatusOutput, statusRowsOutput } from "../rest-schemas";
 import { createTRPCRouter, viewerProcedure } from "../trpc";
 
@@ -24,7 +33,9 @@ export const statusRouter = createTRPCRouter({
       }),
     )
     .output(siteStatusOutput)
-    .query(({ ctx, input }) => getSiteStatusView(ctx.db, input.siteId, input.events, input.listLimit)),
+    .query(({ ctx, input }) =>
+      getSiteStatusView(ctx.db, input.siteId, { eventLimit: input.events, listLimit: input.listLimit, latest }),
+    ),
   rows: viewerProcedure
     .meta({
       openapi: {
@@ -44,5 +55,8 @@ export const statusRouter = createTRPCRouter({
       }),
     )
     .output(statusRowsOutput)
-    .query(({ ctx, input }) => getStatusRows(ctx.db, input.siteId, input) as Promise<z.infer<typeof statusRowsOutput>>),
+    .query(
+      ({ ctx, input }) =>
+        getStatusRows(ctx.db, input.siteId, input, latest) as Promise<z.infer<typeof statusRowsOutput>>,
+    ),
 });
