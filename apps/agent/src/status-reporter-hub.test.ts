@@ -120,3 +120,27 @@ describe("StatusReporter on a big hub", () => {
     expect(h.replica).toEqual(grown);
   });
 });
+
+describe("StatusReporter on a big hub, link lost halfway through the parts", () => {
+  it("sends the whole snapshot again at the next collection instead of a delta", async () => {
+    const next: SiteStatus[] = [];
+    const sent: AgentToConsole[] = [];
+    let budget = 2; // the link drops after two parts
+    const reporter = new StatusReporter({
+      driver: { collectStatus: async () => next.shift()! } as unknown as RouterDriver,
+      intervalMs: 10_000,
+      maxFrameBytes: FRAME,
+      send: (m) => budget-- > 0 && sent.push(m) > 0,
+    });
+    const t0 = hubStatus(400);
+    next.push(t0);
+    await reporter.collect();
+    expect(sent.map((m) => m.type)).toEqual(["status-part", "status-part"]);
+    sent.length = 0;
+    budget = 1000;
+    next.push(tickHubStatus(t0, 10));
+    await reporter.collect();
+    expect(sent.length).toBeGreaterThan(2);
+    expect(sent.every((m) => m.type === "status-part" && m.payload.seq === 2)).toBe(true);
+  });
+});

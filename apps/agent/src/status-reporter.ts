@@ -205,7 +205,12 @@ export class StatusReporter {
         return;
       }
     }
-    for (const m of messages) if (!this.options.send(m)) return;
+    for (const m of messages) {
+      if (!this.options.send(m)) {
+        this.consoleView = null; // cut off halfway: the next report is a whole snapshot again
+        return;
+      }
+    }
     this.sent(status);
   }
 
