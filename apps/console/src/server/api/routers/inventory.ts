@@ -7,7 +7,7 @@ import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } 
 const networkIdFilter = z
   .string()
   .max(64)
-  .regex(/^[^\u0000]*$/, "must not contain NUL characters")
+  .refine((id) => !id.includes("\0"), "must not contain NUL characters")
   .optional();
 
 const tags = ["inventory"];
