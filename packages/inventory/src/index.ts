@@ -4,4 +4,5 @@ export * from "./document";
 export * from "./ip";
 export * from "./schemas";
 export * from "./secrets";
+export * from "./summaries";
 export * from "./validate";
