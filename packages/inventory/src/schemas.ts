@@ -91,13 +91,16 @@ const nhrpAuthText = z
 const bgpSummaryModeSchema = z.enum(BGP_SUMMARY_MODES, { error: `must be one of ${BGP_SUMMARY_MODES.join(", ")}` });
 const bgpSummariesSchema = z.array(ipv4Prefix).max(64, "at most 64 summaries");
 
+/** The overlay's prefix; also the input of a renumbering. */
+export const tunnelPrefixSchema = ipv4Prefix.refine(
+  (p) => prefixProblem(p) !== null || Number(p.split("/")[1]) <= 30,
+  "must be /30 or larger to hold hubs and spokes",
+);
+
 const networkFields = {
   name: nameSchema,
   description: z.string().max(500, "must be at most 500 characters").default(""),
-  tunnelPrefix: ipv4Prefix.refine(
-    (p) => prefixProblem(p) !== null || Number(p.split("/")[1]) <= 30,
-    "must be /30 or larger to hold hubs and spokes",
-  ),
+  tunnelPrefix: tunnelPrefixSchema,
   greKey: int(0, 4294967295),
   nhrpNetworkId: int(1, 4294967295),
   nhrpHoldtime: int(30, 65535).default(NETWORK_DEFAULTS.nhrpHoldtime),

@@ -64,7 +64,13 @@ export function NetworkDetail({ id }: { id: string }) {
         <ErrorBanner message={remove.error?.message} />
         <NetworkSites networkId={id} canEdit={canEdit} />
         {/* initialised once: a refetch after saving must not wipe what the user is typing */}
-        <NetworkForm key={id} networkId={id} initial={networkValues(n)} readOnly={!canEdit} />
+        <NetworkForm
+          key={id}
+          networkId={id}
+          initial={networkValues(n)}
+          summariesInEffect={n.bgpSummariesInEffect}
+          readOnly={!canEdit}
+        />
       </div>
     </>
   );

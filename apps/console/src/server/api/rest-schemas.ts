@@ -1,4 +1,4 @@
-import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
+import { ASN_PLANS, BGP_SUMMARY_MODES, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
 import { DeploymentItemStatus, DeploymentStatus, SiteStatus } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
@@ -51,6 +51,10 @@ export const networkOutput = z.object({
   bgpKeepalive: z.number().int(),
   bgpHoldtime: z.number().int(),
   bfd: z.boolean(),
+  bgpSummaryMode: z.enum(BGP_SUMMARY_MODES),
+  bgpSummaries: z.array(z.string()),
+  /** what the hubs announce with these settings: the computed set in auto mode, none outside phase 3 with BGP */
+  bgpSummariesInEffect: z.array(z.string()),
 });
 
 export const idNameOutput = z.object({ id, name: z.string() });
