@@ -57,6 +57,24 @@ export const networkOutput = z.object({
   bgpSummariesInEffect: z.array(z.string()),
 });
 
+const issueOutput = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+
+export const renumberingPlanOutput = z.object({
+  networkId: id,
+  network: z.string(),
+  fromPrefix: z.string(),
+  toPrefix: z.string(),
+  method: z.enum(["offsets", "compact"]),
+  changes: z.array(
+    z.object({ siteId: id, name: z.string(), role: z.enum(SITE_ROLES), from: z.string(), to: nullableText }),
+  ),
+  nhs: z.array(z.object({ name: z.string(), from: z.string(), to: nullableText })),
+  issues: z.array(issueOutput),
+  planHash: z.string(),
+});
+
+export const renumberingOutput = z.object({ id, tunnelPrefix: z.string(), sites: z.number().int() });
+
 export const idNameOutput = z.object({ id, name: z.string() });
 export const idOutput = z.object({ id });
 export const pskOutput = z.object({ ipsecPsk: z.string(), nhrpAuth: nullableText });
