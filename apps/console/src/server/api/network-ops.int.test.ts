@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin, type testClient } from "../../../test/caller";
 import { startApiServer } from "../../../test/http-server";
+import { systemActor } from "../services/actor";
 import { renderedHashes } from "../services/deployments";
+import { applyRenumbering } from "../services/renumbering";
 
 /** Issue 15, Inventory: settable BGP summaries and renumbering a network's tunnel prefix. */
 let db: PrismaClient;
@@ -229,6 +231,35 @@ describe("renumbering", () => {
     const bad = await rest("POST", `/networks/${networkId}/renumber`, { tunnelPrefix: "10.99.0.0/24", planHash: "x" });
     expect(bad.status).toBe(400);
     expect(await addresses()).toEqual(before);
+    expect(await db.auditEvent.count({ where: { action: "network.renumber" } })).toBe(0);
+  });
+
+  it("a failure halfway through the writes leaves every address and the prefix as they were", async () => {
+    const api = await admin.api();
+    const plan = await api.networks.renumberingPlan({ id: networkId, tunnelPrefix: "10.99.0.0/24" });
+    const before = await addresses();
+    let updates = 0;
+    // The third site write fails, after two sites have been moved inside the transaction.
+    const failing = db.$extends({
+      query: {
+        site: {
+          update({ args, query }) {
+            updates++;
+            if (updates === 3) throw new Error("disk full (simulated)");
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    await expect(
+      applyRenumbering(failing, systemActor("test"), networkId, {
+        tunnelPrefix: "10.99.0.0/24",
+        planHash: plan.planHash,
+      }),
+    ).rejects.toThrow("disk full (simulated)");
+    expect(updates).toBe(3);
+    expect(await addresses()).toEqual(before);
+    expect((await stored()).tunnelPrefix).toBe("10.255.0.0/24");
     expect(await db.auditEvent.count({ where: { action: "network.renumber" } })).toBe(0);
   });
 });
