@@ -97,7 +97,7 @@ export function RenumberPanel({
                 <ul className="space-y-0.5 text-xs text-red-600 dark:text-red-400" role="alert">
                   {shown.issues.map((i) => (
                     <li key={i.message}>
-                      {shown.toPrefix} {i.message}
+                      {shown.toPrefix}: {i.message}
                     </li>
                   ))}
                 </ul>

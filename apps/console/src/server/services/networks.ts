@@ -180,7 +180,8 @@ function uncoveredSummaryIssues(uncovered: FieldIssue[]): FieldIssue[] {
   if (uncovered.length === 0) return [];
   const lans = uncovered.map((i) => i.message.split(" is not covered")[0]);
   const shown = lans.slice(0, 10).join(", ") + (lans.length > 10 ? ` and ${lans.length - 10} more` : "");
-  return [{ path: ["bgpSummaries"], message: `do not cover every spoke LAN: ${shown} lie outside them` }];
+  const verb = lans.length === 1 ? "lies" : "lie";
+  return [{ path: ["bgpSummaries"], message: `do not cover every spoke LAN: ${shown} ${verb} outside them` }];
 }
 
 /** Site problems caused by a network edit, told against the network field that caused them. */
