@@ -223,6 +223,24 @@ describe("renumbering", () => {
     await expect(
       api.networks.renumber({ id: networkId, tunnelPrefix: "10.1.0.0/24", planHash: clash.planHash }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // Custom summaries inside the new prefix would no longer make sense (nor load).
+    const {
+      bgpSummariesInEffect: _e,
+      id: _id,
+      isDemo: _d,
+      nhrpAuthSet: _a,
+      ...settings
+    } = await api.networks.get({
+      id: networkId,
+    });
+    await api.networks.update({
+      id: networkId,
+      network: { ...settings, bgpSummaryMode: "custom", bgpSummaries: ["10.0.0.0/12", "10.64.0.0/24"] },
+    });
+    const swallowing = await api.networks.renumberingPlan({ id: networkId, tunnelPrefix: "10.64.0.0/23" });
+    expect(swallowing.issues.map((i) => i.message)).toContain(
+      "bgpSummaries: 10.64.0.0/24 lies inside the tunnel prefix 10.64.0.0/23: a summary is for the spokes' LANs",
+    );
     const tiny = await api.networks.renumberingPlan({ id: networkId, tunnelPrefix: "10.99.0.0/30" });
     expect(tiny.issues[0]?.message).toMatch(/^has no room for /);
     await expect(api.networks.renumberingPlan({ id: networkId, tunnelPrefix: "10.99.0.1/24" })).rejects.toMatchObject({

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Db, PrismaClient } from "@dmvpn/db";
 import {
   addressToNumber,
+  bgpSummaryIssues,
   type FieldIssue,
   type NetworkSpec,
   prefixesOverlap,
@@ -88,6 +89,10 @@ async function computePlan(db: Db, networkId: string, toPrefix: string) {
       const site = moved[issue.path[1] as number];
       issues.push({ path: ["tunnelPrefix"], message: `${site?.name ?? "?"}: ${issue.message}` });
     }
+    // Custom summaries may not lie inside the new prefix (the stored network would no longer parse).
+    issues.push(
+      ...bgpSummaryIssues(spec).map((i) => ({ path: ["tunnelPrefix"], message: `bgpSummaries: ${i.message}` })),
+    );
     issues.push(...(await acrossNetworkIssues(db, spec, moved)));
     issues.push(...networkRenderIssues(spec, moved).map((i) => ({ path: ["tunnelPrefix"], message: i.message })));
   }
