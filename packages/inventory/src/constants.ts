@@ -19,6 +19,14 @@ export type RoutingProtocol = (typeof ROUTING_PROTOCOLS)[number];
 export const ASN_PLANS = ["single", "per-spoke"] as const;
 export type AsnPlan = (typeof ASN_PLANS)[number];
 
+/**
+ * What phase-3 hubs announce instead of every spoke LAN (summary-only aggregates). auto: the tightest covering
+ * set of the spokes' LANs (summaries.ts); none: no summaries, every spoke LAN is reflected as it is; custom: the
+ * operator's list (bgpSummaries), which must cover every spoke LAN.
+ */
+export const BGP_SUMMARY_MODES = ["auto", "none", "custom"] as const;
+export type BgpSummaryMode = (typeof BGP_SUMMARY_MODES)[number];
+
 export const USER_ROLES = ["admin", "operator", "viewer"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
@@ -39,6 +47,7 @@ export const NETWORK_DEFAULTS = {
   bgpKeepalive: 60,
   bgpHoldtime: 180,
   bfd: false,
+  bgpSummaryMode: "auto",
 } as const;
 
 /** Tunnel addresses at the low end of the prefix kept for hubs, so a hub added later still gets .1, .2, … */

@@ -3,7 +3,9 @@ import { parseDocument, stringify } from "yaml";
 import { z } from "zod";
 import { allocate } from "./allocate";
 import {
+  bgpSummaryIssues,
   type FieldIssue,
+  keptSummarySettings,
   type NetworkInput,
   type NetworkSpec,
   networkInputSchema,
@@ -185,11 +187,19 @@ export function planInventory(
     seenNetworks.set(name, record);
     const previous = networks.get(name);
     // Keys left out (an export without secrets) keep the stored ones, so re-importing an export changes nothing.
-    networks.set(name, {
+    const completed = {
       ...parsed.data,
+      ...keptSummarySettings(parsed.data, previous),
       nhrpAuth: parsed.data.nhrpAuth === undefined ? (previous?.nhrpAuth ?? null) : parsed.data.nhrpAuth,
       ipsecPsk: parsed.data.ipsecPsk ?? previous?.ipsecPsk ?? generatePsk(),
-    });
+    };
+    const summaryIssues = bgpSummaryIssues(completed);
+    if (summaryIssues.length) {
+      issues.push(...summaryIssues.map((i) => ({ path: [...record.at, ...i.path], message: i.message })));
+      invalidNetworks.add(name);
+      continue;
+    }
+    networks.set(name, completed);
   }
 
   // Sites by name, existing first so an imported record replaces the stored one in place.

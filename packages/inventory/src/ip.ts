@@ -63,3 +63,19 @@ export function isUnusablePublicAddress(address: string): boolean {
   if (!isIPv4Address(address)) return true;
   return ["0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"].some((p) => prefixContainsAddress(p, address));
 }
+
+/**
+ * First address (as a number) and size of an already validated prefix (prefixProblem is null), without ip-num:
+ * for hot paths over every LAN of a network, where ip-num's parsing costs a third of a millisecond a prefix.
+ */
+export function validatedPrefixSpan(prefix: string): { start: number; size: number } {
+  const [addr, len] = prefix.split("/") as [string, string];
+  const [a, b, c, d] = addr.split(".").map(Number) as [number, number, number, number];
+  return { start: ((a << 24) | (b << 16) | (c << 8) | d) >>> 0, size: 2 ** (32 - Number(len)) };
+}
+
+/** The prefix of validatedPrefixSpan's numbers: start must be aligned to size (a power of two). */
+export function spanToPrefix(start: number, size: number): string {
+  const dotted = `${start >>> 24}.${(start >>> 16) & 255}.${(start >>> 8) & 255}.${start & 255}`;
+  return `${dotted}/${32 - Math.log2(size)}`;
+}

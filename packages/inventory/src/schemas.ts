@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ASN_PLANS, NETWORK_DEFAULTS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "./constants";
-import { isIPv4Address, isUnusablePublicAddress, prefixProblem } from "./ip";
+import { ASN_PLANS, BGP_SUMMARY_MODES, NETWORK_DEFAULTS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "./constants";
+import { isIPv4Address, isUnusablePublicAddress, parsePrefix, prefixProblem } from "./ip";
 
 /**
  * Field-level rules for networks and sites. They check one value at a time; rules that relate several records
@@ -88,13 +88,19 @@ const nhrpAuthText = z
   .max(8, "must be at most 8 characters (NHRP carries it in clear text)")
   .regex(/^[\x21-\x7e]*$/, "may contain printable ASCII characters without spaces only");
 
+const bgpSummaryModeSchema = z.enum(BGP_SUMMARY_MODES, { error: `must be one of ${BGP_SUMMARY_MODES.join(", ")}` });
+const bgpSummariesSchema = z.array(ipv4Prefix).max(64, "at most 64 summaries");
+
+/** The overlay's prefix; also the input of a renumbering. */
+export const tunnelPrefixSchema = ipv4Prefix.refine(
+  (p) => prefixProblem(p) !== null || Number(p.split("/")[1]) <= 30,
+  "must be /30 or larger to hold hubs and spokes",
+);
+
 const networkFields = {
   name: nameSchema,
   description: z.string().max(500, "must be at most 500 characters").default(""),
-  tunnelPrefix: ipv4Prefix.refine(
-    (p) => prefixProblem(p) !== null || Number(p.split("/")[1]) <= 30,
-    "must be /30 or larger to hold hubs and spokes",
-  ),
+  tunnelPrefix: tunnelPrefixSchema,
   greKey: int(0, 4294967295),
   nhrpNetworkId: int(1, 4294967295),
   nhrpHoldtime: int(30, 65535).default(NETWORK_DEFAULTS.nhrpHoldtime),
@@ -118,7 +124,51 @@ const networkFields = {
   bgpHoldtime: int(0, 65535).default(NETWORK_DEFAULTS.bgpHoldtime),
   /** BFD on every BGP session of the network: sub-second failure detection, where every member supports it. */
   bfd: z.coerce.boolean().default(NETWORK_DEFAULTS.bfd),
+  /** What phase-3 hubs announce for the spokes' LANs (constants.ts BGP_SUMMARY_MODES). */
+  bgpSummaryMode: bgpSummaryModeSchema.default(NETWORK_DEFAULTS.bgpSummaryMode),
+  /** The summaries of mode `custom`; kept but unused in the other modes. */
+  bgpSummaries: bgpSummariesSchema.default([]),
 };
+
+type SummarySettings = {
+  tunnelPrefix: string;
+  bgpSummaryMode?: (typeof BGP_SUMMARY_MODES)[number];
+  bgpSummaries?: string[];
+};
+
+/**
+ * Rules within the list of custom summaries. Coverage of the spokes' LANs is checked with the sites
+ * (summaries.ts uncoveredLanIssues). A field left out (an update that keeps the stored value) is not checked here;
+ * the service checks the completed settings with the same function.
+ */
+export function bgpSummaryIssues(n: SummarySettings): FieldIssue[] {
+  const list = n.bgpSummaries;
+  if (list === undefined) return [];
+  const issues: FieldIssue[] = [];
+  if (n.bgpSummaryMode === "custom" && list.length === 0)
+    issues.push({ path: ["bgpSummaries"], message: "give at least one prefix, or choose the mode none" });
+  const tunnel = prefixProblem(n.tunnelPrefix) === null ? parsePrefix(n.tunnelPrefix) : null;
+  list.forEach((p, i) => {
+    const range = parsePrefix(p);
+    const first = list.indexOf(p);
+    if (first !== i) {
+      issues.push({ path: ["bgpSummaries", i], message: `${p} is listed twice` });
+      return;
+    }
+    const outer = list.find((q, j) => j !== i && q !== p && parsePrefix(q).contains(range));
+    if (outer) issues.push({ path: ["bgpSummaries", i], message: `${p} lies inside ${outer}, which is listed too` });
+    if (tunnel?.contains(range))
+      issues.push({
+        path: ["bgpSummaries", i],
+        message: `${p} lies inside the tunnel prefix ${n.tunnelPrefix}: a summary is for the spokes' LANs`,
+      });
+  });
+  return issues;
+}
+
+function checkSummaries(n: SummarySettings, ctx: z.RefinementCtx) {
+  for (const issue of bgpSummaryIssues(n)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+}
 
 type NetworkNumbers = {
   tunnelMtu: number;
@@ -176,12 +226,32 @@ export const networkInputSchema = withNetworkChecks(
       .transform((v) => (v ? v : null))
       .optional(),
     ipsecPsk: pskInputSchema.optional(),
+    // Left out (an older client, a form or file without them): the stored values are kept (auto, for a new one).
+    bgpSummaryMode: bgpSummaryModeSchema.optional(),
+    bgpSummaries: bgpSummariesSchema.optional(),
   }),
-);
+).superRefine(checkSummaries, whenValid(["tunnelPrefix", "bgpSummaryMode", "bgpSummaries"]));
 export type NetworkInput = z.input<typeof networkInputSchema>;
 
+/**
+ * The summary settings of a parsed input completed from the stored network (or the defaults, for a new one): a
+ * client that leaves them out must not reset them to auto.
+ */
+export function keptSummarySettings(
+  input: { bgpSummaryMode?: NetworkSpec["bgpSummaryMode"]; bgpSummaries?: string[] },
+  stored: Pick<NetworkSpec, "bgpSummaryMode" | "bgpSummaries"> | null | undefined,
+): Pick<NetworkSpec, "bgpSummaryMode" | "bgpSummaries"> {
+  return {
+    bgpSummaryMode: input.bgpSummaryMode ?? stored?.bgpSummaryMode ?? NETWORK_DEFAULTS.bgpSummaryMode,
+    bgpSummaries: input.bgpSummaries ?? stored?.bgpSummaries ?? [],
+  };
+}
+
 /** A network as stored and rendered: every field present. */
-export const networkSchema = withNetworkChecks(z.object({ ...networkFields, ipsecPsk: pskSchema }));
+export const networkSchema = withNetworkChecks(z.object({ ...networkFields, ipsecPsk: pskSchema })).superRefine(
+  checkSummaries,
+  whenValid(["tunnelPrefix", "bgpSummaryMode", "bgpSummaries"]),
+);
 export type NetworkSpec = z.output<typeof networkSchema>;
 
 const tagSchema = z

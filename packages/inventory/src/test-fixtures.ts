@@ -25,6 +25,8 @@ export function testNetwork(overrides: Partial<NetworkSpec> = {}): NetworkSpec {
     bgpKeepalive: 60,
     bgpHoldtime: 180,
     bfd: false,
+    bgpSummaryMode: "auto",
+    bgpSummaries: [],
     ...overrides,
   };
 }

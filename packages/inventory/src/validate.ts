@@ -1,5 +1,6 @@
 import { addressToNumber, isHostAddressOf, parsePrefix, prefixesOverlap } from "./ip";
 import type { FieldIssue, NetworkSpec, SiteSpec } from "./schemas";
+import { uncoveredLanIssues } from "./summaries";
 
 type Checked = Pick<SiteSpec, "name" | "role" | "publicAddress" | "lanPrefixes" | "tunnelAddress" | "asn">;
 
@@ -62,6 +63,7 @@ export function validateNetworkSites(network: NetworkSpec, sites: Checked[]): Fi
     });
   });
   issues.push(...lanOverlapIssues(sites));
+  issues.push(...uncoveredLanIssues(network, sites));
   return issues;
 }
 

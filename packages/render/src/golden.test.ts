@@ -20,6 +20,12 @@ const VARIANTS = {
   "static-routing": referenceNetwork({ routing: "static", tunnelMtu: 1380, tcpMss: 1340, nhrpHoldtime: 600 }),
   // Fast failover: BGP timers and BFD (refused by IOS).
   "fast-failover": referenceNetwork({ bgpKeepalive: 5, bgpHoldtime: 15, bfd: true }),
+  // The operator's own summaries (one for the 10.1/16 spokes, one for 192.168.50.0/24), and none at all.
+  "custom-summaries": referenceNetwork({
+    bgpSummaryMode: "custom",
+    bgpSummaries: ["10.1.0.0/16", "192.168.48.0/20"],
+  }),
+  "no-summaries": referenceNetwork({ bgpSummaryMode: "none" }),
 };
 
 describe.each(Object.entries(VARIANTS))("golden %s", (variant, network) => {

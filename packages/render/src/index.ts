@@ -11,7 +11,6 @@ export {
   SECRET_MASK,
   secretValues,
 } from "./secret-mask";
-export { summarisePrefixes } from "./summary";
 export {
   RENDER_TARGETS,
   RenderError,

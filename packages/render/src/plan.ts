@@ -1,8 +1,7 @@
 import type { FieldIssue, NetworkSpec, SiteSpec } from "@dmvpn/inventory";
-import { compareAddresses, NETWORK_DEFAULTS, prefixLength } from "@dmvpn/inventory";
+import { compareAddresses, effectiveSummaries, NETWORK_DEFAULTS, prefixLength } from "@dmvpn/inventory";
 import { configWordIssues } from "./config-words";
 import { type Proposal, parseProposal } from "./proposal";
-import { summarisePrefixes } from "./summary";
 import { RenderError, type RenderInput, type RenderTarget } from "./types";
 
 /**
@@ -84,13 +83,16 @@ export interface SitePlan {
 
 export const STATIC_TUNNEL_ROUTE_DISTANCE = 250;
 
-const summaryCache = new WeakMap<SiteSpec[], string[]>();
+/** Per spoke list (and network: the mode decides), computed once for all hubs of a network. */
+const summaryCache = new WeakMap<SiteSpec[], Map<NetworkSpec, string[]>>();
 
-function spokeSummary(spokes: SiteSpec[]): string[] {
-  let s = summaryCache.get(spokes);
+function spokeSummary(network: NetworkSpec, spokes: SiteSpec[]): string[] {
+  const byNetwork = summaryCache.get(spokes) ?? new Map<NetworkSpec, string[]>();
+  summaryCache.set(spokes, byNetwork);
+  let s = byNetwork.get(network);
   if (!s) {
-    s = summarisePrefixes(spokes.flatMap((x) => x.lanPrefixes));
-    summaryCache.set(spokes, s);
+    s = effectiveSummaries(network, spokes);
+    byNetwork.set(network, s);
   }
   return s;
 }
@@ -224,7 +226,7 @@ function bgpPlan(network: NetworkSpec, site: SiteSpec, peerHubs: HubRef[], allSp
       bfd,
     };
 
-  const aggregates = network.phase === 3 && allSpokes ? spokeSummary(allSpokes) : [];
+  const aggregates = network.phase === 3 && allSpokes ? spokeSummary(network, allSpokes) : [];
   const spokeNeighbors = allSpokes
     ? () =>
         allSpokes

@@ -168,8 +168,13 @@ describe("renderSiteConfig", () => {
     const hub = text(render("hub-1", "frr"));
     expect(hub).toContain(" ip nhrp redirect");
     expect(hub).toContain("nhrp nflog-group 1");
-    expect(hub).toContain("aggregate-address 10.1.0.0/21 summary-only");
-    expect(hub).toContain("aggregate-address 192.168.50.0/24 summary-only");
+    // The tightest covering set of the spokes' LANs: 10.1.2.0/24 and 10.1.3.0/24 merge, nothing unused is covered.
+    expect(hub.split("\n").filter((l) => l.includes("aggregate-address"))).toEqual([
+      "  aggregate-address 10.1.1.0/24 summary-only",
+      "  aggregate-address 10.1.2.0/23 summary-only",
+      "  aggregate-address 10.1.4.0/24 summary-only",
+      "  aggregate-address 192.168.50.0/24 summary-only",
+    ]);
     expect(text(render("hub-1", "frr"), "iptables.sh")).toContain("-j NFLOG --nflog-group 1");
     expect(text(render("spoke-a", "frr"))).toContain(" ip nhrp shortcut");
     expect(text(render("spoke-a", "vyos-1.4"))).toContain("set protocols nhrp tunnel tun0 shortcut");
@@ -182,17 +187,19 @@ describe("renderSiteConfig", () => {
         .split("\n")
         .filter((l) => l.includes("DMVPN-FROM-HUBS"));
     expect(filter("frr")).toEqual([
-      "ip prefix-list DMVPN-FROM-HUBS seq 10 deny 10.1.0.0/21",
-      "ip prefix-list DMVPN-FROM-HUBS seq 20 deny 192.168.50.0/24",
-      "ip prefix-list DMVPN-FROM-HUBS seq 30 permit 0.0.0.0/0 le 32",
+      "ip prefix-list DMVPN-FROM-HUBS seq 10 deny 10.1.1.0/24",
+      "ip prefix-list DMVPN-FROM-HUBS seq 20 deny 10.1.2.0/23",
+      "ip prefix-list DMVPN-FROM-HUBS seq 30 deny 10.1.4.0/24",
+      "ip prefix-list DMVPN-FROM-HUBS seq 40 deny 192.168.50.0/24",
+      "ip prefix-list DMVPN-FROM-HUBS seq 50 permit 0.0.0.0/0 le 32",
       "  neighbor 10.255.0.2 prefix-list DMVPN-FROM-HUBS in",
     ]);
     expect(filter("ios", "hub-2")).toContain("  neighbor 10.255.0.1 prefix-list DMVPN-FROM-HUBS in");
     expect(filter("vyos-1.5")).toEqual(
       expect.arrayContaining([
         "set protocols bgp neighbor 10.255.0.2 address-family ipv4-unicast prefix-list import 'DMVPN-FROM-HUBS'",
-        "set policy prefix-list DMVPN-FROM-HUBS rule 20 prefix '192.168.50.0/24'",
-        "set policy prefix-list DMVPN-FROM-HUBS rule 30 action 'permit'",
+        "set policy prefix-list DMVPN-FROM-HUBS rule 40 prefix '192.168.50.0/24'",
+        "set policy prefix-list DMVPN-FROM-HUBS rule 50 action 'permit'",
       ]),
     );
     // Spokes summarise nothing; a lone hub has no fellow to filter.
@@ -200,6 +207,19 @@ describe("renderSiteConfig", () => {
     expect(
       text(renderSiteConfig({ network, site: site("hub-1"), hubs: [site("hub-1")], spokes, target: "frr" })),
     ).not.toContain("prefix-list");
+  });
+
+  it("summary modes: none announces the spokes' LANs as they are; custom announces the operator's list", () => {
+    const aggregates = (n: typeof network) =>
+      text(renderSiteConfig({ network: n, site: site("hub-1"), hubs, spokes, target: "ios" }))
+        .split("\n")
+        .filter((l) => l.includes("aggregate-address") || l.includes("DMVPN-FROM-HUBS seq"));
+    expect(aggregates({ ...network, bgpSummaryMode: "none", bgpSummaries: ["10.0.0.0/8"] })).toEqual([]);
+    expect(aggregates({ ...network, bgpSummaryMode: "custom", bgpSummaries: ["10.1.0.0/16"] })).toEqual([
+      "ip prefix-list DMVPN-FROM-HUBS seq 10 deny 10.1.0.0/16",
+      "ip prefix-list DMVPN-FROM-HUBS seq 20 permit 0.0.0.0/0 le 32",
+      "  aggregate-address 10.1.0.0 255.255.0.0 summary-only",
+    ]);
   });
 
   it("phase 2 with per-spoke ASNs: hubs keep the spoke next hop, spokes speak eBGP with their own ASN", () => {

@@ -3,13 +3,15 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ConfirmButton } from "./confirm-button";
 import { DeploymentNetworkButton } from "./deployment-network-button";
 import { LinkButton, textLinkClass } from "./link-button";
 import { NetworkForm, networkValues } from "./network-form";
+import { RenumberPanel } from "./renumber-panel";
 import { useSessionUser } from "./session";
-import { Badge, Card, ErrorBanner, PageHeader, PageSkeleton, SkeletonRows, tableClass } from "./ui";
+import { Badge, Button, Card, ErrorBanner, PageHeader, PageSkeleton, SkeletonRows, tableClass } from "./ui";
 
 export function NetworkDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -17,6 +19,7 @@ export function NetworkDetail({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const { canEdit } = useSessionUser();
   const network = useQuery(trpc.networks.get.queryOptions({ id }));
+  const [renumbering, setRenumbering] = useState(false);
   const remove = useMutation(
     trpc.networks.delete.mutationOptions({
       onSuccess: async () => {
@@ -50,21 +53,36 @@ export function NetworkDetail({ id }: { id: string }) {
         }
         actions={
           canEdit ? (
-            <ConfirmButton
-              label="Delete network"
-              question="Delete this network and all its sites?"
-              confirmLabel="Delete"
-              pending={remove.isPending}
-              onConfirm={() => remove.mutate({ id })}
-            />
+            <>
+              <Button variant="secondary" onClick={() => setRenumbering(true)} disabled={renumbering}>
+                Renumber…
+              </Button>
+              <ConfirmButton
+                label="Delete network"
+                question="Delete this network and all its sites?"
+                confirmLabel="Delete"
+                pending={remove.isPending}
+                onConfirm={() => remove.mutate({ id })}
+              />
+            </>
           ) : null
         }
       />
       <div className="space-y-4">
         <ErrorBanner message={remove.error?.message} />
+        {renumbering ? (
+          <RenumberPanel networkId={id} currentPrefix={n.tunnelPrefix} onClose={() => setRenumbering(false)} />
+        ) : null}
         <NetworkSites networkId={id} canEdit={canEdit} />
-        {/* initialised once: a refetch after saving must not wipe what the user is typing */}
-        <NetworkForm key={id} networkId={id} initial={networkValues(n)} readOnly={!canEdit} />
+        {/* initialised once: a refetch after saving must not wipe what the user is typing; a renumbering
+            changes the prefix under it, so the form starts again from the stored network */}
+        <NetworkForm
+          key={`${id} ${n.tunnelPrefix}`}
+          networkId={id}
+          initial={networkValues(n)}
+          summariesInEffect={n.bgpSummariesInEffect}
+          readOnly={!canEdit}
+        />
       </div>
     </>
   );

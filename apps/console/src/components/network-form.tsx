@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { BgpSummaryFields, splitSummaryLines } from "./bgp-summary-fields";
 import { errorFor, fieldErrors } from "./field-errors";
 import { text, unplacedErrors } from "./form-helpers";
 import { useSessionUser } from "./session";
@@ -34,6 +35,9 @@ export interface NetworkFormValues {
   bgpKeepalive: string;
   bgpHoldtime: string;
   bfd: boolean;
+  bgpSummaryMode: string;
+  /** one prefix per line */
+  bgpSummaries: string;
   /** a stored network has an NHRP key (never sent to the browser; a blank field keeps it) */
   nhrpAuthSet: boolean;
   /** remove the stored NHRP key on save */
@@ -63,6 +67,8 @@ const FIELDS: Exclude<keyof NetworkFormValues, "nhrpAuthSet" | "nhrpAuthClear">[
   "bgpKeepalive",
   "bgpHoldtime",
   "bfd",
+  "bgpSummaryMode",
+  "bgpSummaries",
 ];
 
 export function newNetworkValues(): NetworkFormValues {
@@ -90,14 +96,19 @@ export function newNetworkValues(): NetworkFormValues {
     bgpKeepalive: String(d.bgpKeepalive),
     bgpHoldtime: String(d.bgpHoldtime),
     bfd: d.bfd,
+    bgpSummaryMode: d.bgpSummaryMode,
+    bgpSummaries: "",
     nhrpAuthSet: false,
     nhrpAuthClear: false,
   };
 }
 
 type StoredNetwork = {
-  [K in Exclude<(typeof FIELDS)[number], "ipsecPsk" | "nhrpAuth" | "ipsecEnabled" | "bfd">]: string | number | null;
-} & { ipsecEnabled: boolean; bfd: boolean; nhrpAuthSet: boolean };
+  [K in Exclude<(typeof FIELDS)[number], "ipsecPsk" | "nhrpAuth" | "ipsecEnabled" | "bfd" | "bgpSummaries">]:
+    | string
+    | number
+    | null;
+} & { ipsecEnabled: boolean; bfd: boolean; nhrpAuthSet: boolean; bgpSummaries: string[] };
 
 export function networkValues(n: StoredNetwork): NetworkFormValues {
   const values = newNetworkValues();
@@ -105,6 +116,7 @@ export function networkValues(n: StoredNetwork): NetworkFormValues {
     if (key === "ipsecPsk" || key === "nhrpAuth") continue;
     if (key === "ipsecEnabled") values.ipsecEnabled = n.ipsecEnabled;
     else if (key === "bfd") values.bfd = n.bfd;
+    else if (key === "bgpSummaries") values.bgpSummaries = n.bgpSummaries.join("\n");
     else values[key] = text(n[key]);
   }
   values.nhrpAuthSet = n.nhrpAuthSet;
@@ -122,7 +134,7 @@ function nhrpAuthPayload(v: NetworkFormValues) {
  * What the API receives: numbers stay text for the server to coerce. An emptied field is sent as "", which the
  * server reports as required (left out, it would silently fall back to the default).
  */
-function payload(v: NetworkFormValues): NetworkInput {
+function payload(v: NetworkFormValues, summaries: string[]): NetworkInput {
   const num = (s: string) => s.trim();
   return {
     name: v.name.trim(),
@@ -148,18 +160,24 @@ function payload(v: NetworkFormValues): NetworkInput {
     bgpKeepalive: num(v.bgpKeepalive),
     bgpHoldtime: num(v.bgpHoldtime),
     bfd: v.bfd,
+    // Always sent, so a saved form keeps (or changes) exactly what it shows.
+    bgpSummaryMode: v.bgpSummaryMode as NetworkInput["bgpSummaryMode"],
+    bgpSummaries: summaries,
   };
 }
 
 export function NetworkForm({
   networkId,
   initial,
+  summariesInEffect,
   readOnly,
 }: {
   /** absent for a new network */
   networkId?: string;
   /** absent for a new network: the defaults */
   initial?: NetworkFormValues;
+  /** what the hubs announce with the stored settings */
+  summariesInEffect?: string[];
   readOnly?: boolean;
 }) {
   const trpc = useTRPC();
@@ -167,6 +185,7 @@ export function NetworkForm({
   const queryClient = useQueryClient();
   const [values, setValues] = useState(() => initial ?? newNetworkValues());
   const [saved, setSaved] = useState(false);
+  const [summaryLines, setSummaryLines] = useState<number[]>([]);
   const create = useMutation(trpc.networks.create.mutationOptions());
   const update = useMutation(trpc.networks.update.mutationOptions());
   const mutation = networkId ? update : create;
@@ -177,7 +196,9 @@ export function NetworkForm({
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     setSaved(false);
-    const data = payload(values);
+    const { prefixes, lines } = splitSummaryLines(values.bgpSummaries);
+    setSummaryLines(lines);
+    const data = payload(values, prefixes);
     if (networkId) {
       await update.mutateAsync({ id: networkId, network: data });
       setSaved(true);
@@ -393,6 +414,19 @@ export function NetworkForm({
           <Field label="ASN range end" htmlFor="asnRangeEnd" error={err("asnRangeEnd")}>
             {input("asnRangeEnd", { inputMode: "numeric", className: "font-mono" })}
           </Field>
+          <BgpSummaryFields
+            mode={values.bgpSummaryMode}
+            summaries={values.bgpSummaries}
+            inEffect={summariesInEffect}
+            byField={byField}
+            submittedLines={summaryLines}
+            applies={values.routing === "bgp" && values.phase === "3"}
+            readOnly={readOnly}
+            onChange={(field, value) => {
+              setSaved(false);
+              setValues((v) => ({ ...v, [field]: value }));
+            }}
+          />
         </div>
       </Card>
 

@@ -4,10 +4,10 @@ import {
   networkSchema,
   type SiteSpec,
   siteInputSchema,
+  tightestSummaries,
   toInventoryYaml,
   validateNetworkSites,
 } from "@dmvpn/inventory";
-import { summarisePrefixes } from "@dmvpn/render";
 import { SMOKE_HOLDTIME_S, smokeNetwork } from "../scenarios/smoke-inventory";
 import type { LabRouterSpec } from "./lab-spec";
 
@@ -53,7 +53,7 @@ export const labSiteNames = DEFS.map((d) => d.name);
 export const labHubNames = DEFS.filter((d) => d.role === "hub").map((d) => d.name);
 export const labSpokeNames = DEFS.filter((d) => d.role === "spoke").map((d) => d.name);
 /** What each hub announces to the spokes instead of their LANs (phase 3). */
-export const labSpokeSummaries = summarisePrefixes(DEFS.flatMap((d) => (d.role === "spoke" && d.lan ? [d.lan] : [])));
+export const labSpokeSummaries = tightestSummaries(DEFS.flatMap((d) => (d.role === "spoke" && d.lan ? [d.lan] : [])));
 
 export function labInventoryYaml(): string {
   const sites: SiteSpec[] = DEFS.map((d, i) => ({

@@ -1,4 +1,4 @@
-import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
+import { ASN_PLANS, BGP_SUMMARY_MODES, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
 import { DeploymentItemStatus, DeploymentStatus, SiteStatus, STATUS_ROW_SCHEMAS } from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
@@ -52,7 +52,29 @@ export const networkOutput = z.object({
   bgpKeepalive: z.number().int(),
   bgpHoldtime: z.number().int(),
   bfd: z.boolean(),
+  bgpSummaryMode: z.enum(BGP_SUMMARY_MODES),
+  bgpSummaries: z.array(z.string()),
+  /** what the hubs announce with these settings: the computed set in auto mode, none outside phase 3 with BGP */
+  bgpSummariesInEffect: z.array(z.string()),
 });
+
+const issueOutput = z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() });
+
+export const renumberingPlanOutput = z.object({
+  networkId: id,
+  network: z.string(),
+  fromPrefix: z.string(),
+  toPrefix: z.string(),
+  method: z.enum(["offsets", "compact"]),
+  changes: z.array(
+    z.object({ siteId: id, name: z.string(), role: z.enum(SITE_ROLES), from: z.string(), to: nullableText }),
+  ),
+  nhs: z.array(z.object({ name: z.string(), from: z.string(), to: nullableText })),
+  issues: z.array(issueOutput),
+  planHash: z.string(),
+});
+
+export const renumberingOutput = z.object({ id, tunnelPrefix: z.string(), sites: z.number().int() });
 
 export const idNameOutput = z.object({ id, name: z.string() });
 export const idOutput = z.object({ id });

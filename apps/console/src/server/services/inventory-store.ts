@@ -12,6 +12,7 @@ export function toNetworkSpec(row: Network): NetworkSpec {
     bgpAsn: Number(row.bgpAsn),
     asnRangeStart: Number(row.asnRangeStart),
     asnRangeEnd: Number(row.asnRangeEnd),
+    bgpSummaries: JSON.parse(row.bgpSummaries) as string[],
   });
 }
 
@@ -42,6 +43,7 @@ export function networkData(n: NetworkSpec) {
     bgpAsn: BigInt(n.bgpAsn),
     asnRangeStart: BigInt(n.asnRangeStart),
     asnRangeEnd: BigInt(n.asnRangeEnd),
+    bgpSummaries: JSON.stringify(n.bgpSummaries),
   };
 }
 

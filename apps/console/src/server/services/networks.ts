@@ -1,10 +1,14 @@
 import type { Db, PrismaClient } from "@dmvpn/db";
 import {
+  bgpSummaryIssues,
+  effectiveSummaries,
   type FieldIssue,
   generatePsk,
+  keptSummarySettings,
   type NetworkInput,
   type NetworkSpec,
   networkInputSchema,
+  uncoveredLanIssues,
   validateAcrossNetworks,
   validateNetworkSites,
   zodIssues,
@@ -37,14 +41,24 @@ export async function listNetworks(db: Db) {
 }
 
 /**
- * A network with every setting but its keys: the pre-shared key and the NHRP key leave only through
- * revealNetworkPsk (admins, audited). Whether an NHRP key is set is shown, so forms can say "leave blank to keep".
+ * A network with every setting but its keys, and the summaries its hubs announce (phase 3 with BGP). The
+ * pre-shared key and the NHRP key leave only through revealNetworkPsk (admins, audited). Whether an NHRP key is set is shown, so forms can say "leave blank to keep".
  */
 export async function getNetwork(db: Db, id: string) {
   const row = await db.network.findUnique({ where: { id } });
   if (!row) throw notFound("network");
   const { ipsecPsk: _psk, nhrpAuth, ...spec } = toNetworkSpec(row);
-  return { id: row.id, isDemo: row.isDemo, ...spec, nhrpAuthSet: nhrpAuth !== null };
+  const summarises = spec.routing === "bgp" && spec.phase === 3;
+  const spokes = summarises
+    ? await db.site.findMany({ where: { networkId: id, role: "spoke" }, select: { lanPrefixes: true } })
+    : [];
+  const bgpSummariesInEffect = summarises
+    ? effectiveSummaries(
+        spec,
+        spokes.map((s) => ({ role: "spoke" as const, lanPrefixes: JSON.parse(s.lanPrefixes) as string[] })),
+      )
+    : [];
+  return { id: row.id, isDemo: row.isDemo, ...spec, nhrpAuthSet: nhrpAuth !== null, bgpSummariesInEffect };
 }
 
 function parseNetwork(input: unknown) {
@@ -64,7 +78,14 @@ export async function createNetwork(
   options: { isDemo?: boolean } = {},
 ) {
   const data = parseNetwork(input);
-  const spec = { ...data, nhrpAuth: data.nhrpAuth ?? null, ipsecPsk: data.ipsecPsk ?? generatePsk() };
+  const spec = {
+    ...data,
+    ...keptSummarySettings(data, null),
+    nhrpAuth: data.nhrpAuth ?? null,
+    ipsecPsk: data.ipsecPsk ?? generatePsk(),
+  };
+  const summaryIssues = bgpSummaryIssues(spec);
+  if (summaryIssues.length) throw invalidInput(summaryIssues);
   return db.$transaction(async (tx) => {
     const taken = await tx.network.findUnique({ where: { name: spec.name } });
     const nameIssues = taken ? [{ path: ["name"], message: `a network named ${spec.name} already exists` }] : [];
@@ -97,20 +118,28 @@ export async function updateNetwork(db: PrismaClient, actor: Actor, id: string, 
       throw invalidInput([{ path: ["name"], message: `a network named ${data.name} already exists` }]);
     // Keys left out are kept: operators never see them, so a saved form must not wipe or change them.
     const stored = toNetworkSpec(before);
+    // So are the BGP summary settings: a client that does not know them must not reset them to auto.
     const spec = {
       ...data,
+      ...keptSummarySettings(data, stored),
       nhrpAuth: data.nhrpAuth === undefined ? stored.nhrpAuth : data.nhrpAuth,
       ipsecPsk: data.ipsecPsk ?? stored.ipsecPsk,
     };
+    const summaryIssues = bgpSummaryIssues(spec);
+    if (summaryIssues.length) throw invalidInput(summaryIssues);
     const { sites } = await loadInventory(tx, [id]);
-    const siteIssues = validateNetworkSites(spec, sites);
-    if (siteIssues.length)
-      throw invalidInput(
-        networkLevelIssues(
-          siteIssues,
-          sites.map((s) => s.name),
-        ),
-      );
+    // LANs outside custom summaries are the summaries' problem here, told per site and LAN.
+    const uncovered = uncoveredLanIssues(spec, sites);
+    const uncoveredKeys = new Set(uncovered.map(issueKey));
+    const siteIssues = validateNetworkSites(spec, sites).filter((i) => !uncoveredKeys.has(issueKey(i)));
+    const levelIssues = [
+      ...networkLevelIssues(
+        siteIssues,
+        sites.map((s) => s.name),
+      ),
+      ...uncoveredSummaryIssues(uncovered),
+    ];
+    if (levelIssues.length) throw invalidInput(levelIssues);
     const crossIssues = await acrossNetworkIssues(tx, spec, before.name);
     if (crossIssues.length) throw invalidInput(crossIssues);
     const renderIssues = networkRenderIssues(spec, sites);
@@ -142,6 +171,17 @@ async function acrossNetworkIssues(db: Db, spec: NetworkSpec, storedName: string
   return validateAcrossNetworks(networks, sites)
     .filter((i) => i.path[0] === "networks" && i.path[1] === 0)
     .map((i) => ({ path: i.path.slice(2), message: i.message }));
+}
+
+const issueKey = (i: FieldIssue) => `${i.path.join(".")} ${i.message}`;
+
+/** One issue on bgpSummaries naming each uncovered LAN and its site (the first ten). */
+function uncoveredSummaryIssues(uncovered: FieldIssue[]): FieldIssue[] {
+  if (uncovered.length === 0) return [];
+  const lans = uncovered.map((i) => i.message.split(" is not covered")[0]);
+  const shown = lans.slice(0, 10).join(", ") + (lans.length > 10 ? ` and ${lans.length - 10} more` : "");
+  const verb = lans.length === 1 ? "lies" : "lie";
+  return [{ path: ["bgpSummaries"], message: `do not cover every spoke LAN: ${shown} ${verb} outside them` }];
 }
 
 /** Site problems caused by a network edit, told against the network field that caused them. */

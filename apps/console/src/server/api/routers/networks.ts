@@ -8,11 +8,22 @@ import {
   revealNetworkPsk,
   updateNetwork,
 } from "../../services/networks";
-import { idNameOutput, idOutput, networkOutput, networkSummaryOutput, pskOutput } from "../rest-schemas";
+import { applyRenumbering, planRenumbering } from "../../services/renumbering";
+import {
+  idNameOutput,
+  idOutput,
+  networkOutput,
+  networkSummaryOutput,
+  pskOutput,
+  renumberingOutput,
+  renumberingPlanOutput,
+} from "../rest-schemas";
 import { adminProcedure, createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
 
 const tags = ["networks"];
 const id = z.string().min(1).max(64);
+/** Checked as a tunnel prefix by the service, so its problems come back on the field like a network edit's. */
+const newTunnelPrefix = z.string().max(64).describe("the new tunnel prefix, e.g. 10.99.0.0/24");
 
 export const networksRouter = createTRPCRouter({
   list: viewerProcedure
@@ -43,6 +54,39 @@ export const networksRouter = createTRPCRouter({
     .input(z.object({ id }))
     .output(idOutput)
     .mutation(({ ctx, input }) => deleteNetwork(ctx.db, ctx.actor, input.id)),
+  renumberingPlan: operatorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/networks/{id}/renumbering-plan",
+        tags,
+        summary: "Plan moving every site to a new tunnel prefix (old → new per site; nothing is changed)",
+      },
+    })
+    .input(z.object({ id, tunnelPrefix: newTunnelPrefix }))
+    .output(renumberingPlanOutput)
+    .mutation(({ ctx, input }) => planRenumbering(ctx.db, input.id, input.tunnelPrefix)),
+  renumber: operatorProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/networks/{id}/renumber",
+        tags,
+        summary: "Apply a renumbering plan in one transaction; refused when the plan is stale",
+      },
+    })
+    .input(
+      z.object({
+        id,
+        tunnelPrefix: newTunnelPrefix,
+        planHash: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, "must be the planHash of a plan from renumbering-plan")
+          .describe("planHash of the plan shown to the operator"),
+      }),
+    )
+    .output(renumberingOutput)
+    .mutation(({ ctx, input }) => applyRenumbering(ctx.db, ctx.actor, input.id, input)),
   revealPsk: adminProcedure
     .meta({
       openapi: {

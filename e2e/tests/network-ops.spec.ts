@@ -1,0 +1,131 @@
+import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { enterConsole } from "./session";
+
+// Issue 15, Inventory: the operator sets the hubs' BGP summaries (custom, with a spoke LAN left out refused by
+// name first), then renumbers the network from the plan shown on the network page; afterwards every site's
+// config is pending deployment. Screenshots: e2e/test-results/<test>/<name>.png (and the report).
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+const suffix = Date.now().toString(36);
+const NET = `renum-${suffix}`;
+let networkId = "";
+
+async function trpc(page: Page, path: string, input: unknown, method: "query" | "mutation" = "mutation") {
+  const origin = new URL(page.url()).origin;
+  const res =
+    method === "mutation"
+      ? await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } })
+      : await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data.json;
+}
+
+async function snapshot(page: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: "image/png" });
+}
+
+/** Deploys the network and marks every (agentless) site applied, so that the sites list shows them in sync. */
+async function deployAndApply(page: Page) {
+  const { id } = await trpc(page, "deployments.create", { target: { networkId } });
+  let d: { status: string; items: { siteId: string; status: string; revision: number }[] } = {
+    status: "pending",
+    items: [],
+  };
+  await expect
+    .poll(
+      async () => {
+        d = await trpc(page, "deployments.get", { id }, "query");
+        return d.status;
+      },
+      { timeout: 60_000 },
+    )
+    .toMatch(/awaiting-apply|succeeded/);
+  for (const i of d.items.filter((i) => i.status === "awaiting-apply"))
+    await trpc(page, "deployments.markApplied", { siteId: i.siteId, revision: i.revision });
+}
+
+test("set-up: a deployed network of one hub and two spokes", async ({ page }) => {
+  await enterConsole(page);
+  networkId = (
+    await trpc(page, "networks.create", { name: NET, tunnelPrefix: "10.240.0.0/24", greKey: 240, nhrpNetworkId: 240 })
+  ).id;
+  const site = (name: string, fields: Record<string, unknown>) =>
+    trpc(page, "sites.create", { networkId, site: { name: `${NET}-${name}`, wanInterface: "eth0", ...fields } });
+  await site("hub", { role: "hub", platform: "frr-linux", publicAddress: "198.51.100.240" });
+  await site("sp1", { role: "spoke", platform: "frr-linux", lanPrefixes: ["172.20.1.0/24"] });
+  await site("sp2", { role: "spoke", platform: "frr-linux", lanPrefixes: ["172.20.2.0/24"] });
+  await deployAndApply(page);
+});
+
+test("custom BGP summaries: an uncovered spoke LAN is named, a covering list is saved and kept", async ({
+  page,
+}, testInfo) => {
+  await enterConsole(page);
+  await page.goto(`/networks/${networkId}`);
+  const inEffect = page.getByTestId("bgp-summaries-in-effect");
+  // auto: the tightest covering set (172.20.1.0/24 and 172.20.2.0/24 are not aligned neighbours)
+  await expect(inEffect).toContainText("Announced now: 172.20.1.0/24, 172.20.2.0/24.");
+
+  await page.getByLabel("BGP summaries").selectOption("custom");
+  await page.locator("#bgpSummaries").fill("172.20.1.0/24\n172.20.5.1/24");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  const errors = page.locator('[data-field-error="bgpSummaries"]');
+  await expect(errors).toContainText("line 2: has host bits set; did you mean 172.20.5.0/24?");
+  await page.locator("#bgpSummaries").fill("172.20.1.0/24");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(errors).toContainText(`172.20.2.0/24 of ${NET}-sp2`);
+  await snapshot(page, testInfo, "summaries-uncovered");
+
+  await page.locator("#bgpSummaries").fill("172.20.0.0/16");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("BGP summaries")).toHaveValue("custom");
+  await expect(page.locator("#bgpSummaries")).toHaveValue("172.20.0.0/16");
+  await expect(inEffect).toContainText("Announced now: 172.20.0.0/16.");
+  await snapshot(page, testInfo, "summaries-custom");
+
+  // An edit of another setting keeps them.
+  await page.getByLabel("Description").fill("edited after the summaries");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  const stored = await trpc(page, "networks.get", { id: networkId }, "query");
+  expect(stored).toMatchObject({ bgpSummaryMode: "custom", bgpSummaries: ["172.20.0.0/16"] });
+});
+
+test("renumber: the plan is shown, applied in one step, and every site's config is pending deployment", async ({
+  page,
+}, testInfo) => {
+  await enterConsole(page);
+  // Deployed after the summary change, so every site starts in sync.
+  await deployAndApply(page);
+  await page.goto(`/sites?networkId=${networkId}`);
+  const state = (name: string) => page.locator(`tr[data-site="${NET}-${name}"] [data-testid="site-state"]`);
+  for (const name of ["hub", "sp1", "sp2"]) await expect(state(name)).toContainText("in sync");
+
+  await page.goto(`/networks/${networkId}`);
+  await page.getByRole("button", { name: "Renumber…" }).click();
+  await page.getByLabel(/New tunnel prefix/).fill("10.241.0.0/24");
+  await page.getByRole("button", { name: "Show plan" }).click();
+  const plan = page.getByTestId("renumber-plan");
+  const row = (name: string) => plan.locator("tr", { hasText: `${NET}-${name}` });
+  await expect(row("hub")).toContainText("10.240.0.1");
+  await expect(row("hub")).toContainText("10.241.0.1");
+  await expect(row("sp1")).toContainText("10.241.0.11");
+  await expect(plan).toContainText(`next-hop server (NHS): ${NET}-hub 10.240.0.1 → 10.241.0.1`);
+  await snapshot(page, testInfo, "renumber-plan");
+  // Nothing has changed yet.
+  expect((await trpc(page, "networks.get", { id: networkId }, "query")).tunnelPrefix).toBe("10.240.0.0/24");
+
+  await page.getByRole("button", { name: "Apply renumbering (3 sites)" }).click();
+  await expect(page.getByTestId("renumber-done")).toContainText("Renumbered 3 site(s) into 10.241.0.0/24");
+  await expect(page.locator("#tunnelPrefix")).toHaveValue("10.241.0.0/24");
+  await snapshot(page, testInfo, "renumber-done");
+
+  await page.goto(`/sites?networkId=${networkId}`);
+  for (const name of ["hub", "sp1", "sp2"]) await expect(state(name)).toContainText("changes pending");
+  await expect(page.locator(`tr[data-site="${NET}-sp2"]`)).toContainText("10.241.0.12");
+  await snapshot(page, testInfo, "renumber-sites-pending");
+});
