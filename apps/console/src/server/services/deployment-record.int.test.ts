@@ -38,7 +38,7 @@ afterEach(async () => {
 const configFor = (siteId: string, n: number, wave = 0): DeploymentSite => ({
   siteId,
   wave,
-  config: { target: "vyos", hash: `hash-${n}`, files: [{ name: "config.boot", content: `# version ${n}\n` }] },
+  config: { target: "vyos-1.5", hash: `hash-${n}`, files: [{ name: "config.boot", content: `# version ${n}\n` }] },
 });
 
 const record = (sites: DeploymentSite[]) =>

@@ -1,10 +1,8 @@
 import type { Db, PrismaClient } from "@dmvpn/db";
-import type { ConfigFile, ConfigTarget } from "@dmvpn/protocol";
+import type { ConfigFile, ConfigTarget, DeploymentScope } from "@dmvpn/protocol";
 import type { Actor } from "./actor";
 import { type AuditEntry, recordAudit } from "./audit";
 import { sealRevisionFiles } from "./revision-files";
-
-export type DeploymentScope = "site" | "selected" | "network" | "rollback";
 
 /** One site of a deployment: a rendered config (stored as a new revision unless unchanged) or an existing revision. */
 export type DeploymentSite = { siteId: string; wave: number } & (

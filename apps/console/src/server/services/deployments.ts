@@ -4,6 +4,7 @@ import {
   type ConfigFile,
   type ConfigTarget,
   DeploymentItemStatus,
+  DeploymentScope,
   DeploymentStatus,
   ITEM_STATUSES_DEPLOYED,
 } from "@dmvpn/protocol";
@@ -318,6 +319,7 @@ export async function listDeployments(
   return rows.map(({ items, network, ...d }) => ({
     ...d,
     createdBy: creator(d.createdBy),
+    scope: DeploymentScope.parse(d.scope),
     status: DeploymentStatus.parse(d.status),
     network: network?.name ?? null,
     sites: items.length,
@@ -350,6 +352,7 @@ export async function getDeployment(db: Db, reader: Reader, id: string) {
     ...d,
     wavePolicy,
     createdBy: creator(d.createdBy),
+    scope: DeploymentScope.parse(d.scope),
     status: DeploymentStatus.parse(d.status),
     network: d.network?.name ?? null,
     items: d.items.map((i) => ({
@@ -393,6 +396,7 @@ export async function listRevisions(db: Db, reader: Reader, siteId: string) {
     current: deployed?.id === r.id,
     deployments: r.deploymentItems.map((d) => ({
       ...d,
+      status: DeploymentItemStatus.parse(d.status),
       markedAppliedBy: d.markedAppliedBy === null ? null : creator(d.markedAppliedBy),
     })),
   }));
@@ -415,8 +419,12 @@ export async function revisionDiff(db: Db, revisionId: string) {
   return { number: r.number, previous: prev?.number ?? null, diff };
 }
 
-function countStatuses(items: { status: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const i of items) counts[i.status] = (counts[i.status] ?? 0) + 1;
+/** How many items are in each status (statuses with none are left out). */
+function countStatuses(items: { status: string }[]): Partial<Record<DeploymentItemStatus, number>> {
+  const counts: Partial<Record<DeploymentItemStatus, number>> = {};
+  for (const i of items) {
+    const status = DeploymentItemStatus.parse(i.status);
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
   return counts;
 }
