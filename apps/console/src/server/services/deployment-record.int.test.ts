@@ -130,6 +130,32 @@ describe("recordDeployment", () => {
     ]);
   });
 
+  it("records more sites than one statement may carry (SQLite's parameter limit), twice", async () => {
+    const network = await db.network.findFirstOrThrow();
+    await db.site.createMany({
+      data: Array.from({ length: 600 }, (_, i) => ({
+        networkId: network.id,
+        name: `bulk${i}`,
+        role: "spoke",
+        platform: "vyos-1.5",
+        wanInterface: "eth0",
+        tunnelAddress: `10.255.${1 + (i >> 8)}.${i & 255}`,
+        tunnelAddressNum: BigInt(i + 1000),
+      })),
+    });
+    const ids = (await db.site.findMany({ where: { name: { startsWith: "bulk" } }, select: { id: true } })).map(
+      (s) => s.id,
+    );
+    await record(ids.map((id, i) => configFor(id, 1, i % 5)));
+    // a second time: half unchanged (same revision), half new (revision 2)
+    const second = await record(ids.map((id, i) => configFor(id, i % 2 ? 1 : 2, i % 5)));
+    const items = await db.deploymentItem.findMany({ where: { deploymentId: second.id }, include: { revision: true } });
+    expect(items).toHaveLength(600);
+    expect(items.filter((i) => i.revision.number === 1)).toHaveLength(300);
+    expect(items.filter((i) => i.revision.number === 2)).toHaveLength(300);
+    expect(await db.siteRevisionCounter.count({ where: { lastNumber: 2 } })).toBe(300);
+  });
+
   it("writes nothing when the audit entry fails", async () => {
     const before = await counts();
     await expect(

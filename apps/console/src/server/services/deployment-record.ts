@@ -35,19 +35,17 @@ const TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
 export async function recordDeployment(db: PrismaClient, actor: Actor, d: DeploymentToRecord): Promise<{ id: string }> {
   return db.$transaction(async (tx) => {
     const revisions = new Map<string, { id: string; number: number }>();
-    // Sites in one order: two deployments locking overlapping sites' counters can never wait for each other in a
-    // cycle (PostgreSQL would abort one with a deadlock).
-    const sites = [...d.sites].sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
-    for (const site of sites) {
-      if ("revisionId" in site) {
-        const r = await tx.configRevision.findUniqueOrThrow({
-          where: { id: site.revisionId },
-          select: { id: true, number: true, siteId: true },
-        });
-        if (r.siteId !== site.siteId) throw new Error(`revision ${r.id} is not a revision of site ${site.siteId}`);
-        revisions.set(site.siteId, r);
-      } else revisions.set(site.siteId, await storeRevision(tx, actor, site.siteId, site.config));
+    for (const site of d.sites) {
+      if (!("revisionId" in site)) continue;
+      const r = await tx.configRevision.findUniqueOrThrow({
+        where: { id: site.revisionId },
+        select: { id: true, number: true, siteId: true },
+      });
+      if (r.siteId !== site.siteId) throw new Error(`revision ${r.id} is not a revision of site ${site.siteId}`);
+      revisions.set(site.siteId, r);
     }
+    const configs = d.sites.flatMap((s) => ("config" in s ? [{ siteId: s.siteId, ...s.config }] : []));
+    for (const [siteId, r] of await storeRevisions(tx, actor, configs)) revisions.set(siteId, r);
     const deployment = await tx.deployment.create({
       data: {
         scope: d.scope,
@@ -60,7 +58,7 @@ export async function recordDeployment(db: PrismaClient, actor: Actor, d: Deploy
           create: d.sites.map((s) => ({
             siteId: s.siteId,
             wave: s.wave,
-            // every site was given a revision in the loop above
+            // every site was given a revision above
             revisionId: revisions.get(s.siteId)!.id,
           })),
         },
@@ -73,41 +71,71 @@ export async function recordDeployment(db: PrismaClient, actor: Actor, d: Deploy
   }, TRANSACTION);
 }
 
+type SiteConfig = { siteId: string; target: ConfigTarget; hash: string; files: ConfigFile[] };
+
 /**
- * The site's newest revision when its content is the same, else a new revision numbered one past the site's counter.
- * The counter row is written first: on PostgreSQL the write locks it until this transaction ends (SQLite has one
- * writer at a time anyway), so a concurrent deployment of the same site waits here and then reads what this one
- * stored. Numbers stay consecutive: the counter only advances when a revision is stored.
+ * Each site's newest revision when its content is the same, else a new revision numbered one past the site's counter.
+ * The counter rows are written first, one site at a time in id order: on PostgreSQL the write locks the row until
+ * this transaction ends (SQLite has one writer at a time anyway), so a concurrent deployment of the same site waits
+ * there and then reads what this one stored; the fixed order means two deployments of overlapping sites never wait
+ * for each other in a cycle (PostgreSQL would abort one as a deadlock). Numbers stay consecutive: a counter only
+ * advances when a revision is stored. The rest is a few statements for all sites together.
  */
-async function storeRevision(
-  tx: Db,
-  actor: Actor,
-  siteId: string,
-  config: { target: ConfigTarget; hash: string; files: ConfigFile[] },
-) {
-  const counter = await tx.siteRevisionCounter.upsert({
-    where: { siteId },
-    create: { siteId, lastNumber: 0 },
-    // a write that changes nothing, for its lock
-    update: { lastNumber: { increment: 0 } },
-  });
-  const latest = await tx.configRevision.findFirst({
-    where: { siteId },
-    orderBy: { number: "desc" },
-    select: { id: true, number: true, contentHash: true, target: true },
-  });
-  if (latest && latest.contentHash === config.hash && latest.target === config.target) return latest;
-  const number = counter.lastNumber + 1;
-  await tx.siteRevisionCounter.update({ where: { siteId }, data: { lastNumber: number } });
-  return tx.configRevision.create({
-    data: {
-      siteId,
-      number,
-      target: config.target,
-      contentHash: config.hash,
-      files: sealRevisionFiles(config.files),
-      createdBy: actor.name,
-    },
-    select: { id: true, number: true },
-  });
+async function storeRevisions(tx: Db, actor: Actor, configs: SiteConfig[]) {
+  const sorted = [...configs].sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
+  const last = new Map<string, number>();
+  for (const c of sorted) {
+    const counter = await tx.siteRevisionCounter.upsert({
+      where: { siteId: c.siteId },
+      create: { siteId: c.siteId, lastNumber: 0 },
+      // a write that changes nothing, for its lock
+      update: { lastNumber: { increment: 0 } },
+    });
+    last.set(c.siteId, counter.lastNumber);
+  }
+  // the newest revisions, in chunks (query parameter limits): a superset by (site, number), narrowed to each
+  // site's own newest below
+  const newest = new Map<string, { id: string; number: number; contentHash: string; target: string }>();
+  for (let i = 0; i < sorted.length; i += 500) {
+    const chunk = sorted.slice(i, i + 500).filter((c) => (last.get(c.siteId) ?? 0) > 0);
+    if (!chunk.length) continue;
+    const rows = await tx.configRevision.findMany({
+      where: {
+        siteId: { in: chunk.map((c) => c.siteId) },
+        number: { in: [...new Set(chunk.map((c) => last.get(c.siteId) ?? 0))] },
+      },
+      select: { id: true, siteId: true, number: true, contentHash: true, target: true },
+    });
+    for (const r of rows) if (r.number === last.get(r.siteId)) newest.set(r.siteId, r);
+  }
+  const out = new Map<string, { id: string; number: number }>();
+  const fresh: SiteConfig[] = [];
+  for (const c of sorted) {
+    const latest = newest.get(c.siteId);
+    if (latest && latest.contentHash === c.hash && latest.target === c.target) out.set(c.siteId, latest);
+    else fresh.push(c);
+  }
+  if (!fresh.length) return out;
+  // in chunks: one statement of every row would pass SQLite's limit on query parameters (P2029)
+  for (let i = 0; i < fresh.length; i += 100) {
+    const created = await tx.configRevision.createManyAndReturn({
+      data: fresh.slice(i, i + 100).map((c) => ({
+        siteId: c.siteId,
+        number: (last.get(c.siteId) ?? 0) + 1,
+        target: c.target,
+        contentHash: c.hash,
+        files: sealRevisionFiles(c.files),
+        createdBy: actor.name,
+      })),
+      select: { id: true, siteId: true, number: true },
+    });
+    for (const r of created) out.set(r.siteId, r);
+  }
+  for (let i = 0; i < fresh.length; i += 500) {
+    await tx.siteRevisionCounter.updateMany({
+      where: { siteId: { in: fresh.slice(i, i + 500).map((c) => c.siteId) } },
+      data: { lastNumber: { increment: 1 } },
+    });
+  }
+  return out;
 }
