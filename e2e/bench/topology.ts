@@ -6,6 +6,7 @@
 //     (status stored, bus, SSE, delta applied) and the next frame drawn,
 //   - frames drawn while the camera zooms for one second.
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -139,6 +140,28 @@ async function seed(databaseUrl: string) {
   await db.$disconnect();
 }
 
+/**
+ * An enrolled, connected agent for every seeded site. Without one a site is config-managed (no agent): the topology
+ * ignores its reports, so the seeded shortcuts were never drawn and the graph had ~4,000 edges instead of ~5,000.
+ * Written once the console is up: it marks every agent disconnected when it starts.
+ */
+async function seedAgents(databaseUrl: string) {
+  const db = createPrismaClient(resolveDatabase({ DATABASE_URL: databaseUrl }));
+  const sites = await db.site.findMany({ where: { id: { startsWith: "bench" } }, select: { id: true, name: true } });
+  await db.agent.createMany({
+    data: sites.map((s) => ({
+      siteId: s.id,
+      credentialHash: createHash("sha256").update(`bench-agent-${s.id}`).digest("hex"),
+      hostname: s.name,
+      platform: "frr-linux",
+      version: "bench",
+      connected: true,
+    })),
+  });
+  await db.$disconnect();
+  return sites.length;
+}
+
 async function waitForServer(url: string) {
   for (let i = 0; i < 240; i++) {
     try {
@@ -262,6 +285,7 @@ async function main() {
   try {
     const base = `http://127.0.0.1:${PORT}`;
     await waitForServer(`${base}/login`);
+    console.log(`agents enrolled and connected for ${await seedAgents(env.DATABASE_URL)} seeded sites`);
     const page = await browser.newPage({ baseURL: base, viewport: { width: 1600, height: 1000 } });
     await page.goto("/setup");
     await page.getByLabel("Name").fill(admin.name);

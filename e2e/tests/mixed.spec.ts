@@ -1,12 +1,12 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { iosCapture } from "../../apps/agent/src/collectors/fixtures/read-capture";
 import { HUB_STATUS_CAPTURES, type ScriptedRouter, startScriptedRouter, writeShowDir } from "./mixed-router";
 import { enterConsole } from "./session";
+import { enrolAgent, runAgent, startSimAgent } from "./sim-agent";
 
 // A mixed network: a Cisco hub driven by a proxy agent over SSH (a real sshd serving the scripted IOS CLI, see
 // mixed-router.ts: no real IOS), an FRR spoke with an agent (the sim driver, as rollout.spec.ts) and an agentless
@@ -15,8 +15,6 @@ import { enterConsole } from "./session";
 // its status page shows the captured routers' peers, not this network's spokes.
 test.describe.configure({ mode: "serial" });
 
-const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
-const run = promisify(execFile);
 const agents: ChildProcess[] = [];
 let router: ScriptedRouter | null = null;
 let dir = "";
@@ -128,15 +126,7 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   await expect(page.getByTestId("proxy-instructions")).toContainText("proxy agent over SSH");
   await shot(page, info, "1-cisco-hub-proxy-enrolment");
   const hubConfig = join(dir, "hub.json");
-  await run(process.execPath, [
-    BUNDLE,
-    "enroll",
-    "--console",
-    consoleUrl,
-    "--token",
-    /DMVPN_TOKEN='([^']+)'/.exec(command)?.[1] as string,
-    "--config",
-    hubConfig,
+  await enrolAgent(consoleUrl, /DMVPN_TOKEN='([^']+)'/.exec(command)?.[1] as string, hubConfig, [
     "--driver",
     "ios-ssh",
     "--ssh-host",
@@ -150,30 +140,14 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   expect(JSON.parse(readFileSync(hubConfig, "utf8")).driverOptions.ssh.hostKeySha256).toBe(router.fingerprint);
   // its log is kept with the test's results: a status collection that fails or runs slow shows there
   const hubLog = openSync(info.outputPath("hub-agent.log"), "w");
-  agents.push(spawn(process.execPath, [BUNDLE, "run", "--config", hubConfig], { stdio: ["ignore", hubLog, hubLog] }));
+  agents.push(runAgent(hubConfig, ["ignore", hubLog, hubLog]));
   await expect(page.getByTestId("agent-state")).toContainText("online", { timeout: 20_000 });
   await expect(page.getByTestId("agent-state")).toContainText("cisco-ios");
 
   // The FRR spoke: an agent on the router (the sim driver stands in for FRR).
   const enrol = await trpc(page, "agents.createEnrollment", { siteId: ids.frr, origin: consoleUrl });
   const frrConfig = join(dir, "frr.json");
-  await run(process.execPath, [
-    BUNDLE,
-    "enroll",
-    "--console",
-    consoleUrl,
-    "--token",
-    enrol.token,
-    "--config",
-    frrConfig,
-    "--driver",
-    "sim",
-  ]);
-  writeFileSync(
-    frrConfig,
-    JSON.stringify({ ...JSON.parse(readFileSync(frrConfig, "utf8")), statusIntervalSeconds: 0.5 }),
-  );
-  agents.push(spawn(process.execPath, [BUNDLE, "run", "--config", frrConfig], { stdio: "ignore" }));
+  agents.push(await startSimAgent(consoleUrl, enrol.token, frrConfig));
 
   /** Deploys the network; agents confirm, the agentless spoke is marked applied on the deployment page. */
   async function deployAndApply(revision: number) {

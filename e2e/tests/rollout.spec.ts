@@ -1,16 +1,14 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
 import { enterConsole } from "./session";
+import { startSimAgent } from "./sim-agent";
 
 // Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
 test.describe.configure({ mode: "serial" });
 
-const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
-const run = promisify(execFile);
 let agent: ChildProcess | null = null;
 let dir = "";
 
@@ -74,20 +72,7 @@ test("enrol a sim agent from the site page, watch it come online, deploy, see it
 
   dir = mkdtempSync(join(tmpdir(), "dmvpn-e2e-agent-"));
   const config = join(dir, "config.json");
-  await run(process.execPath, [
-    BUNDLE,
-    "enroll",
-    "--console",
-    consoleUrl,
-    "--token",
-    token,
-    "--config",
-    config,
-    "--driver",
-    "sim",
-  ]);
-  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), statusIntervalSeconds: 0.5 }));
-  agent = spawn(process.execPath, [BUNDLE, "run", "--config", config], { stdio: "ignore" });
+  agent = await startSimAgent(consoleUrl, token, config);
 
   await expect(page.getByTestId("agent-state")).toContainText("online", { timeout: 20_000 });
 

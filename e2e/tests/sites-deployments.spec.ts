@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { enterConsole } from "./session";
+import { startSimAgent } from "./sim-agent";
 
 // The operator's sites list and deployments (issue 15): the state column, bulk actions on a filter, the per-site
 // preview with coloured diffs and the action on top, the wave policy, no rollback to the current revision, and an
@@ -12,8 +12,6 @@ import { enterConsole } from "./session";
 // every check runs at desktop and phone widths. Screenshots: e2e/test-results/<test>/<name>.png (and the report).
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
-const BUNDLE = resolve(import.meta.dirname, "../../apps/agent/dist/dmvpn-agent.mjs");
-const run = promisify(execFile);
 const suffix = Date.now().toString(36);
 const NET = `ops-${suffix}`;
 let agent: ChildProcess | null = null;
@@ -89,20 +87,7 @@ test("set-up: a network deployed and marked applied, one site changed, a sim age
   const { token } = await trpc(page, "agents.createEnrollment", { siteId: ids[`${NET}-sim`], origin: consoleUrl });
   dir = mkdtempSync(join(tmpdir(), "dmvpn-e2e-ops-"));
   const config = join(dir, "config.json");
-  await run(process.execPath, [
-    BUNDLE,
-    "enroll",
-    "--console",
-    consoleUrl,
-    "--token",
-    token,
-    "--config",
-    config,
-    "--driver",
-    "sim",
-  ]);
-  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, "utf8")), statusIntervalSeconds: 0.5 }));
-  agent = spawn(process.execPath, [BUNDLE, "run", "--config", config], { stdio: "ignore" });
+  agent = await startSimAgent(consoleUrl, token, config);
   await expect
     .poll(async () => (await trpc(page, "agents.forSite", { siteId: ids[`${NET}-sim`] }, "query"))?.agent?.connected, {
       timeout: 20_000,

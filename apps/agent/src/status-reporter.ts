@@ -1,11 +1,16 @@
 import {
   type AgentToConsole,
   agentMessage,
+  applyDelta,
   deriveEvents,
   diffStatus,
   isEmptyDelta,
+  MAX_MESSAGE_BYTES,
   type SiteEvent,
   type SiteStatus,
+  type StatusDelta,
+  StatusTooLargeError,
+  splitStatus,
 } from "@dmvpn/protocol";
 import { CollectionScheduler } from "./collection-scheduler";
 import type { RouterDriver } from "./drivers/driver";
@@ -33,7 +38,19 @@ export interface StatusReporterOptions {
    * nothing, so without an empty delta it would never be confirmed.
    */
   reportUnchanged?: () => boolean;
+  /** the console's frame limit: a bigger snapshot goes out in parts, a bigger delta as a snapshot */
+  maxFrameBytes?: number;
+  /**
+   * A delta whose counters alone (traffic, ages, countdowns) would carry more rows than this leaves them out: on a
+   * hub every SA's byte count moves between two collections, and the delta would be the whole status each time.
+   */
+  maxCounterRows?: number;
+  /** counters left out of deltas are sent in full at least this often */
+  counterRefreshMs?: number;
 }
+
+const upsertRows = (delta: StatusDelta) =>
+  Object.values(delta.changes).reduce((n, c) => n + (c?.upsert?.length ?? 0), 0);
 
 /**
  * Collects status every interval; while connected sends a snapshot first, then deltas with a monotonic `seq`, and
@@ -48,6 +65,9 @@ export class StatusReporter {
   private consoleView: SiteStatus | null = null;
   /** collectedAt (ms) of the last status the console was sent */
   private lastSentCollectedAt = 0;
+  /** collectedAt (ms) of the last status the console got with every counter current */
+  private lastCountersAt = 0;
+  private snapshots = 0;
   private readonly scheduler: CollectionScheduler;
   /** derived but not yet delivered, oldest first */
   private pendingEvents: SiteEvent[] = [];
@@ -104,18 +124,8 @@ export class StatusReporter {
       this.options.onStatus?.(status);
       if (prev) this.queueEvents(deriveEvents(prev, status));
       // status first, then the events: whoever reads an event finds the status that shows it
-      if (!this.consoleView) {
-        this.sendSnapshot(status);
-      } else {
-        const delta = diffStatus(this.consoleView, status);
-        // An unchanged status still goes out once per interval (an empty delta, a few bytes): the console judges a
-        // report stale by its age, and a router whose state holds still (IOS prints no counters) is not stale.
-        const due = Date.parse(status.collectedAt) - this.lastSentCollectedAt >= this.options.intervalMs;
-        if (!isEmptyDelta(delta) || due || this.options.reportUnchanged?.()) {
-          if (this.options.send(agentMessage("status-delta", { seq: ++this.seq, ...delta }))) this.sent(status);
-          else this.consoleView = null;
-        }
-      }
+      if (!this.consoleView) this.sendSnapshot(status);
+      else this.sendDelta(this.consoleView, status);
       this.sendPendingEvents();
     } catch (e) {
       this.log("warn", "status collection failed", { error: (e as Error).message });
@@ -144,12 +154,73 @@ export class StatusReporter {
     }
   }
 
+  private sendDelta(view: SiteStatus, status: SiteStatus): void {
+    const at = Date.parse(status.collectedAt);
+    let delta = diffStatus(view, status);
+    let withCounters = true;
+    const countersDue = at - this.lastCountersAt >= (this.options.counterRefreshMs ?? 300_000);
+    if (!countersDue && upsertRows(delta) > (this.options.maxCounterRows ?? 200)) {
+      delta = diffStatus(view, status, { ignoreCounters: true });
+      withCounters = false;
+    }
+    // An unchanged status still goes out once per interval (an empty delta, a few bytes): the console judges a
+    // report stale by its age, and a router whose state holds still (IOS prints no counters) is not stale.
+    const due = at - this.lastSentCollectedAt >= this.options.intervalMs;
+    if (isEmptyDelta(delta) && !due && !this.options.reportUnchanged?.()) return;
+    const message = agentMessage("status-delta", { seq: this.seq + 1, ...delta });
+    // more changed at once than a frame holds (a hub whose spokes all came back): a snapshot says it in parts
+    if (frameBytes(message) > this.maxFrameBytes) {
+      this.sendSnapshot(status);
+      return;
+    }
+    this.seq++;
+    if (!this.options.send(message)) {
+      this.consoleView = null;
+      return;
+    }
+    // the console's copy: changed rows current, unchanged rows with the counters it had
+    this.consoleView = withCounters ? status : applyDelta(view, delta);
+    this.lastSentCollectedAt = at;
+    if (withCounters) this.lastCountersAt = at;
+  }
+
+  private get maxFrameBytes(): number {
+    return this.options.maxFrameBytes ?? MAX_MESSAGE_BYTES;
+  }
+
+  /** One snapshot message, or (bigger than a frame) its parts in order; none sent if the link dropped meanwhile. */
   private sendSnapshot(status: SiteStatus): void {
-    if (this.options.send(agentMessage("status-snapshot", { seq: ++this.seq, status }))) this.sent(status);
+    const seq = ++this.seq;
+    const whole = agentMessage("status-snapshot", { seq, status });
+    let messages: AgentToConsole[] = [whole];
+    if (frameBytes(whole) > this.maxFrameBytes) {
+      try {
+        const snapshotId = `${seq}-${++this.snapshots}-${Date.now().toString(36)}`;
+        messages = splitStatus(status, { seq, snapshotId, maxFrameBytes: this.maxFrameBytes }).map((part) =>
+          agentMessage("status-part", part),
+        );
+      } catch (e) {
+        if (!(e instanceof StatusTooLargeError)) throw e;
+        this.log("error", "the status is too large to report", { error: e.message });
+        return;
+      }
+    }
+    for (const m of messages) {
+      if (!this.options.send(m)) {
+        this.consoleView = null; // cut off halfway: the next report is a whole snapshot again
+        return;
+      }
+    }
+    this.sent(status);
   }
 
   private sent(status: SiteStatus): void {
     this.consoleView = status;
     this.lastSentCollectedAt = Date.parse(status.collectedAt);
+    this.lastCountersAt = this.lastSentCollectedAt;
   }
+}
+
+function frameBytes(message: AgentToConsole): number {
+  return Buffer.byteLength(JSON.stringify(message), "utf8");
 }

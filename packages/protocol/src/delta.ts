@@ -6,12 +6,15 @@ import {
   NhrpCacheEntry,
   NhrpShortcut,
   NhsRegistration,
+  STATUS_LIST_MAX,
   TunnelInterfaceStatus,
 } from "./status";
 
 /** For each list in SiteStatus: rows added or changed (whole rows) and keys of rows that went away. */
 const listChange = <T extends z.ZodType>(row: T) =>
-  z.object({ upsert: z.array(row).max(10_000), remove: z.array(z.string().max(600)).max(10_000) }).partial();
+  z
+    .object({ upsert: z.array(row).max(STATUS_LIST_MAX), remove: z.array(z.string().max(600)).max(STATUS_LIST_MAX) })
+    .partial();
 
 export const StatusChanges = z
   .object({

@@ -4,6 +4,7 @@ import { deriveEvents, lostAllHubs } from "./derive-events";
 import { applyDelta, diffStatus, isEmptyDelta } from "./diff";
 import { checkSequence, StatusSequenceTracker } from "./sequence";
 import { emptySiteStatus, type SiteStatus } from "./status";
+import { hubStatus, tickHubStatus } from "./testing/hub-status";
 import { SAMPLE_STATUS } from "./testing/samples";
 
 const later = (s: SiteStatus, patch: Partial<SiteStatus>): SiteStatus => ({
@@ -114,5 +115,27 @@ describe("sequence gap detection", () => {
     t.snapshot(20);
     expect(t.delta(21)).toBe("in-order");
     expect(t.lastSeq).toBe(21);
+  });
+});
+
+describe("diffStatus with ignoreCounters", () => {
+  it("a hub whose counters all ticked: no rows with ignoreCounters, every row without", () => {
+    const before = hubStatus(500);
+    const after = tickHubStatus(before, 10);
+    const full = diffStatus(before, after);
+    expect(full.changes.ipsecSas?.upsert).toHaveLength(500);
+    expect(full.changes.nhrpCache?.upsert).toHaveLength(500);
+    expect(isEmptyDelta(diffStatus(before, after, { ignoreCounters: true }))).toBe(true);
+  });
+
+  it("still sees a real change (a state, a removal) and sends the changed row with its current counters", () => {
+    const before = hubStatus(50);
+    const after = tickHubStatus(before, 10);
+    after.ipsecSas[7] = { ...after.ipsecSas[7]!, state: "REKEYING" };
+    after.nhrpCache.splice(3, 1);
+    const delta = diffStatus(before, after, { ignoreCounters: true });
+    expect(delta.changes.ipsecSas?.upsert).toEqual([after.ipsecSas[7]]);
+    expect(delta.changes.nhrpCache).toEqual({ remove: [`gre1|${before.nhrpCache[3]!.protocolAddress}`] });
+    expect(Object.keys(delta.changes).sort()).toEqual(["ipsecSas", "nhrpCache"]);
   });
 });

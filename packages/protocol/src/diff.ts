@@ -17,6 +17,27 @@ export const STATUS_ROW_KEYS: { [K in ListKey]: (row: Row<K>) => string } = {
 
 export const STATUS_LISTS = Object.keys(STATUS_ROW_KEYS) as ListKey[];
 
+/**
+ * Each row without the fields that tick on their own (traffic counters, ages, countdowns). On a busy hub every row's
+ * counters move between two collections: a delta that compares them carries the whole status every time. With
+ * `ignoreCounters` a row counts as changed only when something else about it changed; the counters travel with
+ * changed rows and with the periodic full report.
+ */
+const WITHOUT_COUNTERS: { [K in ListKey]?: (row: Row<K>) => unknown } = {
+  tunnels: ({ rxBytes, txBytes, rxPackets, txPackets, ...rest }) => rest,
+  nhrpCache: ({ expiresInSeconds, ...rest }) => rest,
+  ipsecSas: ({ establishedSeconds, children, ...rest }) => ({
+    ...rest,
+    children: children.map(({ bytesIn, bytesOut, packetsIn, packetsOut, installedSeconds, ...c }) => c),
+  }),
+  bgpNeighbors: ({ uptimeSeconds, ...rest }) => rest,
+};
+
+export interface DiffOptions {
+  /** compare rows without their counters (see WITHOUT_COUNTERS) */
+  ignoreCounters?: boolean;
+}
+
 /** Key-order independent equality for JSON-like values. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -31,8 +52,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
-function diffList<K extends ListKey>(list: K, prev: Row<K>[], next: Row<K>[]) {
+function diffList<K extends ListKey>(list: K, prev: Row<K>[], next: Row<K>[], options: DiffOptions) {
   const keyOf = STATUS_ROW_KEYS[list] as (row: Row<K>) => string;
+  const strip = options.ignoreCounters ? (WITHOUT_COUNTERS[list] as ((row: Row<K>) => unknown) | undefined) : undefined;
+  const same = strip ? (a: Row<K>, b: Row<K>) => jsonEqual(strip(a), strip(b)) : jsonEqual;
   const before = new Map(prev.map((r) => [keyOf(r), r]));
   const upsert: Row<K>[] = [];
   const seen = new Set<string>();
@@ -40,17 +63,22 @@ function diffList<K extends ListKey>(list: K, prev: Row<K>[], next: Row<K>[]) {
     const key = keyOf(row);
     seen.add(key);
     const old = before.get(key);
-    if (!old || !jsonEqual(old, row)) upsert.push(row);
+    if (!old || !same(old, row)) upsert.push(row);
   }
   const remove = [...before.keys()].filter((k) => !seen.has(k));
   return { upsert, remove };
 }
 
 /** The changes that turn `prev` into `next`; `isEmptyDelta` tells whether anything changed besides the clock. */
-export function diffStatus(prev: SiteStatus, next: SiteStatus): StatusDelta {
+export function diffStatus(prev: SiteStatus, next: SiteStatus, options: DiffOptions = {}): StatusDelta {
   const changes: Record<string, { upsert?: unknown[]; remove?: string[] }> = {};
   for (const list of STATUS_LISTS) {
-    const { upsert, remove } = diffList(list, prev[list] as Row<typeof list>[], next[list] as Row<typeof list>[]);
+    const { upsert, remove } = diffList(
+      list,
+      prev[list] as Row<typeof list>[],
+      next[list] as Row<typeof list>[],
+      options,
+    );
     if (upsert.length || remove.length) {
       changes[list] = {};
       if (upsert.length) changes[list].upsert = upsert;

@@ -10,3 +10,4 @@ export * from "./messages";
 export * from "./parser";
 export * from "./sequence";
 export * from "./status";
+export * from "./status-parts";

@@ -4,6 +4,7 @@ import { StatusChanges } from "./delta";
 import { SiteEvent } from "./events";
 import { fitText, TEXT_LIMITS } from "./limits";
 import { SiteStatus } from "./status";
+import { StatusPart } from "./status-parts";
 
 /**
  * Every frame on the agent WebSocket is one JSON envelope `{ v: 1, type, id?, payload }`. `id` correlates a reply
@@ -69,6 +70,9 @@ export const StatusDeltaMessage = message(
   z.strictObject({ seq, collectedAt: z.iso.datetime(), changes: StatusChanges }),
 );
 
+/** One part of a snapshot too big for a frame (see status-parts.ts); the assembled parts count as a snapshot. */
+export const StatusPartMessage = message("status-part", StatusPart);
+
 export const EventMessage = message("event", z.strictObject({ events: z.array(SiteEvent).min(1).max(1000) }));
 
 export const PingResultMessage = message(
@@ -103,6 +107,7 @@ export const AgentToConsole = z.discriminatedUnion("type", [
   ConfirmedMessage,
   StatusSnapshotMessage,
   StatusDeltaMessage,
+  StatusPartMessage,
   EventMessage,
   PingResultMessage,
   ShowResultMessage,

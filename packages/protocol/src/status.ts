@@ -109,17 +109,44 @@ export const DmvpnPeer = z.object({
 });
 export type DmvpnPeer = z.infer<typeof DmvpnPeer>;
 
-const LIST_MAX = 10_000;
+/**
+ * The longest list a status may carry. A hub with 10,000 spokes has 10,000 NHRP entries, 10,000 IKE SAs and as many
+ * BGP sessions, with room to spare; such a status is sent in parts (`status-part`), each under the frame limit.
+ */
+export const STATUS_LIST_MAX = 50_000;
+const LIST_MAX = STATUS_LIST_MAX;
+
+/** The most rows each list of a status may hold (a snapshot assembled from parts is held to these too). */
+export const STATUS_LIST_LIMITS = {
+  tunnels: 64,
+  nhrpCache: LIST_MAX,
+  nhs: 256,
+  shortcuts: LIST_MAX,
+  dmvpnPeers: LIST_MAX,
+  ipsecSas: LIST_MAX,
+  bgpNeighbors: LIST_MAX,
+} as const;
+
+/** The row schema of each list. */
+export const STATUS_ROW_SCHEMAS = {
+  tunnels: TunnelInterfaceStatus,
+  nhrpCache: NhrpCacheEntry,
+  nhs: NhsRegistration,
+  shortcuts: NhrpShortcut,
+  dmvpnPeers: DmvpnPeer,
+  ipsecSas: IpsecSa,
+  bgpNeighbors: BgpNeighbor,
+} as const;
 
 export const SiteStatus = z.object({
   collectedAt: z.iso.datetime(),
-  tunnels: z.array(TunnelInterfaceStatus).max(64),
-  nhrpCache: z.array(NhrpCacheEntry).max(LIST_MAX),
-  nhs: z.array(NhsRegistration).max(256),
-  shortcuts: z.array(NhrpShortcut).max(LIST_MAX),
-  dmvpnPeers: z.array(DmvpnPeer).max(LIST_MAX),
-  ipsecSas: z.array(IpsecSa).max(LIST_MAX),
-  bgpNeighbors: z.array(BgpNeighbor).max(LIST_MAX),
+  tunnels: z.array(TunnelInterfaceStatus).max(STATUS_LIST_LIMITS.tunnels),
+  nhrpCache: z.array(NhrpCacheEntry).max(STATUS_LIST_LIMITS.nhrpCache),
+  nhs: z.array(NhsRegistration).max(STATUS_LIST_LIMITS.nhs),
+  shortcuts: z.array(NhrpShortcut).max(STATUS_LIST_LIMITS.shortcuts),
+  dmvpnPeers: z.array(DmvpnPeer).max(STATUS_LIST_LIMITS.dmvpnPeers),
+  ipsecSas: z.array(IpsecSa).max(STATUS_LIST_LIMITS.ipsecSas),
+  bgpNeighbors: z.array(BgpNeighbor).max(STATUS_LIST_LIMITS.bgpNeighbors),
 });
 export type SiteStatus = z.infer<typeof SiteStatus>;
 

@@ -8,18 +8,9 @@ import { AUDIT_ENTITY_LABELS, AUDIT_ENTITY_TYPES, auditEntityHref } from "./audi
 import { LocalTime } from "./local-time";
 import { Pagination } from "./pagination";
 import { Badge, Button, Card, cx, ErrorBanner, Input, PageHeader, Select, SkeletonRows, tableClass } from "./ui";
+import { useDebounced } from "./use-debounced";
 
 const PAGE_SIZE = 50;
-
-/** Text filters wait until typing pauses, so each keystroke is not a query. */
-function useDebounced(value: string, ms = 300) {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function AuditLog({ role }: { role: "admin" | "operator" | "viewer" }) {
   const trpc = useTRPC();

@@ -8,6 +8,7 @@ import { formatDateTime } from "./form-helpers";
 import { useSessionUser } from "./session";
 import { SiteDiagnostics } from "./site-diagnostics";
 import { StaleNotice, staleClass } from "./stale";
+import { PagedStatusRows } from "./status-rows";
 import { Badge, Card, cx, ErrorBanner, PageHeader, tableClass } from "./ui";
 
 function Table({ head, rows, empty }: { head: string[]; rows: React.ReactNode[][]; empty: string }) {
@@ -48,7 +49,8 @@ const secs = (n: number | null) =>
 /** The site status page: what the agent last reported, each table with the age of the report, and the event log. */
 export function SiteStatusPage({ siteId }: { siteId: string }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.status.site.queryOptions({ siteId }, { refetchInterval: 2000 }));
+  // the long lists (a hub's NHRP cache, SAs, BGP sessions) come page by page from status.rows, not with the page
+  const q = useQuery(trpc.status.site.queryOptions({ siteId, listLimit: 0 }, { refetchInterval: 2000 }));
   const { canEdit } = useSessionUser();
   if (q.error) return <ErrorBanner message={q.error.message} />;
   if (!q.data) return <p className="text-zinc-500">Loading…</p>;
@@ -107,10 +109,18 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
             />
           </Card>
           <Card title={`NHRP cache · ${age}`} className="xl:col-span-2">
-            <Table
-              head={["Type", "Tunnel address", "NBMA", "Claimed NBMA", "Expires", "Flags"]}
-              empty="The NHRP cache is empty."
-              rows={status.nhrpCache.map((e) => [
+            <PagedStatusRows
+              siteId={site.id}
+              kind="nhrpCache"
+              what="NHRP entries"
+              table={(rows) => (
+                <Table
+                  head={["Type", "Tunnel address", "NBMA", "Claimed NBMA", "Expires", "Flags"]}
+                  empty="The NHRP cache is empty."
+                  rows={rows}
+                />
+              )}
+              render={(e) => [
                 e.type,
                 e.protocolAddress,
                 e.nbma,
@@ -123,41 +133,49 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
                   .filter(([, v]) => v)
                   .map(([k]) => k)
                   .join(" ") || "—",
-              ])}
+              ]}
             />
           </Card>
           <Card title={`IPsec SAs · ${age}`} className="xl:col-span-2">
-            <Table
-              head={["Name", "Remote", "State", "Bytes in", "Bytes out", "Up"]}
-              empty="No IPsec SAs."
-              rows={status.ipsecSas.map((sa) => [
+            <PagedStatusRows
+              siteId={site.id}
+              kind="ipsecSas"
+              what="SAs"
+              table={(rows) => (
+                <Table
+                  head={["Name", "Remote", "State", "Bytes in", "Bytes out", "Up"]}
+                  empty="No IPsec SAs."
+                  rows={rows}
+                />
+              )}
+              render={(sa) => [
                 sa.name,
                 sa.remoteHost ?? "—",
                 sa.state,
                 bytes(sa.children.reduce((n, c) => n + c.bytesIn, 0)),
                 bytes(sa.children.reduce((n, c) => n + c.bytesOut, 0)),
                 secs(sa.establishedSeconds),
-              ])}
+              ]}
             />
           </Card>
           <Card title={`BGP neighbours · ${age}`}>
-            <Table
-              head={["Neighbour", "AS", "State", "Prefixes", "Up"]}
-              empty="No BGP neighbours."
-              rows={status.bgpNeighbors.map((n) => [
-                n.address,
-                n.remoteAs ?? "—",
-                n.state,
-                n.prefixesReceived ?? "—",
-                secs(n.uptimeSeconds),
-              ])}
+            <PagedStatusRows
+              siteId={site.id}
+              kind="bgpNeighbors"
+              what="neighbours"
+              table={(rows) => (
+                <Table head={["Neighbour", "AS", "State", "Prefixes", "Up"]} empty="No BGP neighbours." rows={rows} />
+              )}
+              render={(n) => [n.address, n.remoteAs ?? "—", n.state, n.prefixesReceived ?? "—", secs(n.uptimeSeconds)]}
             />
           </Card>
           <Card title={`NHRP shortcuts · ${age}`}>
-            <Table
-              head={["Prefix", "Via", "Type"]}
-              empty="No shortcuts."
-              rows={status.shortcuts.map((s) => [s.prefix, s.via ?? "—", s.type])}
+            <PagedStatusRows
+              siteId={site.id}
+              kind="shortcuts"
+              what="shortcuts"
+              table={(rows) => <Table head={["Prefix", "Via", "Type"]} empty="No shortcuts." rows={rows} />}
+              render={(s) => [s.prefix, s.via ?? "—", s.type]}
             />
           </Card>
         </div>

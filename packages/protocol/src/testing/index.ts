@@ -1,2 +1,3 @@
+export * from "./hub-status";
 export * from "./samples";
 export * from "./test-console";

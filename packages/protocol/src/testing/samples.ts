@@ -111,6 +111,18 @@ export const SAMPLE_AGENT_MESSAGES: AgentToConsole[] = [
   },
   {
     v: 1,
+    type: "status-part",
+    payload: {
+      seq: 3,
+      snapshotId: "snap-3",
+      index: 1,
+      count: 2,
+      collectedAt: at,
+      rows: { nhrpCache: SAMPLE_STATUS.nhrpCache, ipsecSas: SAMPLE_STATUS.ipsecSas },
+    },
+  },
+  {
+    v: 1,
     type: "event",
     payload: {
       events: [

@@ -1,51 +1,7 @@
 import Graph from "graphology";
 import { describe, expect, it } from "vitest";
-import type { TopologyEdge, TopologyNode } from "~/server/services/topology-model";
 import { applyDelta, type EdgeAttrs, loadSnapshot, type NodeAttrs, type SyncContext, timeAgo } from "./graph-sync";
-
-function node(id: string, role: "hub" | "spoke", extra: Partial<TopologyNode> = {}): TopologyNode {
-  return {
-    id,
-    name: id,
-    networkId: "net",
-    networkName: "corp",
-    isDemo: false,
-    role,
-    tunnelAddress: "10.0.0.1",
-    nbma: null,
-    latitude: null,
-    longitude: null,
-    freshness: "fresh",
-    lastReportAt: null,
-    tunnelState: "up",
-    registered: 1,
-    registrationsExpected: 1,
-    sasUp: 1,
-    bgpEstablished: 1,
-    bgpNeighbors: 1,
-    shortcuts: 0,
-    ...extra,
-  };
-}
-
-function edge(id: string, source: string, target: string, kind: TopologyEdge["kind"] = "hub-spoke"): TopologyEdge {
-  return {
-    id,
-    kind,
-    source,
-    target,
-    state: "up",
-    registered: true,
-    saUp: true,
-    saBytes: 0,
-    saUptimeSeconds: 1,
-    bgpState: null,
-    bgpUptimeSeconds: null,
-    sourceNbma: null,
-    targetNbma: null,
-    expiresAt: null,
-  };
-}
+import { edge, node } from "./test-nodes";
 
 const empty = { addNodes: [], updateNodes: [], removeNodes: [], addEdges: [], updateEdges: [], removeEdges: [] };
 

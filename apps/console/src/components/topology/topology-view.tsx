@@ -25,6 +25,7 @@ import { TopologyMap } from "./topology-map";
 import type { ProbeHooks } from "./topology-probe";
 import { TopologyShortcuts } from "./topology-shortcuts";
 import { type Hover, type Selection, useSigma } from "./use-sigma";
+import { type ZoomSite, zoomAnchor } from "./zoom";
 
 // Inlined by Next at build time: only `npm run bench` builds with it, so other builds carry no probe.
 const probeModule = process.env.NEXT_PUBLIC_TOPOLOGY_PROBE === "1" ? import("./topology-probe") : null;
@@ -146,9 +147,23 @@ export default function TopologyView() {
     if (hit) focus(hit.id);
   };
 
+  const zoomTarget = useRef<number | null>(null);
+  // Zooming in centres the site nearest the middle (see zoom.ts): the middle of a framed network is often empty.
   const zoom = (factor: number) => {
-    const camera = sigma?.getCamera();
-    if (camera) void camera.animate({ ratio: camera.getState().ratio * factor }, { duration: 200 });
+    if (!sigma) return;
+    const camera = sigma.getCamera();
+    const sites: ZoomSite[] = [];
+    graph.forEachNode((id, a) => {
+      const shown = nodeVisible(a.data, filters) ? sigma.getNodeDisplayData(id) : undefined;
+      if (shown) sites.push({ id, ...sigma.framedGraphToViewport(shown) });
+    });
+    const anchor = zoomAnchor(sites, sigma.getDimensions(), factor);
+    const at = anchor ? sigma.getNodeDisplayData(anchor.id) : undefined;
+    // clicks faster than the animation add up: each one starts from where the previous one is heading
+    const from = camera.isAnimated() && zoomTarget.current !== null ? zoomTarget.current : camera.getState().ratio;
+    const ratio = from * factor;
+    zoomTarget.current = ratio;
+    void camera.animate(at ? { x: at.x, y: at.y, ratio } : { ratio }, { duration: 200 });
   };
 
   const narrowed = Boolean(filters.networkId || filters.role || filters.freshness);

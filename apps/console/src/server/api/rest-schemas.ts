@@ -1,8 +1,15 @@
 import { ASN_PLANS, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
-import { DeploymentItemStatus, DeploymentScope, DeploymentStatus, SiteStatus } from "@dmvpn/protocol";
+import {
+  DeploymentItemStatus,
+  DeploymentScope,
+  DeploymentStatus,
+  SiteStatus,
+  STATUS_ROW_SCHEMAS,
+} from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
 import { wavePolicySchema } from "../services/deployment-waves";
+import { STATUS_ROW_KINDS, type StatusRowKind } from "../services/status-rows";
 import { FRESHNESS } from "../services/topology-model";
 
 /**
@@ -227,6 +234,8 @@ export const siteStatusOutput = z.object({
   agent: agentOutput.nullable(),
   /** the latest status the agent reported (tunnels, NHRP, IPsec, BGP), null before the first report */
   status: SiteStatus.nullable(),
+  /** rows in each list of the full status (with `listLimit` the lists above hold at most that many) */
+  listTotals: z.record(z.enum(STATUS_ROW_KINDS), z.number().int()).nullable(),
   seq: z.number().int().nullable(),
   receivedAt: z.date().nullable(),
   events: z.array(z.object({ id, at: z.date(), kind: z.string(), detail: z.record(z.string(), z.unknown()) })),
@@ -276,3 +285,27 @@ export const topologyGraphOutput = z.object({
   nodes: z.array(topologyNodeOutput),
   edges: z.array(topologyEdgeOutput),
 });
+
+const statusRowsPage = <K extends StatusRowKind>(kind: K) =>
+  z.object({
+    kind: z.literal(kind),
+    /** when the status these rows come from was collected; null before the first report */
+    collectedAt: z.string().nullable(),
+    /** rows in the list */
+    total: z.number().int(),
+    /** rows matching the filter (all of them without one) */
+    matched: z.number().int(),
+    rows: z.array(STATUS_ROW_SCHEMAS[kind]),
+    /** pass as `cursor` for the next page; null on the last page */
+    nextCursor: z.string().nullable(),
+  });
+
+export const statusRowsOutput = z.discriminatedUnion("kind", [
+  statusRowsPage("nhrpCache"),
+  statusRowsPage("ipsecSas"),
+  statusRowsPage("bgpNeighbors"),
+  statusRowsPage("dmvpnPeers"),
+  statusRowsPage("shortcuts"),
+  statusRowsPage("nhs"),
+  statusRowsPage("tunnels"),
+]);

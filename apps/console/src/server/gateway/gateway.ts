@@ -10,13 +10,14 @@ import {
   MAX_MESSAGE_BYTES,
   type ProtocolError,
   parseAgentMessage,
+  StatusPartAssembler,
 } from "@dmvpn/protocol";
 import { WebSocket, WebSocketServer } from "ws";
 import type { EventBus } from "../bus";
 import { describeInternalError } from "../internal-error";
 import { authenticateAgent } from "../services/agents";
 import { LatestStatuses, siteEventsQuery } from "../services/site-status";
-import type { StoredStatus } from "../services/status-merge";
+import type { StatusReport, StoredStatus } from "../services/status-merge";
 import { BatchWriter } from "./batch-writer";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
@@ -59,7 +60,7 @@ export interface AgentGateway {
   request(siteId: string, message: ConsoleToAgent, timeoutMs: number): Promise<AgentToConsole>;
   disconnect(siteId: string, reason: string): void;
   /** the latest status merged here (possibly not yet written to the database) */
-  latestStatus?(siteId: string): StoredStatus | null;
+  latestStatus?(siteId: string): (StoredStatus & { receivedAt: Date }) | null;
   /** write what is held in memory (latest statuses, batched writes) now */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -80,6 +81,8 @@ interface Connection {
   queued: number;
   /** the newest status snapshot received: queued status messages older than it are superseded and skipped */
   snapshotSeq: number;
+  /** a hub's snapshot arriving in parts (status-part), one at a time */
+  parts: StatusPartAssembler;
 }
 
 const defaultLog: NonNullable<GatewayOptions["log"]> = (level, msg, fields) =>
@@ -123,7 +126,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   // Liveness: an agent heartbeats every heartbeatSeconds; silence for three periods means the link is dead.
   const sweep = setInterval(() => {
     const limit = Date.now() - heartbeatSeconds * 3000;
-    for (const c of bySite.values()) if (c.lastReceived < limit) c.ws.terminate();
+    for (const c of bySite.values()) {
+      if (c.lastReceived < limit) c.ws.terminate();
+      c.parts.expire(); // frees a snapshot whose sender stopped halfway
+    }
     admission.prune();
   }, heartbeatSeconds * 1000);
   sweep.unref();
@@ -208,6 +214,15 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     log("info", "agent connected", { siteId: auth.siteId, hostname: msg.payload.hostname });
   }
 
+  async function storeReport(c: Connection, siteId: string, networkId: string, report: StatusReport) {
+    const r = await statuses.report(siteId, report);
+    if (r.status) {
+      bus.publish({ type: "site.status", siteId, networkId, at: now(), seq: r.status.seq, status: r.status.status });
+    } else if (r.verdict === "gap") {
+      send(c.ws, consoleMessage("request-snapshot", { reason: "sequence gap" }));
+    }
+  }
+
   async function handleAgentMessage(c: Connection, siteId: string, networkId: string, msg: AgentToConsole) {
     switch (msg.type) {
       case "hello":
@@ -227,18 +242,17 @@ export function createGateway(options: GatewayOptions): AgentGateway {
                 delta: { collectedAt: msg.payload.collectedAt, changes: msg.payload.changes },
               } as const);
         if (report.seq < c.snapshotSeq) break; // a newer snapshot is already queued behind it
-        const r = await statuses.report(siteId, report);
-        if (r.status) {
-          bus.publish({
-            type: "site.status",
-            siteId,
-            networkId,
-            at: now(),
-            seq: r.status.seq,
-            status: r.status.status,
-          });
-        } else if (r.verdict === "gap") {
-          send(c.ws, consoleMessage("request-snapshot", { reason: "sequence gap" }));
+        await storeReport(c, siteId, networkId, report);
+        break;
+      }
+      case "status-part": {
+        if (msg.payload.seq < c.snapshotSeq) break;
+        const verdict = c.parts.accept(msg.payload);
+        if (verdict.kind === "rejected") {
+          protocolError(c, { code: "invalid-message", message: `status-part: ${verdict.reason}`, inReplyTo: msg.id });
+          send(c.ws, consoleMessage("request-snapshot", { reason: "status parts could not be assembled" }));
+        } else if (verdict.kind === "complete") {
+          await storeReport(c, siteId, networkId, { kind: "snapshot", seq: verdict.seq, status: verdict.status });
         }
         break;
       }
@@ -269,6 +283,10 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     const msg = result.message;
     if (msg.type === "hello") c.helloSeen = true;
     if (msg.type === "status-snapshot") c.snapshotSeq = Math.max(c.snapshotSeq, msg.payload.seq);
+    // the last part completes a snapshot: older queued status messages are superseded by it as by a whole one
+    if (msg.type === "status-part" && msg.payload.index === msg.payload.count - 1) {
+      c.snapshotSeq = Math.max(c.snapshotSeq, msg.payload.seq);
+    }
     // Bounded: an agent whose frames pile up faster than they are handled is cut off; it reconnects (backing off)
     // and starts again from a snapshot, instead of the queue growing without end.
     if (++c.queued > maxQueued) {
@@ -329,6 +347,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       helloSeen: false,
       queued: 0,
       snapshotSeq: 0,
+      parts: new StatusPartAssembler(),
     };
     // Closes a socket that sent no hello; one whose hello is still being checked and written (a busy console) stays.
     const helloTimer = setTimeout(() => {

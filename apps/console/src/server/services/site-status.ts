@@ -3,6 +3,7 @@ import { SiteStatus } from "@dmvpn/protocol";
 import { notFound } from "../errors";
 import { getSiteAgent } from "./agents";
 import { mergeStatusReport, type StatusReport, type StoredStatus } from "./status-merge";
+import { cachedStatus, type LatestStatus, STATUS_ROW_KINDS, type StatusRowKind } from "./status-rows";
 
 export async function loadStoredStatus(db: Db, siteId: string): Promise<StoredStatus | null> {
   const row = await db.siteStatus.findUnique({ where: { siteId } });
@@ -41,15 +42,27 @@ export class LatestStatuses {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
+  /** when each big status may be written next (see `writeBytesPerSecond`) */
+  private readonly notBefore = new Map<string, number>();
+
   constructor(
     private readonly db: Db,
     private readonly write: StatusWriter,
-    private readonly options: { flushMs?: number; log?: (msg: string, fields?: Record<string, unknown>) => void } = {},
+    private readonly options: {
+      flushMs?: number;
+      /**
+       * A hub with 10,000 spokes has a 9 MB status and writing it takes seconds (Prisma, measured 1.7–4 s on the
+       * 2-core machine): its repeated writes are spaced to this many bytes per second (a 9 MB status about every
+       * 35 s; a spoke's few KB still every flush). The latest status is in memory meanwhile, and stop() writes all.
+       */
+      writeBytesPerSecond?: number;
+      log?: (msg: string, fields?: Record<string, unknown>) => void;
+    } = {},
   ) {}
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushMs ?? 1000);
+    this.timer = setInterval(() => void this.flush(true), this.options.flushMs ?? 1000);
     this.timer.unref();
   }
 
@@ -60,7 +73,7 @@ export class LatestStatuses {
     await this.flush();
   }
 
-  get(siteId: string): StoredStatus | null {
+  get(siteId: string): (StoredStatus & { receivedAt: Date }) | null {
     return this.latest.get(siteId) ?? null;
   }
 
@@ -75,12 +88,17 @@ export class LatestStatuses {
     return { verdict, status: next };
   }
 
-  /** Writes every dirty status now (one batch); statuses that change meanwhile stay dirty for the next flush. */
-  async flush(): Promise<void> {
+  /**
+   * Writes the dirty statuses (one batch); statuses that change meanwhile stay dirty for the next flush. `spaced`
+   * (the timer's flush) leaves a big status that was written lately for a later flush.
+   */
+  async flush(spaced = false): Promise<void> {
     while (this.flushing) await this.flushing;
     if (!this.dirty.size) return;
-    const ids = [...this.dirty];
-    this.dirty.clear();
+    const now = Date.now();
+    const ids = spaced ? [...this.dirty].filter((id) => (this.notBefore.get(id) ?? 0) <= now) : [...this.dirty];
+    for (const id of ids) this.dirty.delete(id);
+    const bytesPerSecond = this.options.writeBytesPerSecond ?? 256 * 1024;
     // one job per site: the writer batches them, and a site deleted since its report fails alone (and is forgotten)
     const jobs = ids.map((siteId) => {
       const s = this.latest.get(siteId);
@@ -91,6 +109,9 @@ export class LatestStatuses {
         collectedAt: new Date(s.status.collectedAt),
         receivedAt: s.receivedAt,
       };
+      const gapMs = (data.status.length / bytesPerSecond) * 1000;
+      if (gapMs >= (this.options.flushMs ?? 1000)) this.notBefore.set(siteId, now + Math.min(gapMs, 120_000));
+      else this.notBefore.delete(siteId);
       return this.write([
         this.db.siteStatus.upsert({ where: { siteId }, create: { siteId, ...data }, update: data }),
       ]).catch((e: unknown) => {
@@ -160,27 +181,47 @@ export async function pruneSiteEvents(db: Db, retention: EventRetention, now = D
   return old + extra;
 }
 
-/** The status page: agent state, the latest status with its age, and recent events. */
-export async function getSiteStatusView(db: Db, siteId: string, eventLimit = 100) {
+/**
+ * The status page: agent state, the latest status with its age, and recent events. With `listLimit` each list
+ * holds at most that many rows (a hub's 10,000 are read page by page with getStatusRows) and `listTotals` says how
+ * many there are.
+ */
+export async function getSiteStatusView(
+  db: Db,
+  siteId: string,
+  options: { eventLimit?: number; listLimit?: number; latest?: LatestStatus } = {},
+) {
+  const { eventLimit = 100, listLimit, latest } = options;
   const site = await db.site.findUnique({
     where: { id: siteId },
     select: { id: true, name: true, role: true, platform: true, networkId: true },
   });
   if (!site) throw notFound("site");
-  const [agent, stored, row, events] = await Promise.all([
+  const [agent, stored, events] = await Promise.all([
     getSiteAgent(db, siteId),
-    loadStoredStatus(db, siteId),
-    db.siteStatus.findUnique({ where: { siteId }, select: { receivedAt: true } }),
+    cachedStatus(db, siteId, latest),
     db.siteEvent.findMany({ where: { siteId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: eventLimit }),
   ]);
+  const full = stored?.status ?? null;
+  const listTotals = full
+    ? (Object.fromEntries(STATUS_ROW_KINDS.map((k) => [k, full[k].length])) as Record<StatusRowKind, number>)
+    : null;
+  const status =
+    full && listLimit !== undefined
+      ? ({
+          ...full,
+          ...Object.fromEntries(STATUS_ROW_KINDS.map((k) => [k, full[k].slice(0, listLimit)])),
+        } as typeof full)
+      : full;
   return {
     site,
     managed: agent.agent !== null,
     agentCapable: agent.agentCapable,
     agent: agent.agent,
-    status: stored?.status ?? null,
+    status,
+    listTotals,
     seq: stored?.seq ?? null,
-    receivedAt: row?.receivedAt ?? null,
+    receivedAt: stored?.receivedAt ?? null,
     events: events.map((e) => ({
       id: e.id,
       at: e.at,

@@ -1,6 +1,7 @@
 import { emptySiteStatus, type NhrpCacheEntry, type SiteStatus } from "@dmvpn/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fixtureSite, ipsecSa, nhrpEntry } from "./topology-fixtures";
 import { LiveTopology, PendingDelta } from "./topology-incremental";
 import {
   applyTopologyDelta,
@@ -14,65 +15,18 @@ const T0 = Date.parse("2026-01-01T12:00:00Z");
 const INTERVAL = 10_000;
 const SPOKES = 6;
 
-const site = (i: number, role: "hub" | "spoke") =>
-  ({
-    id: `${role}${i}`,
-    name: `${role}-${i}`,
-    networkId: "net",
-    networkName: "corp",
-    isDemo: false,
-    ipsecEnabled: true,
-    role,
-    tunnelAddress: `10.0.0.${role === "hub" ? i : 10 + i}`,
-    publicAddress: `203.0.113.${role === "hub" ? i : 10 + i}`,
-    latitude: null,
-    longitude: null,
-  }) satisfies TopologySite;
+const site = (i: number, role: "hub" | "spoke") => {
+  const host = role === "hub" ? i : 10 + i;
+  return fixtureSite(`${role}${i}`, role, { tunnel: `10.0.0.${host}`, public: `203.0.113.${host}` }, `${role}-${i}`);
+};
 
 const hubs = [site(1, "hub"), site(2, "hub")];
 const spokes = Array.from({ length: SPOKES }, (_, i) => site(i, "spoke"));
 const sites = [...hubs, ...spokes];
 
-function entry(type: NhrpCacheEntry["type"], to: TopologySite, expires: number | null): NhrpCacheEntry {
-  return {
-    interface: "gre1",
-    type,
-    protocolAddress: to.tunnelAddress,
-    nbma: to.publicAddress!,
-    claimedNbma: to.publicAddress!,
-    expiresInSeconds: expires,
-    flags: { used: true, timeout: expires !== null, auth: false, up: true },
-    identity: null,
-  };
-}
-
-function sa(remote: string, bytes: number) {
-  return {
-    name: "dmvpn",
-    uniqueId: remote,
-    state: "ESTABLISHED",
-    localHost: null,
-    remoteHost: remote,
-    remoteId: null,
-    establishedSeconds: 60,
-    natRemote: false,
-    children: [
-      {
-        name: "dmvpn",
-        uniqueId: `${remote}c`,
-        state: "INSTALLED",
-        mode: "TRANSPORT",
-        bytesIn: bytes,
-        bytesOut: 0,
-        packetsIn: 1,
-        packetsOut: 1,
-        installedSeconds: 60,
-        localTs: [],
-        remoteTs: [],
-      },
-    ],
-  };
-}
+const entry = (type: NhrpCacheEntry["type"], to: TopologySite, expires: number | null) =>
+  nhrpEntry(type, to.tunnelAddress, to.publicAddress!, expires);
+const sa = (remote: string, bytes: number) => ipsecSa(remote, { in: bytes, out: 0 });
 
 /** A random report from site `from`: registrations, shortcuts (some expiring soon), SAs, a tunnel state. */
 const reportOf = (from: TopologySite) =>

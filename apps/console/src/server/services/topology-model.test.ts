@@ -1,6 +1,7 @@
-import { emptySiteStatus, type NhrpCacheEntry, type SiteStatus } from "@dmvpn/protocol";
+import { emptySiteStatus, type SiteStatus } from "@dmvpn/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fixtureSite, ipsecSa, nhrpEntry } from "./topology-fixtures";
 import {
   applyTopologyDelta,
   attentionScore,
@@ -17,19 +18,7 @@ const NOW = Date.parse("2026-01-01T12:00:00Z");
 const INTERVAL = 10_000;
 
 function site(id: string, role: "hub" | "spoke", n: number, publicAddress: string | null = `203.0.113.${n}`) {
-  return {
-    id,
-    name: id,
-    networkId: "net",
-    networkName: "corp",
-    isDemo: false,
-    ipsecEnabled: true,
-    role,
-    tunnelAddress: `10.255.0.${n}`,
-    publicAddress,
-    latitude: null,
-    longitude: null,
-  } satisfies TopologySite;
+  return fixtureSite(id, role, { tunnel: `10.255.0.${n}`, public: publicAddress });
 }
 
 const HUB_NBMA = "203.0.113.1";
@@ -38,46 +27,8 @@ const a = site("a", "spoke", 11);
 const b = site("b", "spoke", 12);
 const c = site("c", "spoke", 13, null);
 
-function cache(type: NhrpCacheEntry["type"], protocolAddress: string, nbma: string, expires: number | null = null) {
-  return {
-    interface: "gre1",
-    type,
-    protocolAddress,
-    nbma,
-    claimedNbma: nbma,
-    expiresInSeconds: expires,
-    flags: { used: true, timeout: expires !== null, auth: false, up: true },
-    identity: null,
-  } satisfies NhrpCacheEntry;
-}
-
-function sa(remote: string) {
-  return {
-    name: "dmvpn",
-    uniqueId: remote,
-    state: "ESTABLISHED",
-    localHost: null,
-    remoteHost: remote,
-    remoteId: null,
-    establishedSeconds: 60,
-    natRemote: false,
-    children: [
-      {
-        name: "dmvpn",
-        uniqueId: `${remote}c`,
-        state: "INSTALLED",
-        mode: "TRANSPORT",
-        bytesIn: 100,
-        bytesOut: 50,
-        packetsIn: 1,
-        packetsOut: 1,
-        installedSeconds: 60,
-        localTs: [],
-        remoteTs: [],
-      },
-    ],
-  };
-}
+const cache = nhrpEntry;
+const sa = (remote: string) => ipsecSa(remote);
 
 /** A spoke registered with hub1 (unless told otherwise), with an SA to it and shortcuts to `peers`. */
 function spokeStatus(

@@ -1,6 +1,17 @@
+import { STATUS_LIST_MAX } from "@dmvpn/protocol";
 import { z } from "zod";
 import { getSiteStatusView } from "../../services/site-status";
-import { siteStatusOutput } from "../rest-schemas";
+import { getStatusRows, type LatestStatus, STATUS_ROW_KINDS } from "../../services/status-rows";
+
+/** this process' gateway holds the newest status of the sites connected to it (written to the database in batches) */
+const latest: LatestStatus = (siteId) => {
+  const gateway = findRuntime()?.gateway;
+  // only while the agent is connected here: another instance may hold it now, and the database is newer
+  return gateway?.isConnected(siteId) ? (gateway.latestStatus?.(siteId) ?? null) : null;
+};
+
+import { findRuntime } from "../../runtime";
+import { siteStatusOutput, statusRowsOutput } from "../rest-schemas";
 import { createTRPCRouter, viewerProcedure } from "../trpc";
 
 export const statusRouter = createTRPCRouter({
@@ -13,7 +24,39 @@ export const statusRouter = createTRPCRouter({
         summary: "A site's agent, latest reported status and recent events",
       },
     })
-    .input(z.object({ siteId: z.string().min(1).max(64), events: z.number().int().min(1).max(1000).default(100) }))
+    .input(
+      z.object({
+        siteId: z.string().min(1).max(64),
+        events: z.number().int().min(1).max(1000).default(100),
+        /** at most this many rows per list (a hub's lists are read page by page with /status/rows) */
+        listLimit: z.number().int().min(0).max(STATUS_LIST_MAX).optional(),
+      }),
+    )
     .output(siteStatusOutput)
-    .query(({ ctx, input }) => getSiteStatusView(ctx.db, input.siteId, input.events)),
+    .query(({ ctx, input }) =>
+      getSiteStatusView(ctx.db, input.siteId, { eventLimit: input.events, listLimit: input.listLimit, latest }),
+    ),
+  rows: viewerProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/sites/{siteId}/status/rows",
+        tags: ["status"],
+        summary: "One page of one list of a site's latest status (NHRP cache, SAs, BGP…), sorted, filterable",
+      },
+    })
+    .input(
+      z.object({
+        siteId: z.string().min(1).max(64),
+        kind: z.enum(STATUS_ROW_KINDS),
+        cursor: z.string().max(1000).optional(),
+        limit: z.number().int().min(1).max(1000).default(100),
+        filter: z.string().max(200).optional(),
+      }),
+    )
+    .output(statusRowsOutput)
+    .query(
+      ({ ctx, input }) =>
+        getStatusRows(ctx.db, input.siteId, input, latest) as Promise<z.infer<typeof statusRowsOutput>>,
+    ),
 });
