@@ -48,7 +48,7 @@ async function settled(page: Page, id: string) {
       },
       { timeout: 60_000 },
     )
-    .toMatch(/awaiting-apply|succeeded|failed|stopped/);
+    .toMatch(/awaiting-apply|succeeded|failed/);
   return d;
 }
 

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@dmvpn/db";
+import { DEPLOYMENT_STATUSES_SETTLED, DeploymentStatus } from "@dmvpn/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin, signedInAs } from "../../../test/caller";
@@ -61,7 +62,7 @@ async function finished(token: string, id: string) {
     .poll(
       async () => {
         body = await (await rest(`/deployments/${id}`, token)).json();
-        return ["awaiting-apply", "succeeded", "failed", "stopped"].includes(body.status);
+        return DEPLOYMENT_STATUSES_SETTLED.includes(DeploymentStatus.parse(body.status));
       },
       { timeout: 10_000, interval: 50 },
     )

@@ -1,5 +1,11 @@
 import { ASN_PLANS, BGP_SUMMARY_MODES, PLATFORMS, ROUTING_PROTOCOLS, SITE_ROLES } from "@dmvpn/inventory";
-import { DeploymentItemStatus, DeploymentStatus, SiteStatus, STATUS_ROW_SCHEMAS } from "@dmvpn/protocol";
+import {
+  DeploymentItemStatus,
+  DeploymentScope,
+  DeploymentStatus,
+  SiteStatus,
+  STATUS_ROW_SCHEMAS,
+} from "@dmvpn/protocol";
 import { RENDER_TARGETS } from "@dmvpn/render";
 import { z } from "zod";
 import { wavePolicySchema } from "../services/deployment-waves";
@@ -167,13 +173,14 @@ export const auditListOutput = z.object({
   ),
 });
 
-const countMap = z.record(z.string(), z.number().int());
+/** items per status; statuses with none are left out */
+const itemStatusCounts = z.partialRecord(DeploymentItemStatus, z.number().int());
 const deploymentFields = {
   id,
   networkId: nullableText,
   /** the network's name, when the deployment covers one network */
   network: nullableText,
-  scope: z.string(),
+  scope: DeploymentScope,
   /** awaiting-apply: agentless sites wait for an operator to mark their revision applied */
   status: DeploymentStatus,
   /** the first batch's size after the canary (the wave policy has the whole plan) */
@@ -187,7 +194,7 @@ const deploymentFields = {
 };
 
 export const deploymentListOutput = z.array(
-  z.object({ ...deploymentFields, sites: z.number().int(), counts: countMap }),
+  z.object({ ...deploymentFields, sites: z.number().int(), counts: itemStatusCounts }),
 );
 
 export const deploymentOutput = z.object({

@@ -36,10 +36,20 @@ type Item = {
   id: string;
   siteId: string;
   wave: number;
-  status: string;
   site: { name: string; role: string; platform: string };
   revision: { number: number; contentHash: string; target: string; files: string };
 };
+
+/**
+ * How the runner's work on one site ended: the item status stored, and for a site that did not get its revision,
+ * why (stored as the item's error).
+ */
+export type ItemOutcome =
+  | { status: Extract<DeploymentItemStatus, "confirmed" | "unchanged" | "awaiting-apply"> }
+  | { status: Extract<DeploymentItemStatus, "failed" | "rolled-back">; reason: string };
+
+/** What a spoke showed after its change, before the console confirms it. */
+type Registration = { kind: "registered" } | { kind: "rolled-back"; reason: string };
 
 export const RESTART_REASON =
   "the console restarted while this site was being deployed; an unconfirmed change rolls back on the router by itself";
@@ -126,7 +136,10 @@ export class DeploymentRunner {
 
   private async runDeployment(id: string, windowSeconds: number): Promise<void> {
     const db = this.o.db;
-    await db.deployment.update({ where: { id }, data: { status: "running", startedAt: new Date() } });
+    await db.deployment.update({
+      where: { id },
+      data: { status: "running" satisfies DeploymentStatus, startedAt: new Date() },
+    });
     const items: Item[] = await db.deploymentItem.findMany({
       where: { deploymentId: id, status: "queued" },
       orderBy: [{ wave: "asc" }, { id: "asc" }],
@@ -139,14 +152,16 @@ export class DeploymentRunner {
     for (const wave of waves) {
       if (this.stopped) return;
       const batch = items.filter((i) => i.wave === wave);
-      const results = await Promise.all(batch.map((item) => this.deployItem(id, windowSeconds, item)));
-      const failed = results.find((r) => !r.ok);
-      if (failed) {
+      const outcomes = await Promise.all(
+        batch.map(async (item) => ({ site: item.site.name, outcome: await this.runItem(id, windowSeconds, item) })),
+      );
+      const failed = outcomes.find((o) => "reason" in o.outcome);
+      if (failed && "reason" in failed.outcome) {
         await db.deploymentItem.updateMany({
           where: { deploymentId: id, status: "queued" },
-          data: { status: "skipped", error: "not deployed: an earlier wave failed" },
+          data: { status: "skipped" satisfies DeploymentItemStatus, error: "not deployed: an earlier wave failed" },
         });
-        await this.finish(id, "failed", `stopped after wave ${wave}: ${failed.site}: ${failed.reason}`);
+        await this.finish(id, "failed", `stopped after wave ${wave}: ${failed.site}: ${failed.outcome.reason}`);
         return;
       }
     }
@@ -224,19 +239,16 @@ export class DeploymentRunner {
     });
   }
 
-  private async deployItem(
-    deploymentId: string,
-    windowSeconds: number,
-    item: Item,
-  ): Promise<{ ok: boolean; site: string; reason: string }> {
-    const fail = async (status: "failed" | "rolled-back", reason: string) => {
-      await this.setItem(deploymentId, item.id, item.siteId, status, reason);
-      return { ok: false, site: item.site.name, reason };
-    };
-    const ok = async (status: DeploymentItemStatus) => {
-      await this.setItem(deploymentId, item.id, item.siteId, status);
-      return { ok: true, site: item.site.name, reason: "" };
-    };
+  /** Deploys one site and stores how it ended. */
+  private async runItem(deploymentId: string, windowSeconds: number, item: Item): Promise<ItemOutcome> {
+    const outcome = await this.deployItem(deploymentId, windowSeconds, item);
+    await this.setItem(deploymentId, item.id, item.siteId, outcome.status, "reason" in outcome ? outcome.reason : null);
+    return outcome;
+  }
+
+  private async deployItem(deploymentId: string, windowSeconds: number, item: Item): Promise<ItemOutcome> {
+    const fail = (status: "failed" | "rolled-back", reason: string): ItemOutcome => ({ status, reason });
+    const ok = (status: "confirmed" | "unchanged" | "awaiting-apply"): ItemOutcome => ({ status });
     const { gateway } = this.o;
     const agent = await this.o.db.agent.findUnique({ where: { siteId: item.siteId } });
     // Nothing can push to an agentless site: its revision waits for an operator to apply it and mark it applied.
@@ -300,19 +312,21 @@ export class DeploymentRunner {
       const current = this.o.gateway.latestStatus?.(item.siteId) ?? (await loadStoredStatus(this.o.db, item.siteId));
       const fresh = (s: { collectedAt: string } & Parameters<typeof registeredWithAHub>[0]) =>
         Date.parse(s.collectedAt) >= agentAppliedAt && registeredWithAHub(s);
-      const verdict =
+      const registration: Registration | undefined =
         current && fresh(current.status)
-          ? "registered"
-          : await this.waitFor<string>(deadline - Date.now(), {
+          ? { kind: "registered" }
+          : await this.waitFor<Registration>(deadline - Date.now(), {
               event: (e) =>
-                e.type === "site.status" && e.siteId === item.siteId && fresh(e.status) ? "registered" : undefined,
+                e.type === "site.status" && e.siteId === item.siteId && fresh(e.status)
+                  ? { kind: "registered" }
+                  : undefined,
               message: (siteId, m) => {
                 const reason = rolledBack(siteId, m);
-                return reason === undefined ? undefined : `rolled back: ${reason}`;
+                return reason === undefined ? undefined : { kind: "rolled-back", reason };
               },
             });
-      if (verdict !== "registered") {
-        if (verdict?.startsWith("rolled back: ")) return fail("rolled-back", verdict.slice("rolled back: ".length));
+      if (registration?.kind === "rolled-back") return fail("rolled-back", registration.reason);
+      if (registration === undefined) {
         const reason = await this.waitFor(confirmBy - Date.now() + 30_000, { message: rolledBack });
         return fail(
           reason === undefined ? "failed" : "rolled-back",

@@ -1,9 +1,10 @@
-import type { Db } from "@dmvpn/db";
+import type { Db, PrismaClient } from "@dmvpn/db";
 import { renderReadinessIssues } from "@dmvpn/inventory";
 import {
   type ConfigFile,
   type ConfigTarget,
   DeploymentItemStatus,
+  DeploymentScope,
   DeploymentStatus,
   ITEM_STATUSES_DEPLOYED,
 } from "@dmvpn/protocol";
@@ -11,9 +12,9 @@ import { maskedFilesHash, RenderError, renderSiteConfig } from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
-import { recordAudit } from "./audit";
 import { actorNameView } from "./audit-view";
 import { diffMaskedConfigFiles, diffMaskedRunning } from "./config-diff";
+import { recordDeployment } from "./deployment-record";
 import {
   DEFAULT_WAVE_POLICY,
   planDeploymentWaves,
@@ -24,7 +25,7 @@ import {
 } from "./deployment-waves";
 import { loadInventory } from "./inventory-store";
 import { normaliseSuppliedConfig, suppliedRunningConfig } from "./mark-applied";
-import { maskedRevisionHash, openRevisionFiles, sealRevisionFiles } from "./revision-files";
+import { maskedRevisionHash, openRevisionFiles } from "./revision-files";
 import { isAgentManaged } from "./site-management";
 import { siteFilterSchema, siteFilterWhere } from "./sites";
 
@@ -213,21 +214,6 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
   );
 }
 
-async function revisionFor(db: Db, actor: Actor, r: RenderedSite) {
-  const latest = await db.configRevision.findFirst({ where: { siteId: r.siteId }, orderBy: { number: "desc" } });
-  if (latest && latest.contentHash === r.hash && latest.target === r.target) return latest;
-  return db.configRevision.create({
-    data: {
-      siteId: r.siteId,
-      number: (latest?.number ?? 0) + 1,
-      target: r.target,
-      contentHash: r.hash,
-      files: sealRevisionFiles(r.files),
-      createdBy: actor.name,
-    },
-  });
-}
-
 export const deploymentOptionsSchema = z.object({
   /** equal batches of this size after one canary spoke; ignored when `wavePolicy` is given */
   batchSize: z.number().int().min(1).max(1000).optional(),
@@ -245,7 +231,7 @@ export function storedWavePolicy(d: { wavePolicy: string | null; batchSize: numb
 
 /** Render, store a revision per site (reused when the content is the same) and queue the deployment. */
 export async function createDeployment(
-  db: Db,
+  db: PrismaClient,
   actor: Actor,
   target: DeploymentTarget,
   options: z.input<typeof deploymentOptionsSchema> = {},
@@ -253,38 +239,39 @@ export async function createDeployment(
   const opts = deploymentOptionsSchema.parse(options);
   const rendered = await renderSites(db, await resolveSiteIds(db, target));
   const networkIds = [...new Set(rendered.map((r) => r.networkId))];
-  const revisions = new Map<string, string>();
-  for (const r of rendered) revisions.set(r.siteId, (await revisionFor(db, actor, r)).id);
+  const networkId = networkIds.length === 1 ? (networkIds[0] ?? null) : null;
   const policy =
     opts.wavePolicy ?? (opts.batchSize === undefined ? DEFAULT_WAVE_POLICY : policyFromBatchSize(opts.batchSize));
   const waves = planDeploymentWaves(rendered, policy);
   const scope = "networkId" in target ? "network" : rendered.length === 1 ? "site" : "selected";
-  const wavePolicy = JSON.stringify(policy);
-  const deployment = await db.deployment.create({
-    data: {
-      scope,
-      networkId: networkIds.length === 1 ? networkIds[0] : null,
-      batchSize: policy.firstBatch,
-      wavePolicy,
-      confirmWindowSeconds: opts.confirmWindowSeconds,
-      createdBy: actor.name,
-      items: {
-        create: waves.map(({ site, wave }) => ({ siteId: site.siteId, revisionId: revisions.get(site.siteId)!, wave })),
-      },
-    },
+  return recordDeployment(db, actor, {
+    scope,
+    networkId,
+    batchSize: policy.firstBatch,
+    wavePolicy: JSON.stringify(policy),
+    confirmWindowSeconds: opts.confirmWindowSeconds,
+    sites: waves.map(({ site, wave }) => ({
+      siteId: site.siteId,
+      wave,
+      config: { target: site.target, hash: site.hash, files: site.files },
+    })),
+    audit: (id) => ({
+      action: "deployment.created",
+      entityType: "deployment",
+      entityId: id,
+      networkId,
+      after: { scope, sites: rendered.map((r) => r.name), wavePolicy: policy },
+    }),
   });
-  await recordAudit(db, actor, {
-    action: "deployment.created",
-    entityType: "deployment",
-    entityId: deployment.id,
-    networkId: deployment.networkId,
-    after: { scope, sites: rendered.map((r) => r.name), wavePolicy: policy },
-  });
-  return { id: deployment.id };
 }
 
 /** Deploy an earlier revision of one site again. */
-export async function rollbackToRevision(db: Db, actor: Actor, revisionId: string, confirmWindowSeconds = 120) {
+export async function rollbackToRevision(
+  db: PrismaClient,
+  actor: Actor,
+  revisionId: string,
+  confirmWindowSeconds = 120,
+) {
   const revision = await db.configRevision.findUnique({ where: { id: revisionId }, include: { site: true } });
   if (!revision) throw notFound("revision");
   const current = await lastDeployedRevision(db, revision.siteId);
@@ -293,25 +280,22 @@ export async function rollbackToRevision(db: Db, actor: Actor, revisionId: strin
       "BAD_REQUEST",
       `revision ${revision.number} is already the deployed one: nothing to roll back`,
     );
-  const deployment = await db.deployment.create({
-    data: {
-      scope: "rollback",
-      networkId: revision.site.networkId,
-      batchSize: 1,
-      confirmWindowSeconds,
-      createdBy: actor.name,
-      items: { create: [{ siteId: revision.siteId, revisionId, wave: 0 }] },
-    },
-  });
-  await recordAudit(db, actor, {
-    action: "deployment.rollback",
-    entityType: "site",
-    entityId: revision.siteId,
-    entityName: revision.site.name,
+  return recordDeployment(db, actor, {
+    scope: "rollback",
     networkId: revision.site.networkId,
-    after: { revision: revision.number, deploymentId: deployment.id },
+    batchSize: 1,
+    wavePolicy: null,
+    confirmWindowSeconds,
+    sites: [{ siteId: revision.siteId, wave: 0, revisionId }],
+    audit: (deploymentId) => ({
+      action: "deployment.rollback",
+      entityType: "site",
+      entityId: revision.siteId,
+      entityName: revision.site.name,
+      networkId: revision.site.networkId,
+      after: { revision: revision.number, deploymentId },
+    }),
   });
-  return { id: deployment.id };
 }
 
 /** Whoever reads deployments: admins see creators as stored, everyone else by display name (actorNameView). */
@@ -335,6 +319,7 @@ export async function listDeployments(
   return rows.map(({ items, network, ...d }) => ({
     ...d,
     createdBy: creator(d.createdBy),
+    scope: DeploymentScope.parse(d.scope),
     status: DeploymentStatus.parse(d.status),
     network: network?.name ?? null,
     sites: items.length,
@@ -367,6 +352,7 @@ export async function getDeployment(db: Db, reader: Reader, id: string) {
     ...d,
     wavePolicy,
     createdBy: creator(d.createdBy),
+    scope: DeploymentScope.parse(d.scope),
     status: DeploymentStatus.parse(d.status),
     network: d.network?.name ?? null,
     items: d.items.map((i) => ({
@@ -410,6 +396,7 @@ export async function listRevisions(db: Db, reader: Reader, siteId: string) {
     current: deployed?.id === r.id,
     deployments: r.deploymentItems.map((d) => ({
       ...d,
+      status: DeploymentItemStatus.parse(d.status),
       markedAppliedBy: d.markedAppliedBy === null ? null : creator(d.markedAppliedBy),
     })),
   }));
@@ -432,8 +419,12 @@ export async function revisionDiff(db: Db, revisionId: string) {
   return { number: r.number, previous: prev?.number ?? null, diff };
 }
 
-function countStatuses(items: { status: string }[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const i of items) counts[i.status] = (counts[i.status] ?? 0) + 1;
+/** How many items are in each status (statuses with none are left out). */
+function countStatuses(items: { status: string }[]): Partial<Record<DeploymentItemStatus, number>> {
+  const counts: Partial<Record<DeploymentItemStatus, number>> = {};
+  for (const i of items) {
+    const status = DeploymentItemStatus.parse(i.status);
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
   return counts;
 }

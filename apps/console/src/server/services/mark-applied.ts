@@ -1,4 +1,5 @@
 import type { Db, PrismaClient } from "@dmvpn/db";
+import type { DeploymentItemStatus, DeploymentStatus } from "@dmvpn/protocol";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -72,14 +73,17 @@ export async function markRevisionApplied(db: PrismaClient, actor: Actor, input:
     // Only if still pending: two operators marking at once must not both succeed.
     const marked = await tx.deploymentItem.updateMany({
       where: { id: item.id, status: "awaiting-apply" },
-      data: { status: "marked-applied", markedAppliedBy: actor.name, error: null },
+      data: { status: "marked-applied" satisfies DeploymentItemStatus, markedAppliedBy: actor.name, error: null },
     });
     if (!marked.count)
       throw new DomainError("CONFLICT", `${site.name}: revision ${item.revision.number} was just marked applied`);
     if (superseded.length) {
       await tx.deploymentItem.updateMany({
         where: { id: { in: superseded.map((i) => i.id) }, status: "awaiting-apply" },
-        data: { status: "superseded", error: `revision ${item.revision.number} was marked applied instead` },
+        data: {
+          status: "superseded" satisfies DeploymentItemStatus,
+          error: `revision ${item.revision.number} was marked applied instead`,
+        },
       });
     }
     if (q.runningConfig !== undefined) {
@@ -104,7 +108,7 @@ export async function markRevisionApplied(db: PrismaClient, actor: Actor, input:
       if (left) continue;
       const done = await tx.deployment.updateMany({
         where: { id: deploymentId, status: "awaiting-apply" },
-        data: { status: "succeeded", summary: null, finishedAt: new Date() },
+        data: { status: "succeeded" satisfies DeploymentStatus, summary: null, finishedAt: new Date() },
       });
       if (done.count) finished.push(deploymentId);
     }

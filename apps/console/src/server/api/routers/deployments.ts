@@ -97,7 +97,7 @@ export const deploymentsRouter = createTRPCRouter({
         method: "GET",
         path: "/deployments/{id}",
         tags,
-        summary: "A deployment with each site's progress (poll until status is succeeded, failed or stopped)",
+        summary: "A deployment with each site's progress (poll until status is awaiting-apply, succeeded or failed)",
       },
     })
     .input(z.object({ id }))
