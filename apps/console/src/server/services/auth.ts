@@ -7,7 +7,7 @@ import { DomainError, invalidInput } from "../errors";
 import { type Actor, systemActor } from "./actor";
 import { revokeUserApiTokens } from "./api-tokens";
 import { recordAudit } from "./audit";
-import { SignInLimiter } from "./sign-in-limiter";
+import { SignInLimiter, type SignInLimits } from "./sign-in-limiter";
 
 export const SESSION_COOKIE = "dmvpn_session";
 const SESSION_DAYS = 7;
@@ -97,6 +97,12 @@ export const LOCKOUT_AFTER = 5;
 const LOCKOUT_BASE_MS = 60_000;
 const LOCKOUT_MAX_MS = 60 * 60_000;
 export const signInLimiter = new SignInLimiter();
+let signInLimits: SignInLimits = signInLimiter;
+
+/** Counts failed sign-ins elsewhere (Redis, shared by every console instance) instead of in this process. */
+export function useSignInLimits(limits: SignInLimits): void {
+  signInLimits = limits;
+}
 
 function tooManyAttempts(retryMs: number): DomainError {
   const minutes = Math.max(1, Math.ceil(retryMs / 60_000));
@@ -105,7 +111,7 @@ function tooManyAttempts(retryMs: number): DomainError {
 
 export async function signIn(db: Db, email: string, password: string, userAgent: string | null, ip?: string | null) {
   if (ip) {
-    const wait = signInLimiter.retryAfterMs(ip);
+    const wait = await signInLimits.retryAfterMs(ip);
     if (wait > 0) throw tooManyAttempts(wait);
   }
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
@@ -115,7 +121,7 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
   if (!user || !ok || user.disabled || locked) {
-    if (ip) signInLimiter.recordFailure(ip);
+    if (ip) await signInLimits.recordFailure(ip);
     if (user && !ok && !locked) {
       const failedLogins = user.failedLogins + 1;
       const over = failedLogins - LOCKOUT_AFTER;
