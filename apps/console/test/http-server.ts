@@ -39,19 +39,9 @@ async function send(res: ServerResponse, response: Response) {
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-/**
- * The console's API routes (/api/trpc, /api/v1, /api/agent/enroll, /api/openapi.json) on a real HTTP server,
- * without building Next: the route files are thin wrappers over these same handlers, and the server prepares each
- * request as server.ts does.
- */
-export async function startApiServer(
-  db: PrismaClient,
-  bus: EventBus = createInMemoryBus(),
-  options: { trustedProxies?: string[] } = {},
-) {
-  setRuntime({ db, bus } as never);
-  const clientAddress = clientAddressResolver(options.trustedProxies ?? []);
-  const server = createServer((req, res) => {
+/** The console's API routes for a node HTTP server, each request prepared as server.ts does. */
+export function apiRequestListener(clientAddress: (req: IncomingMessage) => string) {
+  return (req: IncomingMessage, res: ServerResponse) => {
     prepareRequest(req, res, clientAddress);
     const base = `http://${req.headers.host ?? "localhost"}`;
     void (async () => {
@@ -68,7 +58,21 @@ export async function startApiServer(
         res.writeHead(500).end(err instanceof Error ? err.message : "error");
       }
     })();
-  });
+  };
+}
+
+/**
+ * The console's API routes (/api/trpc, /api/v1, /api/agent/enroll, /api/openapi.json) on a real HTTP server,
+ * without building Next: the route files are thin wrappers over these same handlers, and the server prepares each
+ * request as server.ts does.
+ */
+export async function startApiServer(
+  db: PrismaClient,
+  bus: EventBus = createInMemoryBus(),
+  options: { trustedProxies?: string[] } = {},
+) {
+  setRuntime({ db, bus } as never);
+  const server = createServer(apiRequestListener(clientAddressResolver(options.trustedProxies ?? [])));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@dmvpn/db";
 import type { EventBus } from "../bus";
-import { useSignInLimits } from "../services/auth";
+import type { SignInLimits } from "../services/sign-in-limiter";
 import { Leases } from "./leases";
 import { Presence } from "./presence";
 import { connectRedis, type RedisLink } from "./redis";
@@ -30,6 +30,7 @@ export interface Cluster {
   bus: EventBus;
   presence: Presence;
   leases: Leases;
+  signInLimits: SignInLimits;
   close(): Promise<void>;
 }
 
@@ -43,13 +44,13 @@ export async function joinCluster(db: PrismaClient, o: ClusterOptions): Promise<
   await bus.start();
   const presence = new Presence(redis, db, bus, o.instanceId, o.presenceTtlMs);
   const leases = new Leases(redis, o.instanceId, o.leaseMs);
-  useSignInLimits(new RedisSignInLimits(redis));
   return {
     instanceId: o.instanceId,
     redis,
     bus,
     presence,
     leases,
+    signInLimits: new RedisSignInLimits(redis),
     async close() {
       presence.stop();
       await redis.close();

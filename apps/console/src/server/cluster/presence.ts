@@ -126,8 +126,13 @@ export class Presence implements GatewayPresence {
           : holder === null && (!a.lastSeenAt || a.lastSeenAt.getTime() < cutoff);
         if (!stale) continue;
         if (boot && holder === this.instanceId) await this.redis.cmd.del(this.key(a.siteId));
+        // a hello on another instance writes a fresh last-seen time before it sets the key: left alone
         const r = await this.db.agent.updateMany({
-          where: { siteId: a.siteId, connected: true },
+          where: {
+            siteId: a.siteId,
+            connected: true,
+            ...(boot ? {} : { OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: new Date(cutoff) } }] }),
+          },
           data: { connected: false },
         });
         if (r.count !== 1) continue;

@@ -7,6 +7,7 @@ import { DomainError, invalidInput } from "../errors";
 import { type Actor, systemActor } from "./actor";
 import { revokeUserApiTokens } from "./api-tokens";
 import { recordAudit } from "./audit";
+import { findRuntime } from "../runtime";
 import { SignInLimiter, type SignInLimits } from "./sign-in-limiter";
 
 export const SESSION_COOKIE = "dmvpn_session";
@@ -97,12 +98,9 @@ export const LOCKOUT_AFTER = 5;
 const LOCKOUT_BASE_MS = 60_000;
 const LOCKOUT_MAX_MS = 60 * 60_000;
 export const signInLimiter = new SignInLimiter();
-let signInLimits: SignInLimits = signInLimiter;
-
-/** Counts failed sign-ins elsewhere (Redis, shared by every console instance) instead of in this process. */
-export function useSignInLimits(limits: SignInLimits): void {
-  signInLimits = limits;
-}
+/** The runtime's (Redis, shared by every instance, when several run) or this process's. Read through the runtime:
+ * Next's route bundle has its own copy of this module, server.ts another. */
+const signInLimits = (): SignInLimits => findRuntime()?.signInLimits ?? signInLimiter;
 
 function tooManyAttempts(retryMs: number): DomainError {
   const minutes = Math.max(1, Math.ceil(retryMs / 60_000));
@@ -111,7 +109,7 @@ function tooManyAttempts(retryMs: number): DomainError {
 
 export async function signIn(db: Db, email: string, password: string, userAgent: string | null, ip?: string | null) {
   if (ip) {
-    const wait = await signInLimits.retryAfterMs(ip);
+    const wait = await signInLimits().retryAfterMs(ip);
     if (wait > 0) throw tooManyAttempts(wait);
   }
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
@@ -121,7 +119,7 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
   if (!user || !ok || user.disabled || locked) {
-    if (ip) await signInLimits.recordFailure(ip);
+    if (ip) await signInLimits().recordFailure(ip);
     if (user && !ok && !locked) {
       const failedLogins = user.failedLogins + 1;
       const over = failedLogins - LOCKOUT_AFTER;

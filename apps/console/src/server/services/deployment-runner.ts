@@ -340,23 +340,26 @@ export class DeploymentRunner {
         siteId === item.siteId && m.type === "apply-result" && m.payload.deploymentId === deploymentId ? m : undefined,
     });
     const files = openRevisionFiles(item.revision.files);
-    const sent = gateway.send(
-      item.siteId,
-      consoleMessage(
-        "apply",
-        {
-          deploymentId,
-          revision: item.revision.number,
-          contentHash: item.revision.contentHash,
-          target: item.revision.target as "frr",
-          files,
-          confirmWindowSeconds: windowSeconds,
-        },
-        `apply-${deploymentId}`,
-      ),
+    const apply = consoleMessage(
+      "apply",
+      {
+        deploymentId,
+        revision: item.revision.number,
+        contentHash: item.revision.contentHash,
+        target: item.revision.target as "frr",
+        files,
+        confirmWindowSeconds: windowSeconds,
+      },
+      `apply-${deploymentId}`,
     );
+    const sent = gateway.send(item.siteId, apply);
     if (!sent) return fail("failed", "the agent disconnected before the change was sent");
-    const result = await resultP;
+    // An agent that reconnects meanwhile (to this instance or another) may never have had it: sent again, which an
+    // agent already applying or waiting for this deployment's confirmation answers with the same result.
+    const offOnline = this.o.bus.subscribe((e) => {
+      if (e.type === "agent.online" && e.siteId === item.siteId) gateway.send(item.siteId, apply);
+    });
+    const result = await resultP.finally(offOnline);
     if (result?.type !== "apply-result") return fail("failed", "no apply result from the agent in time");
     const r = result.payload;
     if (r.outcome === "unchanged") return ok("unchanged");
