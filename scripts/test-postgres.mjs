@@ -27,9 +27,13 @@ if (!pong(redisUrl)) {
     process.exit(1);
   }
   const port = 6390 + Math.floor(Math.random() * 500);
-  ownRedis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
+  ownRedis = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    {
+      stdio: "ignore",
+    },
+  );
   ownRedis.on("error", (e) => {
     console.error(`no Redis at ${redisUrl} and redis-server could not be started: ${e.message}`);
     process.exit(1);

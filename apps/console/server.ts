@@ -39,7 +39,9 @@ async function main() {
   attachAgentUpgrades(server, agents.gateway, dev ? app.getUpgradeHandler() : undefined, clientAddress);
   server.listen(env.PORT, env.HOST, () => {
     const where = target.provider === "sqlite" ? target.file : "PostgreSQL";
-    const cluster = consoleRuntime.cluster ? `, instance ${consoleRuntime.cluster.instanceId} sharing work via Redis` : "";
+    const cluster = consoleRuntime.cluster
+      ? `, instance ${consoleRuntime.cluster.instanceId} sharing work via Redis`
+      : "";
     console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where}${cluster})`);
     startDemo(db, { websocketUrl: agentUrl }).catch((err) =>
       console.error("demo network:", err instanceof Error ? err.message : err),

@@ -25,9 +25,7 @@ const envSchema = z.object({
    * Set to run several console instances on one PostgreSQL database (docs/several-instances.md): they share
    * agents' presence, events, deployment leases and sign-in limits through this Redis. Unset: one process, no Redis.
    */
-  REDIS_URL: z
-    .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
-    .optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
   /** Every Redis key and channel of this console starts with it (several consoles on one Redis stay apart). */
   REDIS_PREFIX: z
     .string()

@@ -17,7 +17,11 @@ type Directed =
  * whoever waits for one (a deployment runner, a diagnostics request with its time-out) gets it wherever the agent
  * is connected. Only this process's own connections are accepted here (handleUpgrade) and flushed.
  */
-export function linkGateway(local: AgentGateway, redis: RedisLink, presence: Presence): AgentGateway & {
+export function linkGateway(
+  local: AgentGateway,
+  redis: RedisLink,
+  presence: Presence,
+): AgentGateway & {
   start(): Promise<void>;
 } {
   const me = presence.instanceId;
@@ -27,7 +31,9 @@ export function linkGateway(local: AgentGateway, redis: RedisLink, presence: Pre
   let requestCounter = 0;
 
   const publish = (channel: string, body: unknown) =>
-    redis.cmd.publish(channel, JSON.stringify(body)).catch((e: Error) => console.warn(`[cluster] publish: ${e.message}`));
+    redis.cmd
+      .publish(channel, JSON.stringify(body))
+      .catch((e: Error) => console.warn(`[cluster] publish: ${e.message}`));
 
   local.onMessage((siteId, message) => {
     if (!LOCAL_ONLY.has(message.type)) void publish(replies, { from: me, siteId, message });

@@ -45,13 +45,16 @@ export class Leases {
   async run<T>(name: string, work: (lost: () => boolean) => Promise<T>): Promise<{ value: T } | null> {
     if (!(await this.acquire(name))) return null;
     let lost = false;
-    const timer = setInterval(() => {
-      this.renew(name)
-        .then((ok) => {
-          if (!ok) lost = true;
-        })
-        .catch(() => undefined); // Redis briefly away: the next renewal tries again before the lease runs out
-    }, Math.max(100, Math.floor(this.ttlMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.renew(name)
+          .then((ok) => {
+            if (!ok) lost = true;
+          })
+          .catch(() => undefined); // Redis briefly away: the next renewal tries again before the lease runs out
+      },
+      Math.max(100, Math.floor(this.ttlMs / 3)),
+    );
     timer.unref();
     try {
       return { value: await work(() => lost) };

@@ -9,8 +9,8 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import { type AddressInfo, createConnection, createServer as createTcpServer, type Socket } from "node:net";
 import path from "node:path";
-import type { PrismaClient } from "@dmvpn/db";
 import { ConsoleConnection } from "@dmvpn/agent";
+import type { PrismaClient } from "@dmvpn/db";
 import { agentMessage, type ConsoleToAgent, emptySiteStatus, type SiteStatus } from "@dmvpn/protocol";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
 import { systemActor } from "../services/actor";
 import { createEnrollmentToken, enrollAgent } from "../services/enrollment";
+import { deliverDueWebhooks, enqueueWebhookEvent } from "../services/webhooks";
 
 const ROOT = path.resolve(import.meta.dirname, "../../../../..");
 const INSTANCE = path.join(ROOT, "apps/console/test/cluster-instance.ts");
@@ -27,7 +28,11 @@ const PRESENCE_TTL_MS = 3000;
 const LEASE_MS = 3000;
 
 /** Polls until `check` returns something truthy; the deadline is a failure, never an assertion by sleeping. */
-async function until<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, ms = 30_000): Promise<T> {
+async function until<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  ms = 30_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -47,8 +52,7 @@ interface Instance {
   log: string[];
 }
 const instances = new Map<string, Instance>();
-const logs = () =>
-  [...instances.values()].map((i) => `--- instance ${i.id}:\n${i.log.slice(-40).join("")}`).join("\n");
+const logs = () => [...instances.values()].map((i) => `--- instance ${i.id}:\n${i.log.slice(-40).join("")}`).join("\n");
 
 async function startInstance(id: string, env: Record<string, string>): Promise<Instance> {
   const child = spawn(process.execPath, ["--import", "tsx", INSTANCE], {
@@ -204,7 +208,7 @@ class TestAgent {
 
 // ---- a webhook receiver -------------------------------------------------------------------------------------
 
-const received: { delivery: string; event: string }[] = [];
+const received: { delivery: string; event: string; data: string }[] = [];
 let receiver: Server;
 
 // ---- the suite ----------------------------------------------------------------------------------------------
@@ -244,9 +248,15 @@ beforeAll(async () => {
   });
 
   receiver = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ delivery: String(req.headers["x-dmvpn-delivery"]), event: String(req.headers["x-dmvpn-event"]) });
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as { data: unknown };
+      received.push({
+        delivery: String(req.headers["x-dmvpn-delivery"]),
+        event: String(req.headers["x-dmvpn-event"]),
+        data: JSON.stringify(body.data),
+      });
       res.writeHead(204).end();
     });
   });
@@ -465,7 +475,26 @@ describe("two console instances on one database, sharing the work through Redis"
     await until(() => received.length >= rows.length, "the receiver to have every delivery");
     const ids = received.map((r) => r.delivery);
     expect(new Set(ids).size).toBe(ids.length);
+    // and no event queued twice (by both instances, each hearing it on the shared bus)
+    const events = received.map((r) => `${r.event} ${r.data}`);
+    expect(new Set(events).size).toBe(events.length);
     expect(ids.sort()).toEqual(rows.map((r) => r.id).sort());
     expect(received.some((r) => r.event === "deployment.failed")).toBe(false);
+  });
+
+  it("webhook workers racing over the same due deliveries send each one once", async () => {
+    const before = received.length;
+    for (let i = 0; i < 20; i++) await enqueueWebhookEvent(db, "site.offline", { siteId: `race-${i}` });
+    // three workers (as three instances would) read the same due rows at once
+    await Promise.all([deliverDueWebhooks(db), deliverDueWebhooks(db), deliverDueWebhooks(db)]);
+    // the surviving instance's worker may have taken some: all are delivered, by whichever worker claimed them
+    await until(
+      async () => (await db.webhookDelivery.count({ where: { status: { not: "delivered" } } })) === 0,
+      "the raced deliveries to be delivered",
+    );
+    await until(() => received.length - before >= 20, "the receiver to have them");
+    const raced = received.slice(before).map((r) => r.data);
+    expect(raced.length).toBe(20);
+    expect(new Set(raced).size).toBe(20);
   });
 });

@@ -4,10 +4,10 @@ import { USER_ROLES, type UserRole } from "@dmvpn/inventory";
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { DomainError, invalidInput } from "../errors";
+import { findRuntime } from "../runtime";
 import { type Actor, systemActor } from "./actor";
 import { revokeUserApiTokens } from "./api-tokens";
 import { recordAudit } from "./audit";
-import { findRuntime } from "../runtime";
 import { SignInLimiter, type SignInLimits } from "./sign-in-limiter";
 
 export const SESSION_COOKIE = "dmvpn_session";

@@ -190,7 +190,11 @@ export class DeploymentRunner {
           where: { deploymentId: id, status: { in: ["queued", "sent", "applied"] } },
           data: { status: "skipped", error: "not deployed: an earlier wave failed" },
         });
-        await this.finish(id, "failed", `stopped after wave ${failed.wave}: ${failed.site.name}: ${failed.error ?? ""}`);
+        await this.finish(
+          id,
+          "failed",
+          `stopped after wave ${failed.wave}: ${failed.site.name}: ${failed.error ?? ""}`,
+        );
         return;
       }
     }
