@@ -6,6 +6,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import { DomainError, invalidInput } from "../errors";
 import { internalErrorRef } from "../internal-error";
+import { type ConsoleRuntime, findRuntime } from "../runtime";
 import type { Actor } from "../services/actor";
 import { authenticateApiToken, type TokenAuth } from "../services/api-tokens";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "../services/auth";
@@ -33,10 +34,19 @@ export interface Context {
   token: TokenAuth["token"] | null;
   /** why authentication failed, when a credential was sent but not accepted */
   authProblem: string | null;
+  /**
+   * The process's runtime (gateway, bus, deployment runner): routers take what they need from here, never from a
+   * global. Null where none was set (router tests without a gateway).
+   */
+  runtime: ConsoleRuntime | null;
 }
 
 /** The one context builder, for the HTTP handler, the REST handler, server components and tests alike. */
-export async function createContext(opts: Omit<Context, "user" | "token" | "authProblem">): Promise<Context> {
+export async function createContext(
+  input: Omit<Context, "user" | "token" | "authProblem" | "runtime"> & { runtime?: ConsoleRuntime | null },
+): Promise<Context> {
+  // the one place the runtime is looked up: server.ts hands it over outside Next's bundle (runtime.ts)
+  const opts = { ...input, runtime: input.runtime ?? findRuntime() };
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(opts.authorization ?? "");
   if (opts.authorization) {
     // A request with a token is judged by the token alone; a cookie sent along does not count.
@@ -54,6 +64,12 @@ export async function createContext(opts: Omit<Context, "user" | "token" | "auth
   }
   const user = await getSessionUser(opts.db, opts.cookies.get(SESSION_COOKIE));
   return { ...opts, user, token: null, authProblem: null };
+}
+
+/** The runtime, for procedures that cannot work without it (live feeds, the demo). */
+export function requireRuntime(ctx: Pick<Context, "runtime">): ConsoleRuntime {
+  if (!ctx.runtime) throw new Error("console runtime not initialised: start the console through server.ts (npm start)");
+  return ctx.runtime;
 }
 
 export interface Meta extends OpenApiMeta {
