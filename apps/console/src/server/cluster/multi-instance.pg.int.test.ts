@@ -426,6 +426,25 @@ describe("two console instances on one database, sharing the work through Redis"
     expect(ping).toMatchObject({ sent: 2, received: 2 });
   });
 
+  it("counts failed sign-ins from one address on both instances together", async () => {
+    const signIn = async (inst: Instance) =>
+      fetch(`${inst.url}/api/trpc/auth.signIn`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { email: "nobody@example.net", password: "wrong password" } }),
+      });
+    // the limit is 20 per address in 15 minutes: ten tries on each instance reach it
+    for (let i = 0; i < 20; i++) {
+      const res = await signIn(i % 2 ? b : a);
+      expect(res.status).toBe(401);
+    }
+    for (const inst of [a, b]) {
+      const res = await signIn(inst);
+      expect(res.status).toBe(429);
+      expect(await res.text()).toContain("too many failed sign-ins");
+    }
+  });
+
   it("kills the instance running a deployment: its agents reconnect to the other, the deployment completes, no webhook twice", async () => {
     // every delivery so far is done: none is in flight when the instance dies (one would be sent again, at least once)
     await until(
