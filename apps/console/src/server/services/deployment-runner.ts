@@ -358,11 +358,14 @@ export class DeploymentRunner {
     );
     const sent = gateway.send(item.siteId, apply);
     if (!sent) return fail("failed", "the agent disconnected before the change was sent");
-    // An agent that reconnects meanwhile (to this instance or another) may never have had it: sent again, which an
-    // agent already applying or waiting for this deployment's confirmation answers with the same result.
-    const offOnline = this.o.bus.subscribe((e) => {
-      if (e.type === "agent.online" && e.siteId === item.siteId) gateway.send(item.siteId, apply);
-    });
+    // Several instances: an agent that reconnects meanwhile (its instance died, a load balancer moved it) may never
+    // have had it: sent again, which an agent already applying or waiting for this deployment's confirmation
+    // answers with the same result. (One process keeps its behaviour: the change is sent once.)
+    const offOnline = this.o.leases
+      ? this.o.bus.subscribe((e) => {
+          if (e.type === "agent.online" && e.siteId === item.siteId) gateway.send(item.siteId, apply);
+        })
+      : () => undefined;
     const result = await resultP.finally(offOnline);
     if (result?.type !== "apply-result") return fail("failed", "no apply result from the agent in time");
     const r = result.payload;
