@@ -340,7 +340,9 @@ async function main() {
     const u0 = pids.map(processUsage);
     const t0 = Date.now();
     const rss: number[][] = pids.map(() => []);
-    const sampler = setInterval(() => pids.forEach((p, i) => rss[i]!.push(processUsage(p).rssMb)), 1000);
+    const sampler = setInterval(() => {
+      for (const [i, p] of pids.entries()) rss[i]!.push(processUsage(p).rssMb);
+    }, 1000);
     const api = await apiLoad(cookie, Date.now() + STEADY_S * 1000);
     clearInterval(sampler);
     const u1 = pids.map(processUsage);
