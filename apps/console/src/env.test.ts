@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readEnv } from "./env";
+import { readEnv as readProcessEnv } from "./env";
+
+/** the variables a test sets, nothing inherited from the process running it */
+const readEnv = (vars: Record<string, string>) => readProcessEnv(vars as NodeJS.ProcessEnv);
 
 describe("the console's environment: several instances", () => {
   it("needs no Redis by default: one process", () => {

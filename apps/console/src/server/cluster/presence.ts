@@ -11,6 +11,11 @@ if v == ARGV[1] then redis.call("del", KEYS[1]) return 1 end
 if v == false then return 1 end
 return 0`;
 
+/** Renews the key only if this instance holds it or nobody does: an agent that moved on stays with its new holder. */
+const RENEW = `local v = redis.call("get", KEYS[1])
+if v == false or v == ARGV[1] then redis.call("set", KEYS[1], ARGV[1], "PX", ARGV[2]) return 1 end
+return 0`;
+
 const CHANNEL = "presence";
 type PresenceMessage =
   | { from: string; kind: "held"; sites: string[] }
@@ -29,6 +34,7 @@ export class Presence implements GatewayPresence {
   private readonly remote = new Map<string, { instance: string; until: number }>();
   private timers: NodeJS.Timeout[] = [];
   private localSites: () => string[] = () => [];
+  private onMoved: (siteId: string) => void = () => undefined;
   private readonly channel: string;
 
   constructor(
@@ -47,9 +53,13 @@ export class Presence implements GatewayPresence {
     return `agent:${siteId}`;
   }
 
-  /** Subscribes to the others' presence and asks them for theirs; call before the gateway accepts agents. */
-  async start(localSites: () => string[]): Promise<void> {
+  /**
+   * Subscribes to the others' presence and asks them for theirs; call before the gateway accepts agents.
+   * `onMoved`: an agent this instance still has a socket for reconnected to another instance (the socket is stale).
+   */
+  async start(localSites: () => string[], onMoved: (siteId: string) => void): Promise<void> {
     this.localSites = localSites;
+    this.onMoved = onMoved;
     this.redis.sub.on("message", (ch: string, raw: string) => {
       if (ch === this.channel) this.onMessage(raw);
     });
@@ -94,9 +104,15 @@ export class Presence implements GatewayPresence {
     const sites = this.localSites();
     try {
       const pipe = this.redis.cmd.pipeline();
-      for (const s of sites) pipe.set(this.key(s), this.instanceId, "PX", this.ttlMs);
-      await pipe.exec();
-      await this.publish({ from: this.instanceId, kind: "held", sites });
+      for (const s of sites) pipe.eval(RENEW, 1, this.key(s), this.instanceId, this.ttlMs);
+      const results = (await pipe.exec()) ?? [];
+      const held = sites.filter((s, i) => {
+        const [err, renewed] = results[i] ?? [null, 0];
+        if (err || renewed === 1) return true;
+        this.onMoved(s);
+        return false;
+      });
+      await this.publish({ from: this.instanceId, kind: "held", sites: held });
     } catch (e) {
       this.log("could not refresh presence", { error: describeInternalError(e as Error) });
     }

@@ -34,7 +34,10 @@ export async function startAgentServices(
     const linked = linkGateway(local, cluster.redis, cluster.presence);
     await linked.start();
     // before any agent is accepted here: only agents nobody holds (or this instance id held before) go offline
-    await cluster.presence.start(() => local.connectedSites?.() ?? []);
+    await cluster.presence.start(
+      () => local.connectedSites?.() ?? [],
+      (siteId) => local.disconnect(siteId, "the agent is connected to another console instance"),
+    );
     gateway = linked;
   } else {
     // One statement, before the gateway accepts anyone: no hello can be overwritten by it.
