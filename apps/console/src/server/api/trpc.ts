@@ -45,8 +45,22 @@ export interface Context {
 export async function createContext(
   input: Omit<Context, "user" | "token" | "authProblem" | "runtime"> & { runtime?: ConsoleRuntime | null },
 ): Promise<Context> {
-  // the one place the runtime is looked up: server.ts hands it over outside Next's bundle (runtime.ts)
-  const opts = { ...input, runtime: input.runtime ?? findRuntime() };
+  return withRuntime(await authenticate(input), input.runtime);
+}
+
+/**
+ * The one place the runtime is looked up (server.ts hands it over outside Next's bundle, runtime.ts): when a
+ * procedure reads it, not when the context is made, so a caller made before the console started (tests) or kept
+ * across a restart sees the runtime of the moment.
+ */
+function withRuntime(ctx: Omit<Context, "runtime">, given: ConsoleRuntime | null | undefined): Context {
+  return Object.defineProperty(ctx, "runtime", {
+    get: () => given ?? findRuntime(),
+    enumerable: true,
+  }) as Context;
+}
+
+async function authenticate(opts: Omit<Context, "user" | "token" | "authProblem" | "runtime">) {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(opts.authorization ?? "");
   if (opts.authorization) {
     // A request with a token is judged by the token alone; a cookie sent along does not count.
