@@ -266,7 +266,7 @@ async function main() {
     DATABASE_URL: databaseUrl,
     PORT: String(PORT),
     HOST: "127.0.0.1",
-    NODE_ENV: "production",
+    NODE_ENV: "production" as const,
     NEXT_TELEMETRY_DISABLED: "1",
   };
   execFileSync(process.execPath, ["scripts/db.mjs", "migrate"], { cwd: repoRoot, env, stdio: "ignore" });
