@@ -25,7 +25,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["{apps,packages}/**/*.int.test.ts"],
-          exclude: [...exclude, "apps/lab/**"],
+          // *.pg.int.test.ts need PostgreSQL (and Redis): several console processes cannot share a SQLite file
+          exclude: [...exclude, "apps/lab/**", ...(process.env.TEST_DATABASE_URL ? [] : ["**/*.pg.int.test.ts"])],
           globalSetup: ["./test/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -14,7 +14,8 @@ export default function setup(project: TestProject) {
   const root = path.resolve(import.meta.dirname, "..");
   const pgUrl = process.env.TEST_DATABASE_URL;
   if (pgUrl) {
-    const template = "dmvpn_test_template";
+    // one template per run: several runs on one server (developers, CI jobs) must not drop each other's
+    const template = `dmvpn_test_template_${process.pid}`;
     const admin = new URL(pgUrl);
     const psql = (sql: string) =>
       execFileSync("psql", [admin.toString(), "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: "pipe" });

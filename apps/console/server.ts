@@ -6,13 +6,11 @@ import { fileURLToPath } from "node:url";
 import { createPrismaClient, disconnectWithin, resolveDatabase } from "@dmvpn/db";
 import next from "next";
 import { readEnv } from "./src/env";
-import { createInMemoryBus } from "./src/server/bus";
-import { AGENT_WS_PATH, attachAgentUpgrades, startAgentServices } from "./src/server/gateway";
+import { startConsoleRuntime } from "./src/server/console-runtime";
+import { AGENT_WS_PATH, attachAgentUpgrades } from "./src/server/gateway";
 import { clientAddressResolver, parseTrustedProxies } from "./src/server/http/client-address";
 import { prepareRequest } from "./src/server/http/node-request";
-import { setRuntime } from "./src/server/runtime";
 import { startDemo, stopDemo } from "./src/server/services/demo";
-import { startWebhookWorker } from "./src/server/services/webhooks";
 
 const env = readEnv();
 const dev = env.NODE_ENV === "development";
@@ -20,19 +18,15 @@ const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main() {
   const target = resolveDatabase();
+  if (env.REDIS_URL && target.provider === "sqlite")
+    throw new Error("REDIS_URL (several instances) needs PostgreSQL: set DATABASE_URL=postgresql://…");
   const db = createPrismaClient(target);
   await db.$connect();
-  const bus = createInMemoryBus();
-  const agents = await startAgentServices({
-    db,
-    bus,
-    eventRetention: { maxAgeDays: env.EVENT_RETENTION_DAYS, maxRows: env.EVENT_RETENTION_ROWS },
-  });
   // The demo's simulated agents reach the gateway as real agents do, over this process's own listener.
   const loopback = ["0.0.0.0", "::", ""].includes(env.HOST) ? "127.0.0.1" : env.HOST;
   const agentUrl = `ws://${loopback.includes(":") ? `[${loopback}]` : loopback}:${env.PORT}${AGENT_WS_PATH}`;
-  setRuntime({ db, bus, gateway: agents.gateway, deployments: agents.deployments, agentUrl });
-  const stopWebhooks = startWebhookWorker(db, bus);
+  const consoleRuntime = await startConsoleRuntime(db, env, { agentUrl });
+  const agents = consoleRuntime.agents;
 
   const app = next({ dev, dir, hostname: env.HOST, port: env.PORT });
   await app.prepare();
@@ -45,7 +39,10 @@ async function main() {
   attachAgentUpgrades(server, agents.gateway, dev ? app.getUpgradeHandler() : undefined, clientAddress);
   server.listen(env.PORT, env.HOST, () => {
     const where = target.provider === "sqlite" ? target.file : "PostgreSQL";
-    console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where})`);
+    const cluster = consoleRuntime.cluster
+      ? `, instance ${consoleRuntime.cluster.instanceId} sharing work via Redis`
+      : "";
+    console.log(`DMVPN Console ready on http://localhost:${env.PORT} (database: ${where}${cluster})`);
     startDemo(db, { websocketUrl: agentUrl }).catch((err) =>
       console.error("demo network:", err instanceof Error ? err.message : err),
     );
@@ -53,9 +50,8 @@ async function main() {
 
   const shutdown = () => {
     stopDemo();
-    stopWebhooks();
     server.close();
-    void agents
+    void consoleRuntime
       .close()
       .then(() => disconnectWithin(db, 5000))
       .finally(() => process.exit(0));

@@ -174,12 +174,13 @@ class FleetAgent {
 }
 
 function main() {
-  const url = process.env.FLEET_URL;
+  // several URLs (comma-separated): one console instance each, the agents dealt out between them in turn
+  const urls = (process.env.FLEET_URL ?? "").split(",").filter(Boolean);
   const file = process.env.FLEET_SITES_FILE;
-  if (!url || !file) throw new Error("FLEET_URL and FLEET_SITES_FILE are required");
+  if (!urls.length || !file) throw new Error("FLEET_URL and FLEET_SITES_FILE are required");
   const sites = JSON.parse(readFileSync(file, "utf8")) as FleetSite[];
   const counters = { ready: 0, welcomes: 0, helloRetries: 0 };
-  const agents = sites.map((s, i) => new FleetAgent(s, url, counters, i + 1));
+  const agents = sites.map((s, i) => new FleetAgent(s, urls[i % urls.length]!, counters, i + 1));
   // a fleet powered on together: every agent starts within the first second
   for (const a of agents) setTimeout(() => a.start(), Math.random() * 1000);
   const report = setInterval(() => {

@@ -1,6 +1,8 @@
-// npm run bench:fleet -- --agents N [--database sqlite|postgres] [--steady SECONDS] [--network-size K]
+// npm run bench:fleet -- --agents N [--database sqlite|postgres] [--instances K] [--steady SECONDS] [--network-size K]
 // One console (the production build, dist/server.js) on a fresh database, and N protocol-speaking agents in their own
-// process (fleet-agents.ts). Prints:
+// process (fleet-agents.ts). --instances K (PostgreSQL): K consoles sharing the work through Redis (BENCH_REDIS_URL,
+// default the local port 6379; a prefix unique to the run), the agents dealt out between them, the topology watched
+// on the last instance (so updates from agents on the others cross Redis), the API loaded on the first. Prints:
 //   - connect time: fleet start → every agent welcomed;
 //   - steady state: the console's CPU (share of one core) and RSS over the steady window;
 //   - status → browser p50/p99: an SSE client on the real topology subscription (tRPC over SSE with the session
@@ -15,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createPrismaClient, repoRoot, resolveDatabase } from "@dmvpn/db";
+import { Redis } from "ioredis";
 import superjson from "superjson";
 // @ts-expect-error plain JS helper shared with npm start
 import { ensureConsoleBuilt } from "../../../scripts/prepare.mjs";
@@ -31,14 +34,24 @@ const { values: args } = parseArgs({
     "connect-timeout": { type: "string", default: "300" },
     port: { type: "string", default: process.env.BENCH_PORT ?? "3298" },
     "no-build": { type: "boolean", default: false },
+    instances: { type: "string", default: "1" },
   },
 });
+const INSTANCES = Number(args.instances);
+if (!Number.isInteger(INSTANCES) || INSTANCES < 1) throw new Error("--instances must be a whole number ≥ 1");
+if (INSTANCES > 1 && args.database !== "postgres") throw new Error("--instances above 1 needs --database postgres");
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const REDIS_PREFIX = `bench-fleet-${process.pid}:`;
 const AGENTS = Number(args.agents);
 const STEADY_S = Number(args.steady);
 const NETWORK_SIZE = Number(args["network-size"]);
 const CONNECT_TIMEOUT_S = Number(args["connect-timeout"]);
 const PORT = Number(args.port);
-const base = `http://127.0.0.1:${PORT}`;
+/** instance i listens on PORT + i */
+const baseOf = (i: number) => `http://127.0.0.1:${PORT + i}`;
+const base = baseOf(0);
+/** where the topology is watched: the last instance, which holds only its share of the agents */
+const watchBase = baseOf(INSTANCES - 1);
 
 const quantile = (xs: number[], p: number) => {
   if (!xs.length) return Number.NaN;
@@ -137,11 +150,11 @@ function startConsole(env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
-async function waitForServer() {
+async function waitForServer(at = base) {
   const started = Date.now();
   for (;;) {
     try {
-      const res = await fetch(`${base}/login`);
+      const res = await fetch(`${at}/login`);
       if (res.status < 500) return Date.now() - started;
     } catch {
       // not listening yet
@@ -170,7 +183,7 @@ function watchTopology(cookie: string, onLatency: (ms: number) => void) {
   const controller = new AbortController();
   let snapshotAt = 0;
   const done = (async () => {
-    const res = await fetch(`${base}/api/trpc/topology.live`, {
+    const res = await fetch(`${watchBase}/api/trpc/topology.live`, {
       headers: { cookie, accept: "text/event-stream" },
       signal: controller.signal,
     });
@@ -253,12 +266,25 @@ async function main() {
     DATABASE_URL: databaseUrl,
     PORT: String(PORT),
     HOST: "127.0.0.1",
-    NODE_ENV: "production",
+    NODE_ENV: "production" as const,
     NEXT_TELEMETRY_DISABLED: "1",
   };
   execFileSync(process.execPath, ["scripts/db.mjs", "migrate"], { cwd: repoRoot, env, stdio: "ignore" });
   const { cookie, sitesFile } = await seed(databaseUrl, dir);
-  console.log(`fleet bench: ${AGENTS} agents, ${args.database}, networks of ${NETWORK_SIZE} sites`);
+  console.log(
+    `fleet bench: ${AGENTS} agents, ${args.database}, networks of ${NETWORK_SIZE} sites, ${INSTANCES} instance(s)`,
+  );
+  const envOf = (i: number): NodeJS.ProcessEnv =>
+    INSTANCES === 1
+      ? env
+      : {
+          ...env,
+          PORT: String(PORT + i),
+          REDIS_URL,
+          REDIS_PREFIX,
+          CONSOLE_INSTANCE_ID: `bench-${i}`,
+        };
+  const others = Array.from({ length: INSTANCES - 1 }, (_, i) => startConsole(envOf(i + 1)));
 
   let consoleProcess = startConsole(env);
   let fleet: ChildProcess | null = null;
@@ -266,6 +292,7 @@ async function main() {
   const results: [string, string][] = [];
   try {
     await waitForServer();
+    for (let i = 1; i < INSTANCES; i++) await waitForServer(baseOf(i));
     let latencies: number[] = [];
     let recording = false;
     watcher = watchTopology(cookie, (x) => recording && latencies.push(x));
@@ -273,7 +300,11 @@ async function main() {
     let count: FleetReport = { type: "count", ready: 0, helloRetries: 0, welcomes: 0 };
     fleet = fork(path.join(repoRoot, "apps/console/bench/fleet-agents.ts"), [], {
       cwd: repoRoot,
-      env: { ...process.env, FLEET_URL: `ws://127.0.0.1:${PORT}/api/agent/ws`, FLEET_SITES_FILE: sitesFile },
+      env: {
+        ...process.env,
+        FLEET_URL: Array.from({ length: INSTANCES }, (_, i) => `ws://127.0.0.1:${PORT + i}/api/agent/ws`).join(","),
+        FLEET_SITES_FILE: sitesFile,
+      },
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
@@ -305,19 +336,24 @@ async function main() {
     await sleep(15_000);
     latencies = [];
     recording = true;
-    const pid = consoleProcess.pid!;
-    const u0 = processUsage(pid);
+    const pids = [consoleProcess.pid!, ...others.map((o) => o.pid!)];
+    const u0 = pids.map(processUsage);
     const t0 = Date.now();
-    const rss: number[] = [];
-    const sampler = setInterval(() => rss.push(processUsage(pid).rssMb), 1000);
+    const rss: number[][] = pids.map(() => []);
+    const sampler = setInterval(() => {
+      for (const [i, p] of pids.entries()) rss[i]!.push(processUsage(p).rssMb);
+    }, 1000);
     const api = await apiLoad(cookie, Date.now() + STEADY_S * 1000);
     clearInterval(sampler);
-    const u1 = processUsage(pid);
+    const u1 = pids.map(processUsage);
     recording = false;
-    const cpu = (u1.cpuSeconds - u0.cpuSeconds) / ((Date.now() - t0) / 1000);
     results.push(["connected in steady window", `${count.ready}/${AGENTS}`]);
-    results.push(["console CPU (steady, of one core)", `${(cpu * 100).toFixed(0)} %`]);
-    results.push(["console RSS (steady, max)", `${Math.max(...rss, u1.rssMb).toFixed(0)} MB`]);
+    for (const [i] of pids.entries()) {
+      const cpu = (u1[i]!.cpuSeconds - u0[i]!.cpuSeconds) / ((Date.now() - t0) / 1000);
+      const which = INSTANCES === 1 ? "console" : `instance ${i}`;
+      results.push([`${which} CPU (steady, of one core)`, `${(cpu * 100).toFixed(0)} %`]);
+      results.push([`${which} RSS (steady, max)`, `${Math.max(...rss[i]!, u1[i]!.rssMb).toFixed(0)} MB`]);
+    }
     results.push([
       `status → browser p50 / p99 (${latencies.length} updates)`,
       `${ms(quantile(latencies, 0.5))} / ${ms(quantile(latencies, 0.99))}`,
@@ -338,7 +374,10 @@ async function main() {
     const exited = new Promise((r) => consoleProcess.once("exit", r));
     consoleProcess.kill("SIGTERM");
     await Promise.race([exited, sleep(60_000)]);
-    results.push(["shutdown (SIGTERM → exit)", ms(Date.now() - stopStart)]);
+    results.push([
+      INSTANCES === 1 ? "shutdown (SIGTERM → exit)" : "instance 0 shutdown (SIGTERM → exit)",
+      ms(Date.now() - stopStart),
+    ]);
     consoleProcess.kill("SIGKILL");
     const restartAt = Date.now();
     consoleProcess = startConsole(env);
@@ -357,6 +396,13 @@ async function main() {
     consoleProcess.kill("SIGTERM");
     await Promise.race([exited, sleep(30_000)]);
     consoleProcess.kill("SIGKILL");
+    for (const o of others) o.kill("SIGKILL");
+    if (INSTANCES > 1) {
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+      const keys = await redis.keys(`${REDIS_PREFIX}*`).catch(() => []);
+      if (keys.length) await redis.del(...keys).catch(() => undefined);
+      redis.disconnect();
+    }
     if (args.database === "postgres") {
       const db = createPrismaClient(resolveDatabase({ DATABASE_URL: databaseUrl }));
       await db.$executeRawUnsafe(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`).catch(() => undefined);
@@ -365,7 +411,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   const width = Math.max(...results.map(([k]) => k.length));
-  console.log(`\n${AGENTS} agents, ${args.database}, ${os.cpus().length} cores`);
+  console.log(`\n${AGENTS} agents, ${args.database}, ${INSTANCES} instance(s), ${os.cpus().length} cores`);
   for (const [k, v] of results) console.log(`  ${k.padEnd(width)}  ${v}`);
 }
 

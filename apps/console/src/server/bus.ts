@@ -27,23 +27,36 @@ export type ConsoleEvent =
 
 export type ConsoleEventType = ConsoleEvent["type"];
 
+/**
+ * `local`: the event happened in this process. With several instances (REDIS_URL) every instance's subscribers
+ * also get the others' events (local: false); whatever must happen once per event (queueing a webhook) acts on
+ * local ones only.
+ */
+export type EventMeta = { local: boolean };
+export type EventHandler = (event: ConsoleEvent, meta: EventMeta) => void;
+
 export interface EventBus {
   publish(event: ConsoleEvent): void;
   /** Returns the function that unsubscribes. Handlers must not throw; errors are logged and swallowed. */
-  subscribe(handler: (event: ConsoleEvent) => void): () => void;
+  subscribe(handler: EventHandler): () => void;
+}
+
+/** Hands an event to every handler, each isolated from the others' failures. */
+export function deliverEvent(handlers: Iterable<EventHandler>, event: ConsoleEvent, meta: EventMeta): void {
+  for (const handler of handlers) {
+    try {
+      handler(event, meta);
+    } catch (err) {
+      console.error(`event handler failed for ${event.type}:`, err instanceof Error ? err.message : err);
+    }
+  }
 }
 
 export function createInMemoryBus(): EventBus {
-  const handlers = new Set<(event: ConsoleEvent) => void>();
+  const handlers = new Set<EventHandler>();
   return {
     publish(event) {
-      for (const handler of handlers) {
-        try {
-          handler(event);
-        } catch (err) {
-          console.error(`event handler failed for ${event.type}:`, err instanceof Error ? err.message : err);
-        }
-      }
+      deliverEvent(handlers, event, { local: true });
     },
     subscribe(handler) {
       handlers.add(handler);

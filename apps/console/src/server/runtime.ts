@@ -2,6 +2,7 @@ import type { PrismaClient } from "@dmvpn/db";
 import type { EventBus } from "./bus";
 import type { AgentGateway } from "./gateway/gateway";
 import type { DeploymentRunner } from "./services/deployment-runner";
+import type { SignInLimits } from "./services/sign-in-limiter";
 
 /**
  * Process-wide singletons owned by server.ts (the custom server): the database client and, later, the agent
@@ -17,6 +18,10 @@ export interface ConsoleRuntime {
   deployments?: DeploymentRunner;
   /** the agent endpoint as seen from inside this process (loopback); the demo's simulated agents connect to it */
   agentUrl?: string;
+  /** this instance's name when several share the work (REDIS_URL) */
+  instanceId?: string;
+  /** failed sign-ins counted across instances (Redis); absent: in this process */
+  signInLimits?: SignInLimits;
 }
 
 const holder = globalThis as unknown as { __dmvpnRuntime?: ConsoleRuntime };

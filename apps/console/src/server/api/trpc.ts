@@ -6,6 +6,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import { DomainError, invalidInput } from "../errors";
 import { internalErrorRef } from "../internal-error";
+import { type ConsoleRuntime, findRuntime } from "../runtime";
 import type { Actor } from "../services/actor";
 import { authenticateApiToken, type TokenAuth } from "../services/api-tokens";
 import { getSessionUser, SESSION_COOKIE, type SessionUser } from "../services/auth";
@@ -33,10 +34,33 @@ export interface Context {
   token: TokenAuth["token"] | null;
   /** why authentication failed, when a credential was sent but not accepted */
   authProblem: string | null;
+  /**
+   * The process's runtime (gateway, bus, deployment runner): routers take what they need from here, never from a
+   * global. Null where none was set (router tests without a gateway).
+   */
+  runtime: ConsoleRuntime | null;
 }
 
 /** The one context builder, for the HTTP handler, the REST handler, server components and tests alike. */
-export async function createContext(opts: Omit<Context, "user" | "token" | "authProblem">): Promise<Context> {
+export async function createContext(
+  input: Omit<Context, "user" | "token" | "authProblem" | "runtime"> & { runtime?: ConsoleRuntime | null },
+): Promise<Context> {
+  return withRuntime(await authenticate(input), input.runtime);
+}
+
+/**
+ * The one place the runtime is looked up (server.ts hands it over outside Next's bundle, runtime.ts): when a
+ * procedure reads it, not when the context is made, so a caller made before the console started (tests) or kept
+ * across a restart sees the runtime of the moment.
+ */
+function withRuntime(ctx: Omit<Context, "runtime">, given: ConsoleRuntime | null | undefined): Context {
+  return Object.defineProperty(ctx, "runtime", {
+    get: () => given ?? findRuntime(),
+    enumerable: true,
+  }) as Context;
+}
+
+async function authenticate(opts: Omit<Context, "user" | "token" | "authProblem" | "runtime">) {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(opts.authorization ?? "");
   if (opts.authorization) {
     // A request with a token is judged by the token alone; a cookie sent along does not count.
@@ -54,6 +78,12 @@ export async function createContext(opts: Omit<Context, "user" | "token" | "auth
   }
   const user = await getSessionUser(opts.db, opts.cookies.get(SESSION_COOKIE));
   return { ...opts, user, token: null, authProblem: null };
+}
+
+/** The runtime, for procedures that cannot work without it (live feeds, the demo). */
+export function requireRuntime(ctx: Pick<Context, "runtime">): ConsoleRuntime {
+  if (!ctx.runtime) throw new Error("console runtime not initialised: start the console through server.ts (npm start)");
+  return ctx.runtime;
 }
 
 export interface Meta extends OpenApiMeta {

@@ -47,6 +47,15 @@ export interface GatewayOptions {
   statusFlushMs?: number;
   lastSeenFlushMs?: number;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  /** several console instances (REDIS_URL): who holds which agent */
+  presence?: GatewayPresence;
+}
+
+/** How the gateway tells the cluster's presence that this instance holds an agent, or no longer does. */
+export interface GatewayPresence {
+  bound(siteId: string): Promise<void>;
+  /** false when another instance holds the agent by now: its offline must then not be recorded */
+  released(siteId: string): Promise<boolean>;
 }
 
 export interface AgentGateway {
@@ -54,6 +63,8 @@ export interface AgentGateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, address?: string): void;
   send(siteId: string, message: ConsoleToAgent): boolean;
   isConnected(siteId: string): boolean;
+  /** the sites whose agents are connected to this process */
+  connectedSites?(): string[];
   /** every validated message from an authenticated agent, tagged with its site */
   onMessage(listener: AgentMessageListener): () => void;
   /** send a request with an id and resolve with the first reply carrying that id */
@@ -209,6 +220,11 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     c.networkId = auth.networkId;
     c.release();
     bySite.set(auth.siteId, c);
+    if (options.presence) {
+      await options.presence
+        .bound(auth.siteId)
+        .catch((e: unknown) => log("warn", "could not record presence", { error: describeInternalError(e as Error) }));
+    }
     send(c.ws, consoleMessage("welcome", { siteId: auth.siteId, heartbeatSeconds, serverTime: now() }));
     bus.publish({ type: "agent.online", siteId: auth.siteId, networkId: auth.networkId, at: now() });
     log("info", "agent connected", { siteId: auth.siteId, hostname: msg.payload.hostname });
@@ -324,6 +340,8 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     if (!siteId || !networkId || bySite.get(siteId) !== c) return;
     bySite.delete(siteId);
     try {
+      // Moved to another instance meanwhile (it reconnected there first): that instance has it online.
+      if (options.presence && !(await options.presence.released(siteId))) return;
       // one transaction: whoever sees the agent offline also sees the event that says so
       await writer.write([
         db.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date(c.lastReceived) } }),
@@ -389,6 +407,9 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     },
     isConnected(siteId) {
       return bySite.get(siteId)?.ws.readyState === WebSocket.OPEN;
+    },
+    connectedSites() {
+      return [...bySite.keys()];
     },
     onMessage(listener) {
       listeners.add(listener);

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PrismaClient } from "@dmvpn/db";
 import type { EventBus } from "../bus";
+import { type Cluster, linkGateway } from "../cluster";
 import { DeploymentRunner, type DeploymentRunnerOptions } from "../services/deployment-runner";
 import { DEFAULT_EVENT_RETENTION, type EventRetention, pruneSiteEvents } from "../services/site-status";
 import { AGENT_WS_PATH, type AgentGateway, createGateway, type GatewayOptions } from "./gateway";
@@ -15,17 +16,35 @@ export interface AgentServices {
 }
 
 /**
- * The agent side of the console process: the WebSocket gateway and the deployment runner. Agents marked connected
- * by a previous process are reset first (their sockets died with it); they reconnect on their own.
+ * The agent side of the console process: the WebSocket gateway and the deployment runner. Alone, agents marked
+ * connected by a previous process are reset first (their sockets died with it); they reconnect on their own. In a
+ * cluster other instances hold agents too: presence decides which are stale, and the gateway routes to the others.
  */
 export async function startAgentServices(
-  opts: { db: PrismaClient; bus: EventBus; eventRetention?: EventRetention } & Omit<GatewayOptions, "db" | "bus"> &
-    Partial<Omit<DeploymentRunnerOptions, "db" | "bus" | "gateway">>,
+  opts: { db: PrismaClient; bus: EventBus; eventRetention?: EventRetention; cluster?: Cluster } & Omit<
+    GatewayOptions,
+    "db" | "bus" | "presence"
+  > &
+    Partial<Omit<DeploymentRunnerOptions, "db" | "bus" | "gateway" | "leases">>,
 ): Promise<AgentServices> {
-  // One statement, before the gateway accepts anyone: no hello can be overwritten by it.
-  await opts.db.agent.updateMany({ where: { connected: true }, data: { connected: false } });
-  const gateway = createGateway(opts);
-  const deployments = new DeploymentRunner({ ...opts, gateway });
+  const { cluster } = opts;
+  let gateway: AgentGateway;
+  if (cluster) {
+    const local = createGateway({ ...opts, presence: cluster.presence });
+    const linked = linkGateway(local, cluster.redis, cluster.presence);
+    await linked.start();
+    // before any agent is accepted here: only agents nobody holds (or this instance id held before) go offline
+    await cluster.presence.start(
+      () => local.connectedSites?.() ?? [],
+      (siteId) => local.disconnect(siteId, "the agent is connected to another console instance"),
+    );
+    gateway = linked;
+  } else {
+    // One statement, before the gateway accepts anyone: no hello can be overwritten by it.
+    await opts.db.agent.updateMany({ where: { connected: true }, data: { connected: false } });
+    gateway = createGateway(opts);
+  }
+  const deployments = new DeploymentRunner({ ...opts, gateway, leases: cluster?.leases });
   await deployments.start();
   const retention = opts.eventRetention ?? DEFAULT_EVENT_RETENTION;
   const prune = () =>

@@ -4,10 +4,11 @@ import { USER_ROLES, type UserRole } from "@dmvpn/inventory";
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 import { DomainError, invalidInput } from "../errors";
+import { findRuntime } from "../runtime";
 import { type Actor, systemActor } from "./actor";
 import { revokeUserApiTokens } from "./api-tokens";
 import { recordAudit } from "./audit";
-import { SignInLimiter } from "./sign-in-limiter";
+import { SignInLimiter, type SignInLimits } from "./sign-in-limiter";
 
 export const SESSION_COOKIE = "dmvpn_session";
 const SESSION_DAYS = 7;
@@ -97,6 +98,9 @@ export const LOCKOUT_AFTER = 5;
 const LOCKOUT_BASE_MS = 60_000;
 const LOCKOUT_MAX_MS = 60 * 60_000;
 export const signInLimiter = new SignInLimiter();
+/** The runtime's (Redis, shared by every instance, when several run) or this process's. Read through the runtime:
+ * Next's route bundle has its own copy of this module, server.ts another. */
+const signInLimits = (): SignInLimits => findRuntime()?.signInLimits ?? signInLimiter;
 
 function tooManyAttempts(retryMs: number): DomainError {
   const minutes = Math.max(1, Math.ceil(retryMs / 60_000));
@@ -105,7 +109,7 @@ function tooManyAttempts(retryMs: number): DomainError {
 
 export async function signIn(db: Db, email: string, password: string, userAgent: string | null, ip?: string | null) {
   if (ip) {
-    const wait = signInLimiter.retryAfterMs(ip);
+    const wait = await signInLimits().retryAfterMs(ip);
     if (wait > 0) throw tooManyAttempts(wait);
   }
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
@@ -115,7 +119,7 @@ export async function signIn(db: Db, email: string, password: string, userAgent:
   dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
   const ok = await verify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
   if (!user || !ok || user.disabled || locked) {
-    if (ip) signInLimiter.recordFailure(ip);
+    if (ip) await signInLimits().recordFailure(ip);
     if (user && !ok && !locked) {
       const failedLogins = user.failedLogins + 1;
       const over = failedLogins - LOCKOUT_AFTER;

@@ -9,6 +9,7 @@ import {
 } from "@dmvpn/protocol";
 import { maskSecretsInMessage } from "@dmvpn/render";
 import type { ConsoleEvent, EventBus } from "../bus";
+import type { Leases } from "../cluster/leases";
 import type { AgentGateway } from "../gateway/gateway";
 import { openRevisionFiles } from "./revision-files";
 import { isAgentManaged } from "./site-management";
@@ -30,6 +31,11 @@ export interface DeploymentRunnerOptions {
   /** confirm this long before the agent's window closes, at the latest */
   confirmMarginMs?: number;
   log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
+  /**
+   * Several instances (REDIS_URL): each deployment runs under a lease, so exactly one instance runs it; when that
+   * instance dies, another resumes it once the lease expires instead of failing it.
+   */
+  leases?: Leases;
 }
 
 type Item = {
@@ -66,6 +72,7 @@ export class DeploymentRunner {
   private readonly offMessage: () => void;
   private readonly log: NonNullable<DeploymentRunnerOptions["log"]>;
   private idle: Promise<void> = Promise.resolve();
+  private poll: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: DeploymentRunnerOptions) {
     this.log = o.log ?? ((level, msg, f) => console[level === "info" ? "log" : level](`[deployments] ${msg}`, f ?? ""));
@@ -79,6 +86,14 @@ export class DeploymentRunner {
 
   /** Fail what a previous process left in flight, then run what is queued. */
   async start(): Promise<void> {
+    if (this.o.leases) {
+      // Nothing is failed at boot: a running deployment belongs to whoever holds its lease, or to whoever takes it
+      // over when the lease runs out. Polled: deployments created on another instance, leases that expired.
+      this.poll = setInterval(() => this.kick(), Math.max(200, Math.floor(this.o.leases.ttlMs / 2)));
+      this.poll.unref();
+      this.kick();
+      return;
+    }
     const stale = await this.o.db.deployment.findMany({ where: { status: "running" }, select: { id: true } });
     for (const d of stale) {
       const inFlight = await this.o.db.deploymentItem.findMany({
@@ -111,6 +126,7 @@ export class DeploymentRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
     this.offMessage();
   }
 
@@ -120,6 +136,7 @@ export class DeploymentRunner {
   }
 
   private async loop(): Promise<void> {
+    if (this.o.leases) return this.loopUnderLeases(this.o.leases);
     do {
       this.again = false;
       for (;;) {
@@ -134,14 +151,65 @@ export class DeploymentRunner {
     } while (this.again);
   }
 
-  private async runDeployment(id: string, windowSeconds: number): Promise<void> {
+  /** The oldest deployment that is queued, or running without a live lease (its runner died), whose lease this
+   * instance gets; until none is left. */
+  private async loopUnderLeases(leases: Leases): Promise<void> {
+    do {
+      this.again = false;
+      for (;;) {
+        if (this.stopped) return;
+        const candidates = await this.o.db.deployment.findMany({
+          where: { status: { in: ["pending", "running"] } },
+          orderBy: { createdAt: "asc" },
+          select: { id: true, confirmWindowSeconds: true },
+        });
+        let ran = false;
+        for (const d of candidates) {
+          if (this.stopped) return;
+          const held = await leases.run(`deployment:${d.id}`, async (lost) => {
+            // read again under the lease: the previous holder may have finished it meanwhile
+            const now = await this.o.db.deployment.findUnique({ where: { id: d.id }, select: { status: true } });
+            if (now?.status === "pending" || now?.status === "running")
+              await this.runDeployment(d.id, d.confirmWindowSeconds, lost);
+          });
+          if (held) {
+            ran = true;
+            break;
+          }
+        }
+        if (!ran) break;
+      }
+    } while (this.again);
+  }
+
+  private async runDeployment(id: string, windowSeconds: number, lost: () => boolean = () => false): Promise<void> {
     const db = this.o.db;
-    await db.deployment.update({
-      where: { id },
-      data: { status: "running" satisfies DeploymentStatus, startedAt: new Date() },
-    });
+    const current = await db.deployment.findUniqueOrThrow({ where: { id }, select: { status: true } });
+    // Only under a lease can a running deployment come here: its runner died and this one takes it over. Sites sent
+    // the change are sent it again; an agent still waiting for confirmation of it answers "applied" again.
+    const resumed = current.status === "running";
+    if (resumed) this.log("info", "resuming a deployment whose runner stopped", { deploymentId: id });
+    else await db.deployment.update({ where: { id }, data: { status: "running" satisfies DeploymentStatus, startedAt: new Date() } });
+    if (resumed) {
+      const failed = await db.deploymentItem.findFirst({
+        where: { deploymentId: id, status: { in: ["failed", "rolled-back"] } },
+        include: { site: { select: { name: true } } },
+      });
+      if (failed) {
+        await db.deploymentItem.updateMany({
+          where: { deploymentId: id, status: { in: ["queued", "sent", "applied"] } },
+          data: { status: "skipped" satisfies DeploymentItemStatus, error: "not deployed: an earlier wave failed" },
+        });
+        await this.finish(
+          id,
+          "failed",
+          `stopped after wave ${failed.wave}: ${failed.site.name}: ${failed.error ?? ""}`,
+        );
+        return;
+      }
+    }
     const items: Item[] = await db.deploymentItem.findMany({
-      where: { deploymentId: id, status: "queued" },
+      where: { deploymentId: id, status: { in: resumed ? ["queued", "sent", "applied"] : ["queued"] } },
       orderBy: [{ wave: "asc" }, { id: "asc" }],
       include: {
         site: { select: { name: true, role: true, platform: true } },
@@ -150,7 +218,8 @@ export class DeploymentRunner {
     });
     const waves = [...new Set(items.map((i) => i.wave))];
     for (const wave of waves) {
-      if (this.stopped) return;
+      // stopped, or the lease was lost (another instance may run it now): leave the rest to whoever holds it
+      if (this.stopped || lost()) return;
       const batch = items.filter((i) => i.wave === wave);
       const outcomes = await Promise.all(
         batch.map(async (item) => ({ site: item.site.name, outcome: await this.runItem(id, windowSeconds, item) })),
@@ -202,11 +271,20 @@ export class DeploymentRunner {
 
   private async markRolledBack(deploymentId: string, siteId: string, reason: string) {
     try {
-      const item = await this.o.db.deploymentItem.findUnique({
-        where: { deploymentId_siteId: { deploymentId, siteId } },
+      // Conditional: with several instances every one hears the agent's rollback; only one records it.
+      const r = await this.o.db.deploymentItem.updateMany({
+        where: { deploymentId, siteId, status: { notIn: ["rolled-back", "confirmed"] } },
+        data: { status: "rolled-back", error: reason },
       });
-      if (!item || item.status === "rolled-back" || item.status === "confirmed") return;
-      await this.setItem(deploymentId, item.id, siteId, "rolled-back", reason);
+      if (r.count !== 1) return;
+      this.o.bus.publish({
+        type: "deployment.progress",
+        deploymentId,
+        siteId,
+        itemStatus: "rolled-back",
+        error: reason,
+        at: new Date().toISOString(),
+      });
     } catch (e) {
       this.log("warn", "could not record a rollback", { deploymentId, error: (e as Error).message });
     }
@@ -275,23 +353,29 @@ export class DeploymentRunner {
         siteId === item.siteId && m.type === "apply-result" && m.payload.deploymentId === deploymentId ? m : undefined,
     });
     const files = openRevisionFiles(item.revision.files);
-    const sent = gateway.send(
-      item.siteId,
-      consoleMessage(
-        "apply",
-        {
-          deploymentId,
-          revision: item.revision.number,
-          contentHash: item.revision.contentHash,
-          target: item.revision.target as "frr",
-          files,
-          confirmWindowSeconds: windowSeconds,
-        },
-        `apply-${deploymentId}`,
-      ),
+    const apply = consoleMessage(
+      "apply",
+      {
+        deploymentId,
+        revision: item.revision.number,
+        contentHash: item.revision.contentHash,
+        target: item.revision.target as "frr",
+        files,
+        confirmWindowSeconds: windowSeconds,
+      },
+      `apply-${deploymentId}`,
     );
+    const sent = gateway.send(item.siteId, apply);
     if (!sent) return fail("failed", "the agent disconnected before the change was sent");
-    const result = await resultP;
+    // Several instances: an agent that reconnects meanwhile (its instance died, a load balancer moved it) may never
+    // have had it: sent again, which an agent already applying or waiting for this deployment's confirmation
+    // answers with the same result. (One process keeps its behaviour: the change is sent once.)
+    const offOnline = this.o.leases
+      ? this.o.bus.subscribe((e) => {
+          if (e.type === "agent.online" && e.siteId === item.siteId) gateway.send(item.siteId, apply);
+        })
+      : () => undefined;
+    const result = await resultP.finally(offOnline);
     if (result?.type !== "apply-result") return fail("failed", "no apply result from the agent in time");
     const r = result.payload;
     if (r.outcome === "unchanged") return ok("unchanged");

@@ -1,8 +1,17 @@
+/** Where failed sign-ins are counted: this process's memory, or Redis when several instances share the work. */
+export interface SignInLimits {
+  readonly maxFailures: number;
+  /** Milliseconds until this address may try again; 0 when it may now. */
+  retryAfterMs(ip: string): number | Promise<number>;
+  recordFailure(ip: string): void | Promise<void>;
+  reset(ip: string): void | Promise<void>;
+}
+
 /**
  * Failed sign-ins per client address in a sliding window, in memory (one console process). Per-account lock-out
  * (User.failedLogins / lockedUntil) stops guessing one password; this stops one address trying many accounts.
  */
-export class SignInLimiter {
+export class SignInLimiter implements SignInLimits {
   private readonly failures = new Map<string, number[]>();
 
   constructor(

@@ -24,6 +24,8 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const MAX_ATTEMPTS = 6;
 const DEFAULT_BASE_DELAY_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 10_000;
+/** how long a claimed delivery is left to its worker: longer than an attempt can take */
+const CLAIM_MS = 3 * REQUEST_TIMEOUT_MS;
 
 export const webhookInputSchema = z.object({
   name: z.string().trim().min(1, "is required").max(80, "must be at most 80 characters"),
@@ -274,7 +276,7 @@ async function attempt(url: string, secret: string, event: string, id: string, b
   });
 }
 
-/** Sends every delivery that is due; each gets one attempt. Returns how many were attempted. */
+/** Sends every delivery that is due and not claimed by another worker; each gets one attempt. Returns how many were attempted. */
 export async function deliverDueWebhooks(db: Db, options: DeliveryOptions = {}): Promise<number> {
   const now = options.now ?? (() => new Date());
   const base = options.baseDelayMs ?? DEFAULT_BASE_DELAY_MS;
@@ -284,7 +286,17 @@ export async function deliverDueWebhooks(db: Db, options: DeliveryOptions = {}):
     take: 50,
     include: { webhook: true },
   });
+  let attempted = 0;
   for (const d of due) {
+    // Claimed before it is sent: a conditional update on the row as it was read moves its next attempt past the
+    // request's time-out, so another worker (another console instance, or this one's next round) that read the same
+    // row finds it changed and skips it. If this process dies mid-attempt, the row is due again after the claim.
+    const claim = await db.webhookDelivery.updateMany({
+      where: { id: d.id, status: "pending", nextAttemptAt: d.nextAttemptAt, attempts: d.attempts },
+      data: { nextAttemptAt: new Date(now().getTime() + CLAIM_MS) },
+    });
+    if (claim.count !== 1) continue;
+    attempted++;
     let responseStatus: number | null = null;
     let error: string | null = null;
     try {
@@ -309,7 +321,7 @@ export async function deliverDueWebhooks(db: Db, options: DeliveryOptions = {}):
         : { attempts, responseStatus, lastError: null, status: "delivered", deliveredAt: now() },
     });
   }
-  return due.length;
+  return attempted;
 }
 
 /** Turns bus events into deliveries and sends them: started once by server.ts. */
@@ -336,7 +348,9 @@ export function startWebhookWorker(
         }
       });
   };
-  const unsubscribe = bus.subscribe((event) => {
+  const unsubscribe = bus.subscribe((event, meta) => {
+    // every instance sees every event (REDIS_URL); the one where it happened queues it, so it is queued once
+    if (!meta.local) return;
     const mapped = webhookEventOf(event);
     if (!mapped) return;
     isDemoEvent(db, event)

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { notFound } from "../../errors";
-import { findRuntime } from "../../runtime";
 import { agentMode, agentPlatformOf, installCommand } from "../../services/agent-install";
 import { getSiteAgent, listAgentStates, revokeAgentCredential } from "../../services/agents";
 import { createEnrollmentToken, revokeEnrollmentTokens } from "../../services/enrollment";
@@ -63,7 +62,7 @@ export const agentsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => revokeEnrollmentTokens(ctx.db, ctx.actor, input.siteId)),
   revokeCredential: adminProcedure.input(z.object({ siteId })).mutation(async ({ ctx, input }) => {
     await revokeAgentCredential(ctx.db, ctx.actor, input.siteId);
-    findRuntime()?.gateway?.disconnect(input.siteId, "credential revoked");
+    ctx.runtime?.gateway?.disconnect(input.siteId, "credential revoked");
     return { ok: true };
   }),
 });

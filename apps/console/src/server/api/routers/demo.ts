@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { getRuntime } from "../../runtime";
 import {
   findDemoNetwork,
   loadDemoNetwork,
@@ -8,14 +7,14 @@ import {
   simulateDemoDrift,
 } from "../../services/demo";
 import { topologyFeed } from "../../services/topology-live";
-import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc";
+import { createTRPCRouter, operatorProcedure, requireRuntime, viewerProcedure } from "../trpc";
 
 const id = z.string().min(1).max(64);
 
 export const demoRouter = createTRPCRouter({
   status: viewerProcedure.query(async ({ ctx }) => ({ network: await findDemoNetwork(ctx.db) })),
   load: operatorProcedure.mutation(async ({ ctx }) => {
-    const { bus, agentUrl } = getRuntime();
+    const { bus, agentUrl } = requireRuntime(ctx);
     if (!agentUrl) throw new Error("the console's agent endpoint is not running: start the console with server.ts");
     const network = await loadDemoNetwork(ctx.db, ctx.actor, { websocketUrl: agentUrl });
     await topologyFeed(ctx.db, bus).refresh();
@@ -23,7 +22,7 @@ export const demoRouter = createTRPCRouter({
   }),
   remove: operatorProcedure.mutation(async ({ ctx }) => {
     const result = await removeDemoNetwork(ctx.db, ctx.actor);
-    await topologyFeed(ctx.db, getRuntime().bus).refresh();
+    await topologyFeed(ctx.db, requireRuntime(ctx).bus).refresh();
     return result;
   }),
   sendTraffic: operatorProcedure

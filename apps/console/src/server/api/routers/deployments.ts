@@ -1,6 +1,6 @@
 import { consoleMessage } from "@dmvpn/protocol";
 import { z } from "zod";
-import { findRuntime } from "../../runtime";
+import type { AgentGateway } from "../../gateway/gateway";
 import {
   createDeployment,
   deploymentOptionsSchema,
@@ -21,20 +21,19 @@ const id = z.string().min(1).max(64);
 const tags = ["deployments"];
 
 /** Asks a connected agent for its running config (whitelisted show command), 5 s at most. */
-const readRunningConfig: RunningConfigReader = async (siteId) => {
-  const gateway = findRuntime()?.gateway;
-  if (!gateway?.isConnected(siteId)) return null;
-  const reply = await gateway.request(siteId, consoleMessage("show", { commandId: "running-config" }), 5000);
-  return reply.type === "show-result" && reply.payload.ok ? reply.payload.output : null;
-};
-
-const kick = () => findRuntime()?.deployments?.kick();
+const runningConfigReader =
+  (gateway: AgentGateway | undefined): RunningConfigReader =>
+  async (siteId) => {
+    if (!gateway?.isConnected(siteId)) return null;
+    const reply = await gateway.request(siteId, consoleMessage("show", { commandId: "running-config" }), 5000);
+    return reply.type === "show-result" && reply.payload.ok ? reply.payload.output : null;
+  };
 
 export const deploymentsRouter = createTRPCRouter({
   /** Operators only: previews are rendered with the real configs (the key is masked in the diffs). */
   preview: operatorProcedure
     .input(deploymentTargetSchema)
-    .query(({ ctx, input }) => previewDeployment(ctx.db, input, readRunningConfig)),
+    .query(({ ctx, input }) => previewDeployment(ctx.db, input, runningConfigReader(ctx.runtime?.gateway))),
   create: operatorProcedure
     .meta({
       openapi: {
@@ -48,12 +47,12 @@ export const deploymentsRouter = createTRPCRouter({
     .output(idOutput)
     .mutation(async ({ ctx, input }) => {
       const d = await createDeployment(ctx.db, ctx.actor, input.target, input.options);
-      kick();
+      ctx.runtime?.deployments?.kick();
       return d;
     }),
   rollback: operatorProcedure.input(z.object({ revisionId: id })).mutation(async ({ ctx, input }) => {
     const d = await rollbackToRevision(ctx.db, ctx.actor, input.revisionId);
-    kick();
+    ctx.runtime?.deployments?.kick();
     return d;
   }),
   /** Agentless sites: the operator applied the pending revision by hand (optionally with the running config). */
@@ -72,7 +71,7 @@ export const deploymentsRouter = createTRPCRouter({
     .mutation(async ({ ctx, input }) => {
       const r = await markRevisionApplied(ctx.db, ctx.actor, input);
       // After the commit, so live pages and webhooks never hear of a change that was rolled back.
-      const bus = findRuntime()?.bus;
+      const bus = ctx.runtime?.bus;
       const at = new Date().toISOString();
       bus?.publish({
         type: "deployment.progress",

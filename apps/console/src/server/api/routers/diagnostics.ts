@@ -1,6 +1,5 @@
 import { SHOW_COMMAND_IDS, ShowCommandId } from "@dmvpn/protocol";
 import { z } from "zod";
-import { findRuntime } from "../../runtime";
 import { pingInputSchema, runPing, runShow, showInputSchema } from "../../services/diagnostics";
 import { createTRPCRouter, operatorProcedure } from "../trpc";
 
@@ -29,7 +28,7 @@ export const diagnosticsRouter = createTRPCRouter({
         output: z.string(),
       }),
     )
-    .mutation(({ ctx, input }) => runPing(ctx.db, findRuntime()?.gateway, ctx.actor, input)),
+    .mutation(({ ctx, input }) => runPing(ctx.db, ctx.runtime?.gateway, ctx.actor, input)),
   show: operatorProcedure
     .meta({
       openapi: {
@@ -41,5 +40,5 @@ export const diagnosticsRouter = createTRPCRouter({
     })
     .input(showInputSchema)
     .output(z.object({ commandId: ShowCommandId, ok: z.boolean(), output: z.string() }))
-    .mutation(({ ctx, input }) => runShow(ctx.db, findRuntime()?.gateway, ctx.actor, input)),
+    .mutation(({ ctx, input }) => runShow(ctx.db, ctx.runtime?.gateway, ctx.actor, input)),
 });

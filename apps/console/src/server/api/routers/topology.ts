@@ -1,13 +1,12 @@
 import { EventEmitter, on } from "node:events";
 import { z } from "zod";
-import { getRuntime } from "../../runtime";
 import { getDashboard } from "../../services/dashboard";
 import { loadTopologyInput } from "../../services/topology";
 import { PendingDelta } from "../../services/topology-incremental";
 import { topologyFeed } from "../../services/topology-live";
 import { buildTopology, type TopologyDelta, type TopologyGraph } from "../../services/topology-model";
 import { topologyGraphOutput } from "../rest-schemas";
-import { createTRPCRouter, viewerProcedure } from "../trpc";
+import { createTRPCRouter, requireRuntime, viewerProcedure } from "../trpc";
 
 export type TopologyMessage =
   | { kind: "snapshot"; graph: TopologyGraph; sentAt: number }
@@ -32,7 +31,7 @@ export const topologyRouter = createTRPCRouter({
    * is all the page needs, it passes the session cookie like any request, and reconnects on its own.
    */
   live: viewerProcedure.input(z.object({}).optional()).subscription(async function* ({ ctx, signal }) {
-    const { bus } = getRuntime();
+    const { bus } = requireRuntime(ctx);
     // Deltas that arrive while the client is still being written to are merged into one (the later row wins), so a
     // slow browser costs one pending delta, not a queue that grows with every report.
     const pending = new PendingDelta();
@@ -58,7 +57,7 @@ export const topologyRouter = createTRPCRouter({
   }),
 
   dashboard: viewerProcedure.query(async ({ ctx }) => {
-    const { bus } = getRuntime();
+    const { bus } = requireRuntime(ctx);
     return getDashboard(ctx.db, Date.now(), await topologyFeed(ctx.db, bus).current());
   }),
 });
