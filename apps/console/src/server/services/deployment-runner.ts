@@ -189,7 +189,11 @@ export class DeploymentRunner {
     // the change are sent it again; an agent still waiting for confirmation of it answers "applied" again.
     const resumed = current.status === "running";
     if (resumed) this.log("info", "resuming a deployment whose runner stopped", { deploymentId: id });
-    else await db.deployment.update({ where: { id }, data: { status: "running" satisfies DeploymentStatus, startedAt: new Date() } });
+    else
+      await db.deployment.update({
+        where: { id },
+        data: { status: "running" satisfies DeploymentStatus, startedAt: new Date() },
+      });
     if (resumed) {
       const failed = await db.deploymentItem.findFirst({
         where: { deploymentId: id, status: { in: ["failed", "rolled-back"] } },
