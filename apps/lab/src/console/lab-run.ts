@@ -93,6 +93,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
     await writeFile(join(runDir, LAB_FILES.input), JSON.stringify(input, null, 2));
     await writeFile(join(runDir, LAB_FILES.tokens), JSON.stringify(tokens), { mode: 0o600 });
     await mkdir(join(runDir, LAB_FILES.requests), { recursive: true });
+    await mkdir(join(runDir, LAB_FILES.captures), { recursive: true });
 
     const bundle = await bundleScenario(join(labDir(), "src", "console", "vm-main.ts"), runDir);
     const vmStarted = Date.now();
@@ -100,7 +101,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
       {
         host,
         job: `cd ${repoDir()} && exec node /run/lab/${bundle} /run/lab`,
-        timeoutMs: options.vmTimeoutMs ?? 40 * 60_000,
+        timeoutMs: options.vmTimeoutMs ?? 50 * 60_000,
         memoryMb: 2048,
         onLine: options.onLine,
       },

@@ -171,7 +171,8 @@ export async function runConsoleScenario(
   let deployStarted = 0;
   await phase("deploy", async () => {
     deployStarted = Date.now();
-    const { deployment, ms } = await deployAndWait(api, { networkId: lab.networkId });
+    // five routers in waves under software emulation: 11 min at load 17–21 on 2 cores (IPsec adds a swanctl load)
+    const { deployment, ms } = await deployAndWait(api, { networkId: lab.networkId }, {}, 20 * 60_000);
     if (deployment.status !== "succeeded") throw new Error(describeDeployment(deployment));
     const notConfirmed = deployment.items.filter((i) => i.status !== "confirmed");
     if (notConfirmed.length) throw new Error(`not confirmed: ${describeDeployment(deployment)}`);

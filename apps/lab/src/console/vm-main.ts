@@ -77,11 +77,7 @@ async function enrollAndStart(router: string, token: string, input: LabVmInput) 
 }
 
 async function startCharon(router: string): Promise<void> {
-  const r = await runCommand(
-    ["sh", "-e", "-s"],
-    charonStartScript(router, join(dir, LAB_FILES.logs, `${router}-charon.log`)),
-    120_000,
-  );
+  const r = await runCommand(["sh", "-e", "-s"], charonStartScript(router, join(dir, LAB_FILES.logs)), 120_000);
   if (r.exitCode !== 0) throw new Error(`${router}: starting charon exited ${r.exitCode}: ${r.stderr.trim()}`);
 }
 

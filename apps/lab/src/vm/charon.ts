@@ -47,13 +47,16 @@ export function strongswanConf(router: string, logFile: string): string {
  * sh that starts the router's charon in its network namespace and a mount namespace of its own with a private
  * /run, then waits for its VICI socket. STRONGSWAN_CONF also reaches the agent's swanctl through --uri only.
  */
-export function charonStartScript(router: string, logFile: string): string {
+export function charonStartScript(router: string, logDir: string): string {
   const dir = charonDir(router);
   const socket = `${dir}/charon.vici`;
+  // The log directory (the run directory's logs/, under /run) is bound to <dir>/logs inside charon's mount
+  // namespace before its private /run hides it.
+  const inner = `mount --bind ${logDir} ${dir}/logs && mount -t tmpfs -o mode=755 tmpfs /run && exec /usr/lib/ipsec/charon`;
   return [
-    `mkdir -p ${dir}`,
-    `cat > ${dir}/strongswan.conf <<'EOF_SWAN'\n${strongswanConf(router, logFile)}EOF_SWAN`,
-    `STRONGSWAN_CONF=${dir}/strongswan.conf setsid nsenter --net=/run/netns/${router} unshare --mount --propagation private sh -c 'mount -t tmpfs -o mode=755 tmpfs /run && exec /usr/lib/ipsec/charon' </dev/null >${dir}/charon.out 2>&1 &`,
+    `mkdir -p ${dir}/logs`,
+    `cat > ${dir}/strongswan.conf <<'EOF_SWAN'\n${strongswanConf(router, `${dir}/logs/${router}-charon.log`)}EOF_SWAN`,
+    `STRONGSWAN_CONF=${dir}/strongswan.conf setsid nsenter --net=/run/netns/${router} unshare --mount --propagation private sh -c '${inner}' </dev/null >${dir}/charon.out 2>&1 &`,
     `i=0; while [ ! -S ${socket} ]; do i=$((i+1)); [ $i -gt 600 ] && { echo "${socket} never appeared" >&2; cat ${dir}/charon.out >&2; exit 1; }; sleep 0.1; done`,
     "",
   ].join("\n");
