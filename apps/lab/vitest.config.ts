@@ -12,8 +12,9 @@ export default defineConfig({
           name: "lab-vm",
           include: ["src/console-lab.int.test.ts"],
           testTimeout: 60_000,
-          // The whole scenario runs in beforeAll: console, VM, enrollment, deploy, shortcut expiry, rollback, failover.
-          hookTimeout: 30 * 60_000,
+          // The whole scenario runs in beforeAll: console, VM, enrollment, deploy, IPsec checks, shortcut expiry,
+          // rollback, a spoke added, failover.
+          hookTimeout: 45 * 60_000,
           fileParallelism: false,
         },
       },

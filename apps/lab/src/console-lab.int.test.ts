@@ -42,7 +42,8 @@ const expectPhase = (name: ScenarioPhase) => {
 describe("the console drives real FRR routers through enrolled agents (lab VM)", () => {
   it("enrolls an agent on every router with one-time tokens; all come online", () => {
     expect(lab.timings.agentsOnlineMs).toBeGreaterThan(0);
-    expect(lab.sites.size).toBe(5);
+    // the five imported sites, and the spoke the scenario added
+    expect([...lab.sites.keys()].sort()).toEqual(["hub1", "hub2", "spoke1", "spoke2", "spoke3", "spoke4"]);
   });
 
   it("deploys the imported inventory: every site applied and confirmed", () => expectPhase("deploy"));
@@ -53,11 +54,21 @@ describe("the console drives real FRR routers through enrolled agents (lab VM)",
 
   it("shows the NHRP shortcut that LAN traffic between two spokes creates", () => expectPhase("shortcut"));
 
-  it("removes the shortcut once it expires", () => expectPhase("shortcutExpired"));
+  it("carries hub–spoke, spoke–spoke and NAT traffic in ESP: no cleartext GRE on the internet", () =>
+    expectPhase("encrypted"));
+
+  it("counts the traffic in the kernel's SAs (ip -s xfrm state)", () => expectPhase("xfrmCounters"));
+
+  it("reports the SAs in the console's status through the agents", () => expectPhase("ipsecReported"));
+
+  it("removes the shortcut once it expires; the spoke keeps its hub SAs", () => expectPhase("shortcutExpired"));
 
   it("rolls back a change that cuts a spoke off (commit-confirm)", () => expectPhase("rollback"));
 
   it("recovers after the rollback: registered, reachable, config unchanged", () => expectPhase("recovered"));
+
+  it("adds a spoke through the console: deployed alone, registered, shortcut, no other router changed", () =>
+    expectPhase("spokeAdded"));
 
   it("reports a hub's NHRP failure and keeps spokes reachable through the other hub", () => expectPhase("failover"));
 

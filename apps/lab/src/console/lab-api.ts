@@ -117,6 +117,9 @@ export class LabApi {
     await this.rest(z.unknown(), "PUT", `/sites/${id}`, { networkId, site: { ...fields, ...patch } });
   }
 
+  createSite = (networkId: string, fields: Record<string, unknown>) =>
+    this.rest(z.object({ id: z.string() }).loose(), "POST", "/sites", { networkId, site: fields });
+
   enrollmentToken = async (siteId: string, origin: string): Promise<string> =>
     (await this.rest(z.object({ token: z.string() }), "POST", `/sites/${siteId}/enrollment`, { origin })).token;
 

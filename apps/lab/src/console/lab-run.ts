@@ -10,7 +10,7 @@ import { sleep, waitFor } from "../vm/exec";
 import { QEMU_HOST_ADDRESS } from "../vm/topology";
 import { type ConsoleProcess, ensureBuilt, startConsole } from "./console-process";
 import { LabApi, type LabSite } from "./lab-api";
-import { labInventoryYaml, labRouters } from "./lab-inventory";
+import { LAB_NAT, labInventoryYaml, labRouters, labSiteNames } from "./lab-inventory";
 import { sendLabRequest } from "./lab-requests";
 import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput } from "./lab-spec";
 
@@ -24,6 +24,8 @@ export interface ConsoleLab {
   /** by name */
   sites: Map<string, LabSite>;
   networkId: string;
+  /** the console as the routers reach it */
+  routersUrl: string;
   /** resolves when the VM has powered off */
   vm: Promise<VmRunResult>;
   timings: { consoleReadyMs: number; vmReadyMs: number | null; agentsOnlineMs: number };
@@ -75,10 +77,10 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
     if (!networkId) throw new Error("the import created no sites");
     const routersUrl = `http://${QEMU_HOST_ADDRESS}:${consoleProcess.port}`;
     const tokens: Record<string, string> = {};
-    for (const router of labRouters()) {
-      const s = sites.get(router.name);
-      if (!s) throw new Error(`site ${router.name} is missing after the import`);
-      tokens[router.name] = await api.enrollmentToken(s.id, routersUrl);
+    for (const name of labSiteNames) {
+      const s = sites.get(name);
+      if (!s) throw new Error(`site ${name} is missing after the import`);
+      tokens[name] = await api.enrollmentToken(s.id, routersUrl);
     }
     const input: LabVmInput = {
       consoleUrl: routersUrl,
@@ -86,10 +88,12 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
       statusIntervalSeconds: options.statusIntervalSeconds ?? 4,
       registrationGraceSeconds: 20,
       routers: labRouters(),
+      nats: [LAB_NAT],
     };
     await writeFile(join(runDir, LAB_FILES.input), JSON.stringify(input, null, 2));
     await writeFile(join(runDir, LAB_FILES.tokens), JSON.stringify(tokens), { mode: 0o600 });
     await mkdir(join(runDir, LAB_FILES.requests), { recursive: true });
+    await mkdir(join(runDir, LAB_FILES.captures), { recursive: true });
 
     const bundle = await bundleScenario(join(labDir(), "src", "console", "vm-main.ts"), runDir);
     const vmStarted = Date.now();
@@ -97,7 +101,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
       {
         host,
         job: `cd ${repoDir()} && exec node /run/lab/${bundle} /run/lab`,
-        timeoutMs: options.vmTimeoutMs ?? 40 * 60_000,
+        timeoutMs: options.vmTimeoutMs ?? 50 * 60_000,
         memoryMb: 2048,
         onLine: options.onLine,
       },
@@ -133,6 +137,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
       admin: { email, password },
       sites,
       networkId,
+      routersUrl,
       vm: vmPromise,
       timings: {
         consoleReadyMs,

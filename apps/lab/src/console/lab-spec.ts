@@ -12,6 +12,8 @@ export const labRouterSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]{1,12}$/),
   /** CIDR on the router's eth0, on the simulated internet */
   wanAddress: z.string(),
+  /** name of the NAT the router sits behind */
+  behindNat: z.string().optional(),
   lanAddresses: z.array(z.string()),
 });
 export type LabRouterSpec = z.infer<typeof labRouterSchema>;
@@ -24,6 +26,7 @@ export const labVmInputSchema = z.object({
   statusIntervalSeconds: z.number().positive(),
   registrationGraceSeconds: z.number().nonnegative(),
   routers: z.array(labRouterSchema).min(1),
+  nats: z.array(z.object({ name: z.string(), publicAddress: z.string(), insideAddress: z.string() })),
 });
 export type LabVmInput = z.infer<typeof labVmInputSchema>;
 
@@ -34,6 +37,11 @@ export const labRequestSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("stop-daemon"), router: z.string(), daemon: z.enum(FRR_DAEMONS) }),
   /** a person exploring `npm run lab` (or a test) looks inside a router: argv runs in its namespace */
   z.object({ action: z.literal("exec"), router: z.string(), argv: z.array(z.string()).min(1).max(50) }),
+  /** tcpdump on the simulated internet (every bridge port, each packet once) into captures/<name>.txt */
+  z.object({ action: z.literal("capture-start"), name: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
+  z.object({ action: z.literal("capture-stop"), name: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
+  /** a site added to the running network: enroll and start its router's agent with this one-time token */
+  z.object({ action: z.literal("enroll-agent"), router: z.string(), token: z.string().min(1) }),
   z.object({ action: z.literal("shutdown") }),
 ]);
 export type LabRequest = z.infer<typeof labRequestSchema>;
@@ -49,6 +57,7 @@ export const LAB_FILES = {
   requests: "requests",
   responses: "responses",
   logs: "logs",
+  captures: "captures",
 } as const;
 
 /** A request or response, written whole (a temporary name, then renamed): the other side polls for *.json. */

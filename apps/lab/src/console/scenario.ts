@@ -1,12 +1,25 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SiteStatus } from "@dmvpn/protocol";
 import { z } from "zod";
 import { sleep, type WaitOptions, waitFor } from "../vm/exec";
 import { deployAndWait, describeDeployment } from "./deploy";
 import type { LabPing, LabSite, LabTopologyGraph } from "./lab-api";
-import { LAB_HOLDTIME_S, labHubNames, labSpokeNames, labSpokeSummaries, lanHost } from "./lab-inventory";
+import {
+  LAB_HOLDTIME_S,
+  LAB_NAT_PUBLIC,
+  LATE_SPOKE,
+  labHubNames,
+  labSiteNames,
+  labSpokeNames,
+  labSpokeSummaries,
+  lanHost,
+  lateSpokeInput,
+} from "./lab-inventory";
 import type { ConsoleLab } from "./lab-run";
+import { LAB_FILES } from "./lab-spec";
+import { between, countWanPackets, parseWanCapture } from "./wan-capture";
+import { parseXfrmState, type XfrmState, xfrmTotals } from "./xfrm-state";
 
 /**
  * The checks of issue 7, made through the console's API only (REST with an API token): the console deploys the
@@ -18,9 +31,13 @@ export const SCENARIO_PHASES = [
   "registered",
   "bgp",
   "shortcut",
+  "encrypted",
+  "xfrmCounters",
+  "ipsecReported",
   "shortcutExpired",
   "rollback",
   "recovered",
+  "spokeAdded",
   "failover",
 ] as const;
 export type ScenarioPhase = (typeof SCENARIO_PHASES)[number];
@@ -154,7 +171,8 @@ export async function runConsoleScenario(
   let deployStarted = 0;
   await phase("deploy", async () => {
     deployStarted = Date.now();
-    const { deployment, ms } = await deployAndWait(api, { networkId: lab.networkId });
+    // five routers in waves under software emulation: 11 min at load 17–21 on 2 cores (IPsec adds a swanctl load)
+    const { deployment, ms } = await deployAndWait(api, { networkId: lab.networkId }, {}, 20 * 60_000);
     if (deployment.status !== "succeeded") throw new Error(describeDeployment(deployment));
     const notConfirmed = deployment.items.filter((i) => i.status !== "confirmed");
     if (notConfirmed.length) throw new Error(`not confirmed: ${describeDeployment(deployment)}`);
@@ -194,6 +212,29 @@ export async function runConsoleScenario(
   // nothing to observe and must fail, not pass on the absence of what it waits to disappear.
   let lastPacketAt = 0;
   let shortcutSeen = false;
+  // IPsec evidence, gathered around the shortcut: the kernel's SA counters on spoke1 and the NAT spoke before any
+  // LAN traffic, and a capture of the simulated internet from before the first packet (so the spoke1–spoke2 IKE
+  // exchange is in it) until the encrypted phase has sent its own pings.
+  const CAPTURE = "wan-encrypted";
+  const xfrmRouters = ["spoke1", "spoke3"];
+  const xfrmBefore = new Map<string, XfrmState[]>();
+  let captureError = "";
+  const readXfrm = async (router: string, moment: string) => {
+    const shown = await lab.request({ action: "exec", router, argv: ["ip", "-s", "xfrm", "state"] });
+    if (!shown.ok) throw new Error(`${router}: ip -s xfrm state failed: ${shown.detail}`);
+    await writeFile(join(lab.runDir, LAB_FILES.captures, `xfrm-${router}-${moment}.txt`), shown.detail);
+    return parseXfrmState(shown.detail);
+  };
+  try {
+    for (const r of xfrmRouters) xfrmBefore.set(r, await readXfrm(r, "before"));
+    const started = await lab.request({ action: "capture-start", name: CAPTURE });
+    if (!started.ok) throw new Error(started.detail);
+    log(`capture: ${started.detail}`);
+  } catch (e) {
+    captureError = (e as Error).message;
+    log(`capture/xfrm before the shortcut FAILED: ${captureError}`);
+  }
+
   await phase("shortcut", async () => {
     const t0 = Date.now();
     // The agent's ping diagnostic, from spoke1's LAN to spoke2's: the first packets go through a hub, whose
@@ -237,6 +278,86 @@ export async function runConsoleScenario(
     ];
   });
 
+  await phase("encrypted", async () => {
+    if (captureError) throw new Error(`the capture did not start: ${captureError}`);
+    // LAN-to-LAN and LAN-to-hub traffic of every kind: spoke1–spoke2 (over the shortcut), the NAT spoke to
+    // spoke1's LAN, a spoke to each hub's tunnel address.
+    const pings: string[] = [];
+    const ping = async (from: LabSite, target: string, count: number) => {
+      const p = await api.ping(from.id, target, lanHost(from.name), count).catch((e: Error) => e);
+      pings.push(`${from.name}→${target} ${p instanceof Error ? p.message : `${p.received}/${p.sent}`}`);
+    };
+    await ping(spoke1, lanHost("spoke2"), 6);
+    await ping(site("spoke3"), lanHost("spoke1"), 6);
+    for (const h of hubs) await ping(spoke2, h.tunnelAddress, 3);
+    await ping(site("spoke3"), hub1.tunnelAddress, 3);
+    lastPacketAt = Date.now();
+    const stopped = await lab.request({ action: "capture-stop", name: CAPTURE });
+    if (!stopped.ok) throw new Error(`capture-stop: ${stopped.detail}`);
+    const text = await readFile(join(lab.runDir, LAB_FILES.captures, `${CAPTURE}.txt`), "utf8");
+    const packets = parseWanCapture(text);
+    const all = countWanPackets(packets);
+    const shortcutEsp = countWanPackets(packets, between(spoke1.publicAddress ?? "", spoke2.publicAddress ?? ""));
+    const natEspInUdp = countWanPackets(packets, (p) => p.src === LAB_NAT_PUBLIC && p.srcPort !== null);
+    const figures = `${packets.length} packets: GRE ${all.gre}, ESP ${all.esp} (spoke1↔spoke2 ${shortcutEsp.esp}), ESP-in-UDP ${all["esp-in-udp"]} (from the NAT ${natEspInUdp["esp-in-udp"]}), IKE ${all.ike}, NAT-T keepalives ${all["nat-keepalive"]}, other ${all.other}; tcpdump: ${stopped.detail.replace(/\s+/g, " ")}; pings ${pings.join(", ")}`;
+    const problems: string[] = [];
+    if (all.gre !== 0) problems.push(`${all.gre} cleartext GRE packets on the internet`);
+    if (all.esp === 0) problems.push("no ESP at all");
+    if (shortcutEsp.esp === 0) problems.push("no ESP between spoke1 and spoke2 (the shortcut)");
+    if (natEspInUdp["esp-in-udp"] === 0) problems.push(`no ESP-in-UDP from the NAT (${LAB_NAT_PUBLIC})`);
+    if (all.ike === 0) problems.push("no IKE");
+    if (problems.length) throw new Error(`${problems.join("; ")} — ${figures}`);
+    return [figures];
+  });
+
+  await phase("xfrmCounters", async () => {
+    if (captureError) throw new Error(`no reading before the pings: ${captureError}`);
+    const lines: string[] = [];
+    for (const r of xfrmRouters) {
+      const before = xfrmBefore.get(r) ?? [];
+      const after = await readXfrm(r, "after");
+      const grown = after.filter((a) => {
+        const b = before.find((x) => x.spi === a.spi && x.src === a.src && x.dst === a.dst);
+        return b && a.bytes > b.bytes && a.packets > b.packets;
+      });
+      const [tb, ta] = [xfrmTotals(before), xfrmTotals(after)];
+      if (grown.length === 0 || ta.bytes <= tb.bytes)
+        throw new Error(
+          `${r}: no SA's counters grew (${before.length} SAs before, ${after.length} after; bytes ${tb.bytes} → ${ta.bytes})`,
+        );
+      const encap = after.filter((a) => a.encap === "espinudp").length;
+      lines.push(
+        `${r}: ${grown.length}/${after.length} SAs grew, bytes ${tb.bytes} → ${ta.bytes}, packets ${tb.packets} → ${ta.packets}${encap ? `, ${encap} ESP-in-UDP` : ""}`,
+      );
+    }
+    if (!(await readXfrm("spoke3", "check")).some((a) => a.encap === "espinudp"))
+      throw new Error(`spoke3 (behind NAT) has no UDP-encapsulated SA; ${lines.join("; ")}`);
+    return [lines.join("; ")];
+  });
+
+  await phase("ipsecReported", async () => {
+    // what the agents report from `swanctl --list-sas` reaches the console's status API
+    const t0 = Date.now();
+    const detail = await until("the console's status to list every spoke's SAs with both hubs", 90_000, async () => {
+      const out: string[] = [];
+      for (const s of spokes) {
+        const status = await statusOf(s);
+        const up = status.ipsecSas.filter(
+          (sa) => sa.state === "ESTABLISHED" && sa.children.some((c) => c.state === "INSTALLED"),
+        );
+        for (const h of hubs) if (!up.some((sa) => sa.remoteHost === h.publicAddress)) return undefined;
+        out.push(`${s.name} ${up.length} SAs (${up.map((sa) => sa.remoteHost).join(", ")})`);
+      }
+      const hubStatus = await statusOf(hub1);
+      const nat = hubStatus.ipsecSas.find((sa) => sa.remoteHost === LAB_NAT_PUBLIC && sa.state === "ESTABLISHED");
+      if (!nat?.natRemote) return undefined;
+      const bytes = nat.children.reduce((n, c) => n + c.bytesIn + c.bytesOut, 0);
+      out.push(`hub1 sees spoke3 at ${LAB_NAT_PUBLIC} behind NAT (natRemote), ${bytes} bytes in its child SAs`);
+      return out.join("; ");
+    });
+    return [detail, Date.now() - t0];
+  });
+
   await phase("shortcutExpired", async () => {
     if (!shortcutSeen) throw new Error("no spoke1–spoke2 shortcut was ever seen, so none could expire");
     const gone = await until(
@@ -244,7 +365,19 @@ export async function runConsoleScenario(
       (LAB_HOLDTIME_S * 4 + 60) * 1000,
       async () => (shortcutEdge(await api.topology(), spoke1, spoke2) ? undefined : Date.now() - lastPacketAt),
     );
-    return [`last packet → shortcut gone from the topology (holdtime ${LAB_HOLDTIME_S} s)`, gone];
+    // the shortcut's SA may go; spoke1's SAs with its hubs must stay (DPD answered, nothing torn down with it)
+    const status = await statusOf(spoke1);
+    const hubSas = hubs.filter((h) =>
+      status.ipsecSas.some((sa) => sa.state === "ESTABLISHED" && sa.remoteHost === h.publicAddress),
+    );
+    if (hubSas.length !== hubs.length)
+      throw new Error(
+        `after the shortcut expired spoke1 has SAs with ${hubSas.map((h) => h.name).join(", ") || "no hub"} only`,
+      );
+    return [
+      `last packet → shortcut gone from the topology (holdtime ${LAB_HOLDTIME_S} s); spoke1 keeps its SAs with both hubs`,
+      gone,
+    ];
   });
 
   let rolledBack = false;
@@ -280,6 +413,72 @@ export async function runConsoleScenario(
     return [
       `registered and BGP Established again, LAN ping ${ping.received}/${ping.sent}, re-deploy: ${item.status}`,
       Date.now() - t0,
+    ];
+  });
+
+  await phase("spokeAdded", async () => {
+    // A new spoke whose LAN lies inside the hubs' summary: created and enrolled through the console, deployed
+    // alone; the hubs learn it dynamically (NHRP registration, BGP listen range), so no other router changes.
+    const runningConfig = async (name: string) => {
+      const shown = await lab.request({
+        action: "exec",
+        router: name,
+        argv: [
+          "sh",
+          "-c",
+          `vtysh -N ${name} -c 'show running-config' 2>/dev/null | grep -v '^!' | grep -v '^Building\\|^Current'`,
+        ],
+      });
+      if (!shown.ok) throw new Error(`${name}: show running-config failed: ${shown.detail}`);
+      return shown.detail;
+    };
+    const others = labSiteNames;
+    const before = new Map<string, string>();
+    for (const n of others) before.set(n, await runningConfig(n));
+    const t0 = Date.now();
+    const created = await api.createSite(lab.networkId, lateSpokeInput());
+    const token = await api.enrollmentToken(created.id, lab.routersUrl);
+    const enrolled = await lab.request({ action: "enroll-agent", router: LATE_SPOKE, token }, 300_000);
+    if (!enrolled.ok) throw new Error(`enroll-agent: ${enrolled.detail}`);
+    await until(`${LATE_SPOKE}'s agent to connect`, 5 * 60_000, async () =>
+      (await api.agentConnected(created.id)) ? true : undefined,
+    );
+    const newSite = (await api.sites()).find((x) => x.id === created.id);
+    if (!newSite) throw new Error(`${LATE_SPOKE} is not in the console's sites`);
+    lab.sites.set(newSite.name, newSite);
+    const { deployment } = await deployAndWait(api, { siteIds: [newSite.id] });
+    const item = deployment.items.find((i) => i.siteId === newSite.id);
+    if (deployment.items.length !== 1 || item?.status !== "confirmed")
+      throw new Error(`expected ${LATE_SPOKE} alone, confirmed: ${describeDeployment(deployment)}`);
+    await until(`${LATE_SPOKE} registered with both hubs`, 5 * 60_000, () => allRegistered([newSite], labHubNames));
+    const registeredAfter = Date.now() - t0;
+    await until(`${LATE_SPOKE}'s BGP Established with both hubs`, 4 * 60_000, () => bgpEstablished([newSite]));
+    // LAN traffic to spoke1's LAN until the console shows their shortcut
+    let stop = false;
+    const pinging = (async () => {
+      while (!stop) {
+        const r = await api.ping(newSite.id, lanHost("spoke1"), lanHost(LATE_SPOKE), 8).catch(() => null);
+        if (!r) await sleep(1000);
+      }
+    })();
+    await until(
+      `the topology to show the ${LATE_SPOKE}–spoke1 shortcut`,
+      3 * 60_000,
+      async () => (shortcutEdge(await api.topology(), newSite, spoke1) ? true : undefined),
+      { everyMs: 500 },
+    ).finally(() => {
+      stop = true;
+    });
+    const shortcutAfter = Date.now() - t0;
+    await pinging;
+    lastPacketAt = Date.now();
+    const changed: string[] = [];
+    for (const n of others) if ((await runningConfig(n)) !== before.get(n)) changed.push(n);
+    if (changed.length) throw new Error(`adding ${LATE_SPOKE} changed the running config of ${changed.join(", ")}`);
+    const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    return [
+      `add → registered ${sec(registeredAfter)}, add → first shortcut (to spoke1) ${sec(shortcutAfter)}; deployed alone (${item.status}); ${others.length} other routers' running configs unchanged`,
+      registeredAfter,
     ];
   });
 
@@ -353,7 +552,12 @@ export function scenarioReport(lab: ConsoleLab, result: ScenarioResult, totalMs:
     `first packet → shortcut visible in the console: ${s(p.shortcut.ms)}`,
     `last packet → shortcut gone (holdtime ${result.holdtimeSeconds} s): ${s(p.shortcutExpired.ms)}`,
     `bad change → rolled back by commit-confirm: ${s(p.rollback.ms)}`,
+    `encrypted: ${p.encrypted.ok ? "" : "FAILED "}${p.encrypted.detail}`,
+    `xfrm counters: ${p.xfrmCounters.detail}`,
+    `SAs in the console: ${p.ipsecReported.detail}`,
+    `add a spoke: ${p.spokeAdded.detail}`,
     `hub1 nhrpd stopped → spokes report registration lost: ${s(p.failover.ms)}`,
+    `failover: ${p.failover.detail}`,
     `whole lab run: ${s(totalMs)}`,
   ].join("\n");
 }

@@ -2,13 +2,15 @@ import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { charonStartScript, charonSwanctlConf, charonViciUri } from "../vm/charon";
 import { runCommand, sleep } from "../vm/exec";
-import { LabTopology, ns } from "../vm/topology";
+import { INTERNET_NS, LabTopology, ns } from "../vm/topology";
 import {
   enrollmentTokensSchema,
   LAB_FILES,
   type LabRequest,
   type LabResponse,
+  type LabVmInput,
   labRequestSchema,
   labVmInputSchema,
   writeExchangeFile,
@@ -26,8 +28,9 @@ const started = Date.now();
 const log = (msg: string) => console.log(`[lab-vm +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
 const AGENT_DIR = "/run/dmvpn-agent";
 const agents = new Map<string, ReturnType<typeof spawn>>();
+const captures = new Map<string, { child: ReturnType<typeof spawn>; exited: Promise<void>; stderr: string[] }>();
 
-async function enrollAndStart(router: string, token: string, input: ReturnType<typeof labVmInputSchema.parse>) {
+async function enrollAndStart(router: string, token: string, input: LabVmInput) {
   const configPath = join(AGENT_DIR, router, "config.json");
   const enroll = await runCommand(
     ns(
@@ -48,6 +51,10 @@ async function enrollAndStart(router: string, token: string, input: ReturnType<t
       // FRR runs with a path space per router namespace (vtysh -N)
       "--vtysh-arg=-N",
       `--vtysh-arg=${router}`,
+      // IPsec: the router's own charon (one per namespace), and a swanctl.conf loaded alone into it
+      "--swanctl-arg=--uri",
+      `--swanctl-arg=${charonViciUri(router)}`,
+      `--swanctl-conf=${charonSwanctlConf(router)}`,
     ),
     undefined,
     180_000,
@@ -69,8 +76,53 @@ async function enrollAndStart(router: string, token: string, input: ReturnType<t
   agents.set(router, child);
 }
 
-async function handle(topology: LabTopology, request: LabRequest): Promise<LabResponse> {
+async function startCharon(router: string): Promise<void> {
+  const r = await runCommand(["sh", "-e", "-s"], charonStartScript(router, join(dir, LAB_FILES.logs)), 120_000);
+  if (r.exitCode !== 0) throw new Error(`${router}: starting charon exited ${r.exitCode}: ${r.stderr.trim()}`);
+}
+
+/**
+ * tcpdump on every port of the simulated internet's bridge, inbound only, so each packet between two public
+ * addresses is written once (a bridge device itself sees only what is addressed to it, not what it forwards).
+ * It runs until capture-stop, with no time bound of its own.
+ */
+async function startCapture(name: string): Promise<string> {
+  if (captures.has(name)) throw new Error(`capture ${name} is running already`);
+  await mkdir(join(dir, LAB_FILES.captures), { recursive: true });
+  const file = join(dir, LAB_FILES.captures, `${name}.txt`);
+  const out = createWriteStream(file);
+  const [command, ...args] = ns(INTERNET_NS, "tcpdump", "-n", "-tt", "-l", "-i", "any", "inbound and ip");
+  const child = spawn(command as string, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const stderr: string[] = [];
+  child.stdout?.pipe(out);
+  child.stderr?.on("data", (b: Buffer) => stderr.push(b.toString()));
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  captures.set(name, { child, exited, stderr });
+  // tcpdump says "listening on any" once the capture is live
+  for (let i = 0; i < 300 && !stderr.join("").includes("listening on"); i++) await sleep(100);
+  return `capturing into ${file}: ${stderr.join("").trim()}`;
+}
+
+async function stopCapture(name: string): Promise<string> {
+  const c = captures.get(name);
+  if (!c) throw new Error(`no capture ${name}`);
+  c.child.kill("SIGINT");
+  await c.exited;
+  captures.delete(name);
+  return c.stderr.join("").trim();
+}
+
+async function handle(topology: LabTopology, request: LabRequest, input: LabVmInput): Promise<LabResponse> {
   switch (request.action) {
+    case "capture-start":
+      return { ok: true, detail: await startCapture(request.name) };
+    case "capture-stop":
+      return { ok: true, detail: await stopCapture(request.name) };
+    case "enroll-agent":
+      if (!topology.spec.routers.some((r) => r.name === request.router)) throw new Error(`no router ${request.router}`);
+      if (agents.has(request.router)) throw new Error(`${request.router} has an agent already`);
+      await enrollAndStart(request.router, request.token, input);
+      return { ok: true, detail: `${request.router}: agent enrolled and started` };
     case "stop-daemon":
       await topology.stopDaemon(request.router, request.daemon);
       return { ok: true, detail: `${request.router}: ${request.daemon} stopped` };
@@ -84,7 +136,7 @@ async function handle(topology: LabTopology, request: LabRequest): Promise<LabRe
   }
 }
 
-async function serveRequests(topology: LabTopology): Promise<void> {
+async function serveRequests(topology: LabTopology, input: LabVmInput): Promise<void> {
   const done = new Set<string>();
   for (;;) {
     const names = (await readdir(join(dir, LAB_FILES.requests)).catch(() => [])).filter((n) => n.endsWith(".json"));
@@ -96,7 +148,7 @@ async function serveRequests(topology: LabTopology): Promise<void> {
       try {
         request = labRequestSchema.parse(JSON.parse(await readFile(join(dir, LAB_FILES.requests, name), "utf8")));
         log(`request ${name}: ${request.action}`);
-        response = await handle(topology, request);
+        response = await handle(topology, request, input);
       } catch (e) {
         response = { ok: false, detail: (e as Error).message };
       }
@@ -115,21 +167,29 @@ async function main(): Promise<number> {
   await mkdir(join(dir, LAB_FILES.responses), { recursive: true });
 
   const topology = await LabTopology.create({
-    routers: input.routers.map((r) => ({ name: r.name, wanAddress: r.wanAddress, lanAddresses: r.lanAddresses })),
+    routers: input.routers.map((r) => ({
+      name: r.name,
+      wanAddress: r.wanAddress,
+      behindNat: r.behindNat,
+      lanAddresses: r.lanAddresses,
+    })),
+    nats: input.nats,
   });
   log("namespaces up");
   await Promise.all(input.routers.map((r) => topology.startFrr(r.name)));
   log("FRR daemons running (empty configuration)");
+  await Promise.all(input.routers.map((r) => startCharon(r.name)));
+  log("one charon per router running (no connections loaded)");
+  // a router without a token is a site the scenario adds later (enroll-agent)
   await Promise.all(
-    input.routers.map((r) => {
+    input.routers.flatMap((r) => {
       const token = tokens[r.name];
-      if (!token) throw new Error(`no enrollment token for ${r.name}`);
-      return enrollAndStart(r.name, token, input);
+      return token ? [enrollAndStart(r.name, token, input)] : [];
     }),
   );
   log("agents enrolled and started");
   await writeFile(join(dir, LAB_FILES.ready), JSON.stringify({ readyAfterMs: Date.now() - started }));
-  await serveRequests(topology);
+  await serveRequests(topology, input);
   for (const child of agents.values()) child.kill("SIGTERM");
   await sleep(1000);
   return 0;

@@ -31,7 +31,9 @@ if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 labrun /run/lab; 
   poweroff -f
 fi
 
-for module in ip_gre dummy veth bridge nfnetlink_log xt_NFLOG xt_hashlimit xt_MASQUERADE iptable_nat iptable_filter; do
+# esp4 + xfrm_user: IPsec (one charon per router); NAT-T's ESP-in-UDP is part of esp4
+for module in ip_gre dummy veth bridge nfnetlink_log xt_NFLOG xt_hashlimit xt_MASQUERADE iptable_nat iptable_filter \
+  esp4 xfrm_user xfrm4_tunnel ah4 af_packet; do
   modprobe "$module" || echo "lab init: modprobe $module failed"
 done
 
