@@ -142,6 +142,29 @@ describe("LiveTopology", () => {
       { numRuns: 150 },
     );
   }, 120_000);
+
+  // Found by the property above (seed -905497467): an edge lives as long as its later end's entry, so the earlier
+  // end's expiry changed the full build (that end's view dropped) while the live graph kept it.
+  it("drops one end's view of a shortcut when only that end's cache entry runs out", () => {
+    const [a, b] = [spokes[0]!, spokes[4]!];
+    const reportFrom = (from: TopologySite, to: TopologySite, expires: number) => {
+      const st = emptySiteStatus(new Date(T0).toISOString());
+      st.nhrpCache.push(entry("dynamic", to, expires));
+      st.ipsecSas.push(sa(to.publicAddress!, 1));
+      return { siteId: from.id, status: st, receivedAt: T0 };
+    };
+    const reports = [reportFrom(b, a, 300), reportFrom(a, b, 5)];
+    const agents = sites.map((x) => ({ siteId: x.id, connected: true }));
+    const input = (now: number) => ({ sites, reports, agents, now, reportIntervalMs: INTERVAL });
+    const live = new LiveTopology(input(T0));
+    const shortcut = (g: TopologyGraph) => g.edges.find((e) => e.kind === "shortcut");
+    expect(shortcut(live.graph())?.targetNbma).toBe(b.publicAddress);
+
+    live.update(T0 + 6_000);
+    const full = buildTopology(input(T0 + 6_000));
+    expect(shortcut(full)?.targetNbma).toBeNull();
+    expect(sorted(live.graph())).toEqual(sorted(full));
+  });
 });
 
 describe("PendingDelta", () => {

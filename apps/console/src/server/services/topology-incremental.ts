@@ -3,6 +3,7 @@ import {
   diffTopology,
   freshnessOf,
   isEmptyDelta,
+  nextDynamicExpiry,
   type TopologyAgent,
   type TopologyDelta,
   type TopologyEdge,
@@ -116,6 +117,8 @@ export class LiveTopology {
   /** edge ids touching each site */
   private readonly incident = new Map<string, Set<string>>();
   private readonly dirty = new Set<string>();
+  /** spoke id → when the next dynamic NHRP entry of its report runs out */
+  private readonly expiries = new Map<string, number>();
   private full = true;
   private snapshot: TopologyGraph | null = null;
 
@@ -197,6 +200,7 @@ export class LiveTopology {
     for (const siteId of this.dirty) {
       const delta = emptyDelta();
       this.patchSpoke(siteId, now, delta);
+      this.scheduleExpiry(siteId, now);
       merged.add(delta);
     }
     this.dirty.clear();
@@ -214,12 +218,14 @@ export class LiveTopology {
       const f = freshnessOf(this.reports.get(node.id), this.agents.get(node.id), now, this.reportIntervalMs);
       if (f !== node.freshness) this.touch(node.id);
     }
-    for (const e of this.edges.values()) {
-      if (e.kind === "shortcut" && e.expiresAt !== null && e.expiresAt <= now) {
-        this.touch(e.source);
-        this.touch(e.target);
-      }
-    }
+    for (const [siteId, at] of this.expiries) if (at <= now) this.touch(siteId);
+  }
+
+  private scheduleExpiry(siteId: string, now: number) {
+    const report = this.reports.get(siteId);
+    const at = report && this.siteById.get(siteId)?.role === "spoke" ? nextDynamicExpiry(report, now) : null;
+    if (at === null) this.expiries.delete(siteId);
+    else this.expiries.set(siteId, at);
   }
 
   private rebuild(now: number): TopologyDelta {
@@ -233,6 +239,8 @@ export class LiveTopology {
     this.snapshot = next;
     this.full = false;
     this.dirty.clear();
+    this.expiries.clear();
+    for (const siteId of this.reports.keys()) this.scheduleExpiry(siteId, now);
     return diffTopology(prev, next);
   }
 

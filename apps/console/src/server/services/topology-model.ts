@@ -149,6 +149,20 @@ function expiryOf(expiresInSeconds: number | null, report: TopologyReport): numb
   return (Number.isNaN(collected) ? report.receivedAt : collected) + expiresInSeconds * 1000;
 }
 
+/**
+ * When the next of a report's dynamic cache entries runs out after `now` (null: none will). Each such moment can
+ * change a shortcut even while the other end's entry keeps it alive (the edge then loses this end's view).
+ */
+export function nextDynamicExpiry(report: TopologyReport, now: number): number | null {
+  let next: number | null = null;
+  for (const entry of report.status.nhrpCache) {
+    if (entry.type !== "dynamic") continue;
+    const at = expiryOf(entry.expiresInSeconds, report);
+    if (at !== null && at > now && (next === null || at < next)) next = at;
+  }
+  return next;
+}
+
 export function buildTopology(input: TopologyInput): TopologyGraph {
   const { now, reportIntervalMs } = input;
   const reports = new Map(input.reports.map((r) => [r.siteId, r]));
