@@ -1,5 +1,6 @@
 import type { AgentToConsole, ConsoleToAgent } from "@dmvpn/protocol";
 import type { AgentGateway, AgentMessageListener } from "../gateway/gateway";
+import { requestReply } from "../gateway/request-reply";
 import type { Presence } from "./presence";
 import type { RedisLink } from "./redis";
 
@@ -87,24 +88,7 @@ export function linkGateway(
     },
     request(siteId, message, timeoutMs) {
       const id = message.id ?? `req-${me}-${++requestCounter}`;
-      return new Promise((resolve, reject) => {
-        const off = gateway.onMessage((from, reply) => {
-          if (from === siteId && reply.id === id) {
-            clearTimeout(timer);
-            off();
-            resolve(reply);
-          }
-        });
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error("the agent did not answer in time"));
-        }, timeoutMs);
-        if (!gateway.send(siteId, { ...message, id })) {
-          clearTimeout(timer);
-          off();
-          reject(new Error("the agent is not connected"));
-        }
-      });
+      return requestReply(gateway, siteId, message, id, timeoutMs);
     },
     disconnect(siteId, reason) {
       if (local.isConnected(siteId)) return local.disconnect(siteId, reason);

@@ -19,6 +19,7 @@ import { authenticateAgent } from "../services/agents";
 import { LatestStatuses, siteEventsQuery } from "../services/site-status";
 import type { StatusReport, StoredStatus } from "../services/status-merge";
 import { BatchWriter } from "./batch-writer";
+import { requestReply } from "./request-reply";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
 
@@ -417,24 +418,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     },
     request(siteId, message, timeoutMs) {
       const id = message.id ?? `req-${++requestCounter}`;
-      return new Promise((resolve, reject) => {
-        const off = this.onMessage((from, reply) => {
-          if (from === siteId && reply.id === id) {
-            clearTimeout(timer);
-            off();
-            resolve(reply);
-          }
-        });
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error("the agent did not answer in time"));
-        }, timeoutMs);
-        if (!this.send(siteId, { ...message, id })) {
-          clearTimeout(timer);
-          off();
-          reject(new Error("the agent is not connected"));
-        }
-      });
+      return requestReply(this, siteId, message, id, timeoutMs);
     },
     disconnect(siteId, reason) {
       bySite.get(siteId)?.ws.close(4003, reason.slice(0, 100));
