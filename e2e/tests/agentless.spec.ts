@@ -1,13 +1,7 @@
-import { expect, type Page, test } from "@playwright/test";
-import { enterConsole } from "./session";
+import { expect, test } from "@playwright/test";
+import { enterConsole, trpc } from "./session";
 
 /** tRPC over HTTP with the browser's session (superjson envelope). */
-async function trpc(page: Page, path: string, input: unknown) {
-  const origin = new URL(page.url()).origin;
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } });
-  expect(res.ok(), await res.text()).toBe(true);
-  return (await res.json()).result.data.json;
-}
 
 test("a Cisco site: deploy waits for the operator, mark applied with the running config, hashes agree", async ({
   page,

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
 import { iosCapture } from "../../apps/agent/src/collectors/fixtures/read-capture";
 import { HUB_STATUS_CAPTURES, type ScriptedRouter, startScriptedRouter, writeShowDir } from "./mixed-router";
-import { enterConsole } from "./session";
+import { enterConsole, trpc } from "./session";
 import { enrolAgent, runAgent, startSimAgent } from "./sim-agent";
 
 // A mixed network: a Cisco hub driven by a proxy agent over SSH (a real sshd serving the scripted IOS CLI, see
@@ -18,19 +18,6 @@ test.describe.configure({ mode: "serial" });
 const agents: ChildProcess[] = [];
 let router: ScriptedRouter | null = null;
 let dir = "";
-
-async function trpc(page: Page, path: string, input: unknown) {
-  const origin = new URL(page.url()).origin;
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } });
-  expect(res.ok(), await res.text()).toBe(true);
-  return (await res.json()).result.data.json;
-}
-
-async function trpcQuery(page: Page, path: string, input: unknown) {
-  const res = await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.ok(), await res.text()).toBe(true);
-  return (await res.json()).result.data.json;
-}
 
 /** Screenshots stay in e2e/test-results/<this test>/ after the run, and are attached to the report. */
 async function shot(page: Page, info: TestInfo, name: string) {
@@ -177,8 +164,12 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
     ["cisco", "10.62.1.0/24"],
   ] as const)
     await trpc(page, "sites.update", { id: ids[k], networkId: network.id, site: { ...sites[k], lanPrefixes: [lan] } });
-  const preview: { name: string; diff: string; unchanged: boolean; deployedRevision: number | null }[] =
-    await trpcQuery(page, "deployments.preview", { networkId: network.id });
+  const preview: { name: string; diff: string; unchanged: boolean; deployedRevision: number | null }[] = await trpc(
+    page,
+    "deployments.preview",
+    { networkId: network.id },
+    "query",
+  );
   for (const [k, octet] of [
     ["hub", 60],
     ["frr", 61],
@@ -238,7 +229,7 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   await expect
     .poll(
       async () => {
-        const dash = await trpcQuery(page, "topology.dashboard", undefined);
+        const dash = await trpc(page, "topology.dashboard", undefined, "query");
         return dash.attention
           .filter((a: { networkName: string }) => a.networkName === network.name)
           .map((a: { name: string; reasons: string[] }) => `${a.name}: ${a.reasons.join(", ")}`);

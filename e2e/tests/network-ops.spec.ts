@@ -1,5 +1,5 @@
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { enterConsole } from "./session";
+import { enterConsole, trpc } from "./session";
 
 // Issue 15, Inventory: the operator sets the hubs' BGP summaries (custom, with a spoke LAN left out refused by
 // name first), then renumbers the network from the plan shown on the network page; afterwards every site's
@@ -9,16 +9,6 @@ test.describe.configure({ mode: "serial", timeout: 120_000 });
 const suffix = Date.now().toString(36);
 const NET = `renum-${suffix}`;
 let networkId = "";
-
-async function trpc(page: Page, path: string, input: unknown, method: "query" | "mutation" = "mutation") {
-  const origin = new URL(page.url()).origin;
-  const res =
-    method === "mutation"
-      ? await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } })
-      : await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.ok(), await res.text()).toBe(true);
-  return (await res.json()).result.data.json;
-}
 
 async function snapshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);

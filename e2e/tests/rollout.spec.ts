@@ -2,8 +2,8 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
-import { enterConsole } from "./session";
+import { expect, test } from "@playwright/test";
+import { enterConsole, trpc } from "./session";
 import { startSimAgent } from "./sim-agent";
 
 // Runs after inventory.spec.ts (alphabetical), but stands alone: first-run setup when the console is empty.
@@ -13,12 +13,6 @@ let agent: ChildProcess | null = null;
 let dir = "";
 
 /** tRPC over HTTP with the browser's session (superjson envelope). */
-async function trpc(page: Page, path: string, input: unknown) {
-  const origin = new URL(page.url()).origin;
-  const res = await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } });
-  expect(res.ok(), await res.text()).toBe(true);
-  return (await res.json()).result.data.json;
-}
 
 test.afterAll(() => {
   agent?.kill("SIGKILL");

@@ -18,3 +18,14 @@ export async function enterConsole(page: Page) {
   }
   await expect(page).toHaveURL(/\/$/); // home is the dashboard
 }
+
+/** Calls a tRPC procedure as the signed-in page (a mutation by default) and returns its data; fails on an error. */
+export async function trpc(page: Page, path: string, input: unknown, method: "query" | "mutation" = "mutation") {
+  const origin = new URL(page.url()).origin;
+  const res =
+    method === "mutation"
+      ? await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } })
+      : await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+  expect(res.ok(), await res.text()).toBe(true);
+  return (await res.json()).result.data.json;
+}

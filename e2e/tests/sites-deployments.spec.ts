@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, type TestInfo, test } from "@playwright/test";
-import { enterConsole } from "./session";
+import { enterConsole, trpc } from "./session";
 import { startSimAgent } from "./sim-agent";
 
 // The operator's sites list and deployments (issue 15): the state column, bulk actions on a filter, the per-site
@@ -18,16 +18,6 @@ let agent: ChildProcess | null = null;
 let dir = "";
 const ids: Record<string, string> = {};
 let networkId = "";
-
-async function trpc(page: Page, path: string, input: unknown, method: "query" | "mutation" = "mutation") {
-  const origin = new URL(page.url()).origin;
-  const res =
-    method === "mutation"
-      ? await page.request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin } })
-      : await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.ok(), await res.text()).toBe(true);
-  return (await res.json()).result.data.json;
-}
 
 async function snapshot(page: Page, testInfo: TestInfo, name: string) {
   const path = testInfo.outputPath(`${name}.png`);
