@@ -9,7 +9,7 @@ import { useDebounced } from "./use-debounced";
 
 export const STATUS_PAGE_SIZE = 50;
 
-type PagedKind = "nhrpCache" | "ipsecSas" | "bgpNeighbors" | "dmvpnPeers" | "shortcuts";
+type PagedKind = "nhrpCache" | "ipsecSas" | "bgpNeighbors" | "dmvpnPeers" | "shortcuts" | "nhs" | "tunnels";
 type RowOf<K extends PagedKind> = SiteStatus[K][number];
 
 /**

@@ -90,22 +90,34 @@ export function SiteStatusPage({ siteId }: { siteId: string }) {
           data-stale={stale || undefined}
         >
           <Card title={`Tunnel interface · ${age}`}>
-            <Table
-              head={["Name", "State", "MTU", "Rx", "Tx"]}
-              empty="No tunnel interface."
-              rows={status.tunnels.map((t) => [t.name, t.operState, t.mtu ?? "—", bytes(t.rxBytes), bytes(t.txBytes)])}
+            <PagedStatusRows
+              siteId={site.id}
+              kind="tunnels"
+              what="tunnel interfaces"
+              table={(rows) => (
+                <Table head={["Name", "State", "MTU", "Rx", "Tx"]} empty="No tunnel interface." rows={rows} />
+              )}
+              render={(t) => [t.name, t.operState, t.mtu ?? "—", bytes(t.rxBytes), bytes(t.txBytes)]}
             />
           </Card>
           <Card title={`NHS registrations · ${age}`}>
-            <Table
-              head={["Interface", "NHS (NBMA)", "Hub tunnel address", "State"]}
-              empty="No NHS configured (a hub)."
-              rows={status.nhs.map((n) => [
+            <PagedStatusRows
+              siteId={site.id}
+              kind="nhs"
+              what="NHS"
+              table={(rows) => (
+                <Table
+                  head={["Interface", "NHS (NBMA)", "Hub tunnel address", "State"]}
+                  empty="No NHS configured (a hub)."
+                  rows={rows}
+                />
+              )}
+              render={(n) => [
                 n.interface,
                 n.nbma,
                 n.protocolAddress ?? "—",
                 n.registered ? "registered" : "not registered",
-              ])}
+              ]}
             />
           </Card>
           <Card title={`NHRP cache · ${age}`} className="xl:col-span-2">
