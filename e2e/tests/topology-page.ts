@@ -55,10 +55,19 @@ export async function summary(page: Page) {
 
 export async function chooseNetwork(page: Page, label: string | RegExp) {
   const select = page.getByLabel("Network", { exact: true });
-  const options = await select.locator("option").allTextContents();
-  const option = options.find((o) => (typeof label === "string" ? o === label : label.test(o)));
-  if (!option) throw new Error(`no network option ${label} among ${options.join(", ")}`);
-  await select.selectOption({ label: option });
+  const matches = (o: string) => (typeof label === "string" ? o === label : label.test(o));
+  // the options come with the graph, which can arrive after the page says "live"
+  let options: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        options = await select.locator("option").allTextContents();
+        return options.some(matches);
+      },
+      { message: `a network option ${label}`, timeout: 15_000 },
+    )
+    .toBe(true);
+  await select.selectOption({ label: options.find(matches)! });
 }
 
 /** Clicks the site itself, where its name says it is drawn. */
