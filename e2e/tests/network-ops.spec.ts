@@ -119,3 +119,24 @@ test("renumber: the plan is shown, applied in one step, and every site's config 
   await expect(page.locator(`tr[data-site="${NET}-sp2"]`)).toContainText("10.241.0.12");
   await snapshot(page, testInfo, "renumber-sites-pending");
 });
+
+test("on a phone (390 px): the summaries and a renumbering plan fit the screen", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await enterConsole(page);
+  await page.goto(`/networks/${networkId}`);
+  await expect(page.getByLabel("BGP summaries")).toHaveValue("custom");
+  await expect(page.getByTestId("bgp-summaries-in-effect")).toContainText("Announced now: 172.20.0.0/16.");
+  await page.getByRole("button", { name: "Renumber…" }).click();
+  await page.getByLabel(/New tunnel prefix/).fill("10.242.0.0/24");
+  await page.getByRole("button", { name: "Show plan" }).click();
+  await expect(page.getByTestId("renumber-plan").locator("tr", { hasText: `${NET}-sp1` })).toContainText("10.242.0.11");
+  // the page never scrolls sideways; a wide table scrolls inside itself
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+  await snapshot(page, testInfo, "phone-renumber-plan");
+  // only a plan: nothing was renumbered
+  expect((await trpc(page, "networks.get", { id: networkId }, "query")).tunnelPrefix).toBe("10.241.0.0/24");
+});
