@@ -50,6 +50,19 @@ const rest = (method: string, path: string, body?: unknown) =>
   });
 
 const stored = async () => db.network.findUniqueOrThrow({ where: { id: networkId } });
+/** The network as the form sends it back: what `networks.get` returns, less the read-only fields. */
+async function editableSettings(api: Awaited<ReturnType<ReturnType<typeof testClient>["api"]>>) {
+  const {
+    bgpSummariesInEffect: _e,
+    id: _id,
+    isDemo: _d,
+    nhrpAuthSet: _a,
+    ...settings
+  } = await api.networks.get({
+    id: networkId,
+  });
+  return settings;
+}
 const addresses = async () =>
   Object.fromEntries(
     (await db.site.findMany({ where: { networkId }, orderBy: { name: "asc" } })).map((s) => [s.name, s.tunnelAddress]),
@@ -64,15 +77,7 @@ describe("BGP summaries", () => {
 
   it("custom summaries are stored and kept by a form or REST PUT that leaves the fields out", async () => {
     const api = await admin.api();
-    const {
-      bgpSummariesInEffect: _e,
-      id: _id,
-      isDemo: _d,
-      nhrpAuthSet: _a,
-      ...settings
-    } = await api.networks.get({
-      id: networkId,
-    });
+    const settings = await editableSettings(api);
     await api.networks.update({
       id: networkId,
       network: { ...settings, bgpSummaryMode: "custom", bgpSummaries: ["10.0.0.0/12"] },
@@ -101,15 +106,7 @@ describe("BGP summaries", () => {
 
   it("custom summaries that leave a spoke LAN out are refused, naming the site and the LAN; nothing is written", async () => {
     const api = await admin.api();
-    const {
-      bgpSummariesInEffect: _e,
-      id: _id,
-      isDemo: _d,
-      nhrpAuthSet: _a,
-      ...settings
-    } = await api.networks.get({
-      id: networkId,
-    });
+    const settings = await editableSettings(api);
     const before = await stored();
     await expect(
       api.networks.update({
@@ -224,15 +221,7 @@ describe("renumbering", () => {
       api.networks.renumber({ id: networkId, tunnelPrefix: "10.1.0.0/24", planHash: clash.planHash }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     // Custom summaries inside the new prefix would no longer make sense (nor load).
-    const {
-      bgpSummariesInEffect: _e,
-      id: _id,
-      isDemo: _d,
-      nhrpAuthSet: _a,
-      ...settings
-    } = await api.networks.get({
-      id: networkId,
-    });
+    const settings = await editableSettings(api);
     await api.networks.update({
       id: networkId,
       network: { ...settings, bgpSummaryMode: "custom", bgpSummaries: ["10.0.0.0/12", "10.64.0.0/24"] },
