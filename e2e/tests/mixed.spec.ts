@@ -2,8 +2,9 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { iosCapture } from "../../apps/agent/src/collectors/fixtures/read-capture";
+import { snapshot } from "./helpers";
 import { HUB_STATUS_CAPTURES, type ScriptedRouter, startScriptedRouter, writeShowDir } from "./mixed-router";
 import { enterConsole, trpc } from "./session";
 import { enrolAgent, runAgent, startSimAgent } from "./sim-agent";
@@ -18,13 +19,6 @@ test.describe.configure({ mode: "serial" });
 const agents: ChildProcess[] = [];
 let router: ScriptedRouter | null = null;
 let dir = "";
-
-/** Screenshots stay in e2e/test-results/<this test>/ after the run, and are attached to the report. */
-async function shot(page: Page, info: TestInfo, name: string) {
-  const path = info.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await info.attach(name, { path, contentType: "image/png" });
-}
 
 test.afterAll(() => {
   for (const a of agents) a.kill("SIGKILL");
@@ -111,7 +105,7 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   expect(command).toContain("install.sh?platform=cisco-ios");
   expect(command).toContain("DMVPN_SSH_HOST=ROUTER_SSH_ADDRESS");
   await expect(page.getByTestId("proxy-instructions")).toContainText("proxy agent over SSH");
-  await shot(page, info, "1-cisco-hub-proxy-enrolment");
+  await snapshot(page, info, "1-cisco-hub-proxy-enrolment");
   const hubConfig = join(dir, "hub.json");
   await enrolAgent(consoleUrl, /DMVPN_TOKEN='([^']+)'/.exec(command)?.[1] as string, hubConfig, [
     "--driver",
@@ -144,12 +138,12 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
     await expect(page.locator(`tr[data-site="${sites.frr.name}"]`)).toContainText("confirmed", { timeout: 60_000 });
     const agentless = page.locator(`tr[data-site="${sites.cisco.name}"]`);
     await expect(agentless).toContainText("awaiting-apply");
-    await shot(page, info, `deployment-r${revision}-awaiting-apply`);
+    await snapshot(page, info, `deployment-r${revision}-awaiting-apply`);
     await agentless.getByTestId(`mark-applied-r${revision}`).click();
     await agentless.getByRole("button", { name: `I applied r${revision} on the router` }).click();
     await expect(agentless).toContainText("marked-applied");
     await expect(page.getByRole("heading", { level: 1 })).toContainText("succeeded");
-    await shot(page, info, `deployment-r${revision}-succeeded`);
+    await snapshot(page, info, `deployment-r${revision}-succeeded`);
   }
 
   await deployAndApply(1);
@@ -187,7 +181,7 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   // one revision diff per site; the hub's drift view (its raw `show running-config` against the rendered file, which
   // the console compares as text for IOS) is a separate diff nested one level deeper, not counted here
   await expect(page.locator("details > div > [data-testid='deployment-diff']")).toHaveCount(3);
-  await shot(page, info, "2-minimal-diffs");
+  await snapshot(page, info, "2-minimal-diffs");
 
   await deployAndApply(2);
   expect(router.running()).toContain("  network 10.60.1.0 255.255.255.0");
@@ -221,7 +215,7 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   // kevin-show-ip-bgp-summary-hub.txt
   await expect(row("BGP neighbours", "172.16.1.2")).toContainText(/65000\s*Established\s*2/);
   await expect(card("BGP neighbours").getByRole("row").filter({ hasText: "Established" })).toHaveCount(3);
-  await shot(page, info, "3-cisco-hub-status");
+  await snapshot(page, info, "3-cisco-hub-status");
 
   // Dashboard all green for this network: the agents are online, the agentless spoke is in its own bucket, and no
   // site of this network needs attention (other specs' sites may, in a full run: the console is shared). The hub's
@@ -244,5 +238,5 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
   const attention = page.locator("section", { hasText: "Needs attention" });
   await expect(attention).toBeVisible();
   for (const k of ["frr", "cisco"] as const) await expect(attention.getByText(sites[k].name), k).toHaveCount(0);
-  await shot(page, info, "4-dashboard");
+  await snapshot(page, info, "4-dashboard");
 });

@@ -1,40 +1,17 @@
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { deployAndApply, expectNoSidewaysScroll, snapshot, VIEWPORTS } from "./helpers";
 import { enterConsole, trpc } from "./session";
 
 // Issue 15, Inventory: the operator sets the hubs' BGP summaries (custom, with a spoke LAN left out refused by
 // name first), then renumbers the network from the plan shown on the network page; afterwards every site's
-// config is pending deployment. Screenshots: e2e/test-results/<test>/<name>.png (and the report).
+// config is pending deployment. Screenshots: e2e/screenshots/issue-15/<width>-<name>.png.
 test.describe.configure({ mode: "serial", timeout: 120_000 });
+const [desktop, phone] = VIEWPORTS;
+test.use({ viewport: { width: desktop.width, height: desktop.height } });
 
 const suffix = Date.now().toString(36);
 const NET = `renum-${suffix}`;
 let networkId = "";
-
-async function snapshot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: "image/png" });
-}
-
-/** Deploys the network and marks every (agentless) site applied, so that the sites list shows them in sync. */
-async function deployAndApply(page: Page) {
-  const { id } = await trpc(page, "deployments.create", { target: { networkId } });
-  let d: { status: string; items: { siteId: string; status: string; revision: number }[] } = {
-    status: "pending",
-    items: [],
-  };
-  await expect
-    .poll(
-      async () => {
-        d = await trpc(page, "deployments.get", { id }, "query");
-        return d.status;
-      },
-      { timeout: 60_000 },
-    )
-    .toMatch(/awaiting-apply|succeeded/);
-  for (const i of d.items.filter((i) => i.status === "awaiting-apply"))
-    await trpc(page, "deployments.markApplied", { siteId: i.siteId, revision: i.revision });
-}
 
 test("set-up: a deployed network of one hub and two spokes", async ({ page }) => {
   await enterConsole(page);
@@ -46,7 +23,7 @@ test("set-up: a deployed network of one hub and two spokes", async ({ page }) =>
   await site("hub", { role: "hub", platform: "frr-linux", publicAddress: "198.51.100.240" });
   await site("sp1", { role: "spoke", platform: "frr-linux", lanPrefixes: ["172.20.1.0/24"] });
   await site("sp2", { role: "spoke", platform: "frr-linux", lanPrefixes: ["172.20.2.0/24"] });
-  await deployAndApply(page);
+  await deployAndApply(page, { networkId });
 });
 
 test("custom BGP summaries: an uncovered spoke LAN is named, a covering list is saved and kept", async ({
@@ -66,7 +43,7 @@ test("custom BGP summaries: an uncovered spoke LAN is named, a covering list is 
   await page.locator("#bgpSummaries").fill("172.20.1.0/24");
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(errors).toContainText(`172.20.2.0/24 of ${NET}-sp2`);
-  await snapshot(page, testInfo, "summaries-uncovered");
+  await snapshot(page, testInfo, "desktop-summaries-uncovered", { keep: true, fullPage: true });
 
   await page.locator("#bgpSummaries").fill("172.20.0.0/16");
   await page.getByRole("button", { name: "Save changes" }).click();
@@ -75,7 +52,7 @@ test("custom BGP summaries: an uncovered spoke LAN is named, a covering list is 
   await expect(page.getByLabel("BGP summaries")).toHaveValue("custom");
   await expect(page.locator("#bgpSummaries")).toHaveValue("172.20.0.0/16");
   await expect(inEffect).toContainText("Announced now: 172.20.0.0/16.");
-  await snapshot(page, testInfo, "summaries-custom");
+  await snapshot(page, testInfo, "desktop-summaries-custom", { keep: true, fullPage: true });
 
   // An edit of another setting keeps them.
   await page.getByLabel("Description").fill("edited after the summaries");
@@ -90,7 +67,7 @@ test("renumber: the plan is shown, applied in one step, and every site's config 
 }, testInfo) => {
   await enterConsole(page);
   // Deployed after the summary change, so every site starts in sync.
-  await deployAndApply(page);
+  await deployAndApply(page, { networkId });
   await page.goto(`/sites?networkId=${networkId}`);
   const state = (name: string) => page.locator(`tr[data-site="${NET}-${name}"] [data-testid="site-state"]`);
   for (const name of ["hub", "sp1", "sp2"]) await expect(state(name)).toContainText("in sync");
@@ -105,23 +82,23 @@ test("renumber: the plan is shown, applied in one step, and every site's config 
   await expect(row("hub")).toContainText("10.241.0.1");
   await expect(row("sp1")).toContainText("10.241.0.11");
   await expect(plan).toContainText(`next-hop server (NHS): ${NET}-hub 10.240.0.1 → 10.241.0.1`);
-  await snapshot(page, testInfo, "renumber-plan");
+  await snapshot(page, testInfo, "desktop-renumber-plan", { keep: true, fullPage: true });
   // Nothing has changed yet.
   expect((await trpc(page, "networks.get", { id: networkId }, "query")).tunnelPrefix).toBe("10.240.0.0/24");
 
   await page.getByRole("button", { name: "Apply renumbering (3 sites)" }).click();
   await expect(page.getByTestId("renumber-done")).toContainText("Renumbered 3 site(s) into 10.241.0.0/24");
   await expect(page.locator("#tunnelPrefix")).toHaveValue("10.241.0.0/24");
-  await snapshot(page, testInfo, "renumber-done");
+  await snapshot(page, testInfo, "desktop-renumber-done", { keep: true, fullPage: true });
 
   await page.goto(`/sites?networkId=${networkId}`);
   for (const name of ["hub", "sp1", "sp2"]) await expect(state(name)).toContainText("changes pending");
   await expect(page.locator(`tr[data-site="${NET}-sp2"]`)).toContainText("10.241.0.12");
-  await snapshot(page, testInfo, "renumber-sites-pending");
+  await snapshot(page, testInfo, "desktop-renumber-sites-pending", { keep: true, fullPage: true });
 });
 
 test("on a phone (390 px): the summaries and a renumbering plan fit the screen", async ({ page }, testInfo) => {
-  await page.setViewportSize({ width: 390, height: 844 });
+  await page.setViewportSize({ width: phone.width, height: phone.height });
   await enterConsole(page);
   await page.goto(`/networks/${networkId}`);
   await expect(page.getByLabel("BGP summaries")).toHaveValue("custom");
@@ -131,12 +108,8 @@ test("on a phone (390 px): the summaries and a renumbering plan fit the screen",
   await page.getByRole("button", { name: "Show plan" }).click();
   await expect(page.getByTestId("renumber-plan").locator("tr", { hasText: `${NET}-sp1` })).toContainText("10.242.0.11");
   // the page never scrolls sideways; a wide table scrolls inside itself
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
-  await snapshot(page, testInfo, "phone-renumber-plan");
+  await expectNoSidewaysScroll(page);
+  await snapshot(page, testInfo, "phone-renumber-plan", { keep: true, fullPage: true });
   // only a plan: nothing was renumbered
   expect((await trpc(page, "networks.get", { id: networkId }, "query")).tunnelPrefix).toBe("10.241.0.0/24");
 });

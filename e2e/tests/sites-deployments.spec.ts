@@ -2,14 +2,22 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Page, type TestInfo, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import {
+  deployAndApply,
+  expectNoSidewaysScroll,
+  markAllApplied,
+  settledDeployment,
+  snapshot,
+  VIEWPORTS,
+} from "./helpers";
 import { enterConsole, trpc } from "./session";
 import { startSimAgent } from "./sim-agent";
 
 // The operator's sites list and deployments (issue 15): the state column, bulk actions on a filter, the per-site
 // preview with coloured diffs and the action on top, the wave policy, no rollback to the current revision, and an
 // offline site's status shown as stale. One network of agentless sites plus one sim agent that goes offline;
-// every check runs at desktop and phone widths. Screenshots: e2e/test-results/<test>/<name>.png (and the report).
+// every check runs at desktop and phone widths. Screenshots: e2e/screenshots/issue-15/<width>-<name>.png.
 test.describe.configure({ mode: "serial", timeout: 120_000 });
 
 const suffix = Date.now().toString(36);
@@ -18,36 +26,6 @@ let agent: ChildProcess | null = null;
 let dir = "";
 const ids: Record<string, string> = {};
 let networkId = "";
-
-async function snapshot(page: Page, testInfo: TestInfo, name: string) {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: "image/png" });
-}
-
-async function settled(page: Page, id: string) {
-  let d: { status: string; items: { siteId: string; status: string; revision: number }[] } = {
-    status: "pending",
-    items: [],
-  };
-  await expect
-    .poll(
-      async () => {
-        d = await trpc(page, "deployments.get", { id }, "query");
-        return d.status;
-      },
-      { timeout: 60_000 },
-    )
-    .toMatch(/awaiting-apply|succeeded|failed/);
-  return d;
-}
-
-/** Mark every agentless site waiting in a deployment applied, as an operator who applied it by hand. */
-async function markAllApplied(page: Page, d: Awaited<ReturnType<typeof settled>>) {
-  for (const i of d.items.filter((i) => i.status === "awaiting-apply")) {
-    await trpc(page, "deployments.markApplied", { siteId: i.siteId, revision: i.revision });
-  }
-}
 
 test.afterAll(() => {
   agent?.kill("SIGKILL");
@@ -84,7 +62,7 @@ test("set-up: a network deployed and marked applied, one site changed, a sim age
     })
     .toBe(true);
 
-  const first = await settled(page, (await trpc(page, "deployments.create", { target: { networkId } })).id);
+  const first = await settledDeployment(page, (await trpc(page, "deployments.create", { target: { networkId } })).id);
   expect(first.items.find((i) => i.siteId === ids[`${NET}-sim`])?.status).toBe("confirmed");
   await markAllApplied(page, first);
 
@@ -95,10 +73,7 @@ test("set-up: a network deployed and marked applied, one site changed, a sim age
     networkId,
     site: { ...sp2, lanPrefixes: ["10.88.2.0/24", "10.88.102.0/24"] },
   });
-  await markAllApplied(
-    page,
-    await settled(page, (await trpc(page, "deployments.create", { target: { siteIds: [sp2.id] } })).id),
-  );
+  await deployAndApply(page, { siteIds: [sp2.id] });
   // sp1 changes and is not deployed: the one change in the next network preview.
   const sp1 = await trpc(page, "sites.get", { id: ids[`${NET}-sp1`] }, "query");
   await trpc(page, "sites.update", { id: sp1.id, networkId, site: { ...sp1, lanPrefixes: ["10.88.201.0/24"] } });
@@ -118,12 +93,9 @@ test("set-up: a network deployed and marked applied, one site changed, a sim age
     .toBe(false);
 });
 
-for (const [label, viewport] of [
-  ["desktop", { width: 1280, height: 900 }],
-  ["phone", { width: 390, height: 844 }],
-] as const) {
-  test.describe(`at ${label} width (${viewport.width} px)`, () => {
-    test.use({ viewport });
+for (const { name: label, width, height } of VIEWPORTS) {
+  test.describe(`at ${label} width (${width} px)`, () => {
+    test.use({ viewport: { width, height } });
 
     test("the sites list shows each site's state: config-managed, offline with stale registrations, revision, drift", async ({
       page,
@@ -141,7 +113,8 @@ for (const [label, viewport] of [
       const hubs = row("sim").locator("[data-stale]");
       await expect(hubs).toContainText(/hubs \(\d+ (s|min) ago\)/);
       await expect(hubs).toHaveClass(/italic/);
-      await snapshot(page, testInfo, `sites-state-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-sites-state`, { keep: true });
     });
 
     test("select all matching a filter, then tag, export CSV and open the deployment preview", async ({
@@ -174,7 +147,8 @@ for (const [label, viewport] of [
       );
       expect(csv).toHaveLength(8);
       expect(csv.find((l) => l.startsWith(`${NET}-sim,`))).toContain(",agent,offline,");
-      await snapshot(page, testInfo, `sites-bulk-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-sites-bulk`, { keep: true });
 
       await bar.getByRole("link", { name: "Deploy…" }).click();
       await expect(page).toHaveURL(/\/deployments\/new\?.*filter=1/);
@@ -209,12 +183,14 @@ for (const [label, viewport] of [
       await expect(insert).toBeVisible();
       const background = await insert.evaluate((el) => getComputedStyle(el).backgroundColor);
       expect(background).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^transparent$/);
-      await snapshot(page, testInfo, `preview-unified-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-preview-unified`, { keep: true });
       await page.getByRole("button", { name: "Side by side" }).click();
       await expect(changed.locator("table.diff-split")).toBeVisible();
       await unchanged.locator("summary").click();
       await expect(unchanged.getByText(`${NET}-sp3`)).toBeVisible();
-      await snapshot(page, testInfo, `preview-split-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-preview-split`, { keep: true });
     });
 
     test("the wave policy is shown before deploying, edited, checked and stored with the deployment", async ({
@@ -230,7 +206,8 @@ for (const [label, viewport] of [
       await expect(page.getByTestId("policy-summary")).toContainText(
         "hubs one at a time, then 1 canary spoke, then batches from 2, ×2 each, at most 25",
       );
-      await snapshot(page, testInfo, `wave-policy-default-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-wave-policy-default`, { keep: true });
 
       await page.getByLabel("First batch").fill("0");
       await expect(page.locator('[data-field-error="policy-firstBatch"]')).toContainText(
@@ -243,14 +220,14 @@ for (const [label, viewport] of [
       await page.getByLabel("Growth per batch (×)").fill("1");
       await page.getByLabel("Largest batch").fill("4");
       await expect(plan.locator("li")).toHaveText(["1. hub 2 sites", "2. batch 4 sites", "3. batch 3 sites"]);
-      await snapshot(page, testInfo, `wave-policy-edited-${label}`);
+      await snapshot(page, testInfo, `${label}-wave-policy-edited`, { keep: true });
 
       await page.getByRole("button", { name: "Deploy 9 sites" }).click();
       await expect(page).toHaveURL(/\/deployments\/(?!new)[^/?]+$/, { timeout: 30_000 });
       await expect(page.getByRole("heading", { name: /^Sites · all hubs together, then batches of 4/ })).toBeVisible();
       await expect(page.locator(`tr[data-site="${NET}-hub2"]`)).toContainText("1 hub");
       await expect(page.locator(`tr[data-site="${NET}-sp1"] td`).first()).toContainText(/[23] batch/);
-      await snapshot(page, testInfo, `deployment-waves-${label}`);
+      await snapshot(page, testInfo, `${label}-deployment-waves`, { keep: true });
       // left unapplied on purpose: sp1 stays "changes pending" for the next width's checks
     });
 
@@ -267,7 +244,8 @@ for (const [label, viewport] of [
       await expect(
         rows.filter({ hasText: /^r1/ }).getByRole("button", { name: "Roll back to this revision" }),
       ).toHaveCount(1);
-      await snapshot(page, testInfo, `revisions-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-revisions`, { keep: true });
     });
 
     test("an offline site's status page says its data is stale, and how old", async ({ page }, testInfo) => {
@@ -279,7 +257,8 @@ for (const [label, viewport] of [
       await expect(tables).toHaveAttribute("data-stale", "true");
       await expect(tables).toHaveClass(/italic/);
       await expect(tables.getByRole("heading").first()).toContainText("last known, reported");
-      await snapshot(page, testInfo, `status-stale-${label}`);
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${label}-status-stale`, { keep: true });
     });
   });
 }

@@ -1,5 +1,4 @@
-import path from "node:path";
-import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 /**
  * Reading the topology page as a user sees it: the summary line, the side panels and the site names drawn over the
@@ -78,12 +77,4 @@ export async function clickSite(page: Page, name: string) {
   const x = Number(await label.getAttribute("data-x"));
   const y = Number(await label.getAttribute("data-y"));
   await canvas.click({ position: { x, y } });
-}
-
-/** Kept in e2e/test-results/ after the run (Playwright clears it at the start of the next), and attached. */
-export async function artifact(page: Page, testInfo: TestInfo, name: string, target?: Locator) {
-  const file = path.join(testInfo.project.outputDir, `topology-${name}.png`);
-  if (target) await target.screenshot({ path: file });
-  else await page.screenshot({ path: file, fullPage: true });
-  await testInfo.attach(`topology-${name}`, { path: file, contentType: "image/png" });
 }

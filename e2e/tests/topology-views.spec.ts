@@ -1,15 +1,11 @@
 import { expect, type Page, test } from "@playwright/test";
+import { snapshot, VIEWPORTS } from "./helpers";
 import { enterConsole } from "./session";
-import { artifact, chooseNetwork, clickSite, type Label, labels, overlapping, summary } from "./topology-page";
+import { chooseNetwork, clickSite, type Label, labels, overlapping, summary } from "./topology-page";
 
 // Reading the topology at desktop and phone widths: names never overlap, filtering re-frames the view on what is
 // left and recounts it, a click opens the site's and the link's details, and the geographic layout draws the map.
 // Uses the demo network (22 sites with coordinates) next to whatever the earlier specs made, and removes it again.
-
-const widths = [
-  { name: "desktop", width: 1280, height: 900 },
-  { name: "phone", width: 390, height: 844 },
-];
 
 async function ensureDemo(page: Page) {
   await enterConsole(page);
@@ -39,7 +35,7 @@ async function hubsOffCentre(page: Page) {
   return Math.max(Math.abs(x / box.width - 0.5), Math.abs(y / box.height - 0.5));
 }
 
-for (const size of widths) {
+for (const size of VIEWPORTS) {
   test.describe(`topology at ${size.width} px`, () => {
     test.use({ viewport: { width: size.width, height: size.height } });
     // the demo loads and registers within seconds, but on a busy machine the whole story needs more than a minute
@@ -55,7 +51,7 @@ for (const size of widths) {
         .poll(async () => (await labels(page)).filter((l) => l.text.startsWith("demo-hub-")).length)
         .toBeGreaterThanOrEqual(size.width > 1000 ? 2 : 1);
       expect(overlapping(await labels(page))).toEqual([]);
-      await artifact(page, testInfo, `${size.name}-all`);
+      await snapshot(page, testInfo, `${size.name}-topology-all`, { keep: true });
 
       await chooseNetwork(page, /\(demo\)$/);
       await expect.poll(async () => (await summary(page))?.sites).toBe(22);
@@ -69,7 +65,7 @@ for (const size of widths) {
       const shown = await labels(page);
       expect(overlapping(shown)).toEqual([]);
       expect(shown.every((l) => l.text.startsWith("demo-"))).toBe(true);
-      await artifact(page, testInfo, `${size.name}-demo-network`);
+      await snapshot(page, testInfo, `${size.name}-topology-demo-network`, { keep: true });
 
       // Three clicks on "Zoom in" still leave names to read, never overlapping. The middle of the framed network is
       // empty (hubs either side of it, the spokes on a ring around), so the buttons zoom in on the site nearest to
@@ -94,7 +90,7 @@ for (const size of widths) {
         .toBeGreaterThanOrEqual(1);
       expect(overlapping(zoomed)).toEqual([]);
       expect(zoomed.every((l) => l.text.startsWith("demo-"))).toBe(true);
-      await artifact(page, testInfo, `${size.name}-zoomed-in`);
+      await snapshot(page, testInfo, `${size.name}-topology-zoomed-in`, { keep: true });
       await page.getByRole("button", { name: "Fit" }).click();
 
       // hubs only: two sites, no links
@@ -125,12 +121,10 @@ for (const size of widths) {
         `/sites/${siteId}/status#diag-target`,
       );
       await expect(site.getByRole("list", { name: "Links of this site" }).getByRole("listitem")).not.toHaveCount(0);
-      await artifact(
-        page,
-        testInfo,
-        `${size.name}-site-panel`,
-        page.locator("aside").filter({ has: page.getByRole("region", { name: "Active shortcuts" }) }),
-      );
+      await snapshot(page, testInfo, `${size.name}-topology-site-panel`, {
+        keep: true,
+        target: page.locator("aside").filter({ has: page.getByRole("region", { name: "Active shortcuts" }) }),
+      });
 
       await site.getByRole("list", { name: "Links of this site" }).getByRole("button").first().click();
       const linkPanel = page.getByRole("region", { name: "Link details" });
@@ -139,12 +133,10 @@ for (const size of widths) {
       await expect(linkPanel).toContainText("IPsec SA");
       await expect(linkPanel).toContainText("SA age");
       await expect(linkPanel.getByRole("link", { name: "Diagnostics" })).toHaveCount(2);
-      await artifact(
-        page,
-        testInfo,
-        `${size.name}-link-panel`,
-        page.locator("aside").filter({ has: page.getByRole("region", { name: "Active shortcuts" }) }),
-      );
+      await snapshot(page, testInfo, `${size.name}-topology-link-panel`, {
+        keep: true,
+        target: page.locator("aside").filter({ has: page.getByRole("region", { name: "Active shortcuts" }) }),
+      });
 
       await linkPanel.getByRole("link", { name: "Status" }).first().click();
       await expect(page).toHaveURL(/\/sites\/[^/]+\/status$/);
@@ -182,7 +174,7 @@ for (const size of widths) {
       expect(singapore!.x).toBeLessThan(sydney!.x);
       expect(sydney!.y).toBeGreaterThan(singapore!.y);
       expect(overlapping(await labels(page))).toEqual([]);
-      await artifact(page, testInfo, `${size.name}-geographic`);
+      await snapshot(page, testInfo, `${size.name}-topology-geographic`, { keep: true });
       await page.getByLabel("Layout").selectOption({ label: "By network" });
     });
   });

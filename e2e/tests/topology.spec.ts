@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { snapshot } from "./helpers";
 import { enterConsole } from "./session";
-import { artifact, chooseNetwork, summary } from "./topology-page";
+import { chooseNetwork, summary } from "./topology-page";
 
 // The demo network on the topology: load it, watch hubs and spokes come up, make two spokes talk, see the shortcut
 // appear (and leave the counts of the other networks alone) and expire, deploy the demo network (its simulated
@@ -53,7 +54,7 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   const listed = async () => Number((await shortcuts.getByRole("heading").textContent())?.match(/\((\d+)\)/)?.[1]);
   await expect.poll(async () => (await summary(page))?.shortcuts === (await listed())).toBe(true);
   expect(await listed()).toBeGreaterThanOrEqual(1);
-  await artifact(page, testInfo, "with-shortcut");
+  await snapshot(page, testInfo, "topology-with-shortcut");
 
   // Another network's view does not count the demo's shortcut; back to all networks, it is there again.
   const other = (await page.getByLabel("Network", { exact: true }).locator("option").allTextContents()).find(
@@ -69,14 +70,14 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
 
   // NHRP holdtime in the demo is 30 s: the shortcut expires and the link goes, without a reload.
   await expect(shortcuts.getByText(label)).toHaveCount(0, { timeout: 60_000 });
-  await artifact(page, testInfo, "after-expiry");
+  await snapshot(page, testInfo, "topology-after-expiry");
 
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page.getByTestId("dashboard-counts")).toContainText("Sites online");
   await expect(page.getByText("Registrations and shortcuts, last hour")).toBeVisible();
   await expect(page.getByRole("table", { name: "Recent events" })).toContainText("demo-");
   await expect(page.getByTestId("dashboard-counts")).toContainText("Hubs with registrations");
-  await artifact(page, testInfo, "dashboard");
+  await snapshot(page, testInfo, "topology-dashboard");
 
   // Deploy the whole demo network: every simulated agent applies its config and is confirmed, as real ones are.
   await page.getByRole("link", { name: "Networks", exact: true }).click();
@@ -88,7 +89,7 @@ test("demo network: hubs and spokes, a shortcut appears on traffic and goes when
   await expect(rows).toHaveCount(22);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("succeeded", { timeout: 180_000 });
   await expect(rows.filter({ hasText: "confirmed" })).toHaveCount(22);
-  await artifact(page, testInfo, "demo-deployed");
+  await snapshot(page, testInfo, "topology-demo-deployed");
 
   await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await page.getByRole("button", { name: "Remove demo network" }).click();
