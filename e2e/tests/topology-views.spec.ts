@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { snapshot, VIEWPORTS } from "./helpers";
+import { expectNoSidewaysScroll, snapshot, VIEWPORTS } from "./helpers";
 import { enterConsole } from "./session";
 import { chooseNetwork, clickSite, type Label, labels, overlapping, summary } from "./topology-page";
 
@@ -45,8 +45,12 @@ for (const size of VIEWPORTS) {
       await ensureDemo(page);
       await openTopology(page);
       const all = (await summary(page))!;
-      // Hubs are always named where there is room: both side by side on a desktop. On a phone the console's
-      // navigation (not collapsible yet) leaves the canvas ~130 px wide, room for one hub name.
+      // The canvas takes the width the page has: on a phone the navigation hides behind its menu button (it once
+      // left the canvas ~130 px wide, and nothing at all before that).
+      const canvas = await page.getByTestId("topology-canvas").boundingBox();
+      expect(canvas?.width ?? 0).toBeGreaterThan(size.width * 0.8);
+      await expectNoSidewaysScroll(page);
+      // Hubs are always named where there is room: both side by side on a desktop, at least one on a phone.
       await expect
         .poll(async () => (await labels(page)).filter((l) => l.text.startsWith("demo-hub-")).length)
         .toBeGreaterThanOrEqual(size.width > 1000 ? 2 : 1);
