@@ -97,7 +97,7 @@ for (const { name: label, width, height } of VIEWPORTS) {
       await page.getByLabel("GRE key").fill("232");
       await page.getByRole("button", { name: "Save changes" }).click();
       await expect(fieldError(page, "greKey")).toHaveText(
-        `232 is also used by network ${A}, which shares router ${SHARED_ROUTER} (${A}-hub in ${A}, ${B}-hub in ${B}): two multipoint GRE tunnels from one address need different keys, or the kernel cannot tell their packets apart`,
+        `232 is also used by network ${A}, which shares router ${SHARED_ROUTER} (${B}-hub in ${B}, ${A}-hub in ${A}): two multipoint GRE tunnels from one address need different keys, or the kernel cannot tell their packets apart`,
       );
       await page.getByLabel("GRE key").scrollIntoViewIfNeeded();
       await expectNoSidewaysScroll(page);
@@ -111,17 +111,18 @@ for (const { name: label, width, height } of VIEWPORTS) {
       await enterConsole(page);
       await page.goto("/sites/new");
       await page.getByLabel("Network").selectOption({ label: B });
-      await page.getByLabel("Name", { exact: true }).fill(`${A}-sp1`);
+      // the first network's hub's name; the LAN of its spoke
+      await page.getByLabel("Name", { exact: true }).fill(`${A}-hub`);
       await page.getByLabel("Role").selectOption("spoke");
       await page.getByLabel("Platform").selectOption("frr-linux");
       await page.getByLabel("WAN interface").fill("eth0");
       await page.getByLabel("LAN prefixes").fill("10.77.1.0/24\n10.232.0.0/28");
       await page.getByRole("button", { name: "Create site" }).click();
-      await expect(fieldError(page, "name")).toHaveText(`${A}-sp1 is already a site in network ${A}`);
+      await expect(fieldError(page, "name")).toHaveText(`${A}-hub is already a site in network ${A}`);
       const lans = fieldError(page, "lanPrefixes").locator("li");
       await expect(lans).toHaveText([
-        `10.77.1.0/24 overlaps 10.77.1.0/24 of ${A}-sp1 in network ${A}`,
-        `10.232.0.0/28 overlaps the tunnel prefix of network ${A} (10.232.0.0/24)`,
+        `line 1: 10.77.1.0/24 overlaps 10.77.1.0/24 of ${A}-sp1 in network ${A}`,
+        `line 2: 10.232.0.0/28 overlaps the tunnel prefix of network ${A} (10.232.0.0/24)`,
       ]);
       await expect(page).toHaveURL(/\/sites\/new$/);
       await page.getByLabel("LAN prefixes").scrollIntoViewIfNeeded();
