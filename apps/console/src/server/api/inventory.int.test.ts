@@ -241,6 +241,18 @@ describe("across networks", () => {
       },
     });
 
+    // Named like the very site its LAN clashes with: both problems, the clash naming that site.
+    await expect(
+      api.sites.create({ networkId: backup.id, site: spoke(8, { name: "branch1", lanPrefixes: ["10.1.0.0/24"] }) }),
+    ).rejects.toMatchObject({
+      cause: {
+        issues: expect.arrayContaining([
+          { path: ["name"], message: "branch1 is already a site in network corp" },
+          { path: ["lanPrefixes", 0], message: "10.1.0.0/24 overlaps 10.1.0.0/24 of branch1 in network corp" },
+        ]),
+      },
+    });
+
     // The same router (hub1's address) in both clouds is fine, until backup takes corp's GRE key.
     await api.sites.create({ networkId: backup.id, site: { ...hub(1), name: "hub1-backup" } });
     const stored = await api.networks.get({ id: backup.id });

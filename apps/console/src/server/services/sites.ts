@@ -112,10 +112,6 @@ export async function saveSite(
     ) {
       fields.tunnelAddress = carried.tunnelAddress;
     }
-    const plan = planInventory(
-      { networks: [], sites: [{ network: network.name, fields, at: [] }] },
-      { networks: existing.networks, sites: others },
-    );
     // A taken name is reported with the other problems, not only once they are fixed.
     const name = typeof fields.name === "string" ? fields.name.trim() : "";
     const sameName = name ? await tx.site.findUnique({ where: { name }, include: { network: true } }) : null;
@@ -123,7 +119,20 @@ export async function saveSite(
       sameName && sameName.id !== previous?.id
         ? [{ path: ["name"], message: `${name} is already a site in network ${sameName.network.name}` }]
         : [];
-    if (plan.issues.length || nameIssues.length) throw invalidInput([...nameIssues, ...plan.issues]);
+    // Under a taken name the record would replace that site in the plan, hiding its clashes with it: plan it under
+    // a name no site has, then give the messages the real one back.
+    const planName = nameIssues.length ? unusedSiteName(existing.sites) : null;
+    const plan = planInventory(
+      {
+        networks: [],
+        sites: [{ network: network.name, fields: planName ? { ...fields, name: planName } : fields, at: [] }],
+      },
+      { networks: existing.networks, sites: others },
+    );
+    const planIssues = planName
+      ? plan.issues.map((i) => ({ ...i, message: i.message.replaceAll(planName, name) }))
+      : plan.issues;
+    if (planIssues.length || nameIssues.length) throw invalidInput([...nameIssues, ...planIssues]);
     const spec = plan.inventory.sites.find((s) => s.name === fields.name);
     if (!spec) throw new DomainError("BAD_REQUEST", "site could not be planned");
     const networkSpec = existing.networks.find((n) => n.name === network.name);
@@ -145,6 +154,13 @@ export async function saveSite(
     });
     return { id: row.id, name: row.name, tunnelAddress: spec.tunnelAddress, asn: spec.asn };
   });
+}
+
+function unusedSiteName(sites: readonly { name: string }[]): string {
+  const taken = new Set(sites.map((s) => s.name));
+  let n = 0;
+  while (taken.has(`unsaved-site-${n}`)) n += 1;
+  return `unsaved-site-${n}`;
 }
 
 export async function deleteSite(db: PrismaClient, actor: Actor, id: string) {
