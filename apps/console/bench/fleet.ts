@@ -35,6 +35,9 @@ const { values: args } = parseArgs({
     port: { type: "string", default: process.env.BENCH_PORT ?? "3298" },
     "no-build": { type: "boolean", default: false },
     instances: { type: "string", default: "1" },
+    /** write a V8 CPU profile of each console process into this directory (node --cpu-prof) */
+    profile: { type: "string" },
+    "no-restart": { type: "boolean", default: false },
   },
 });
 const INSTANCES = Number(args.instances);
@@ -138,7 +141,8 @@ async function seed(databaseUrl: string, dir: string) {
 }
 
 function startConsole(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(repoRoot, "apps/console/dist/server.js")], {
+  const profile = args.profile ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args.profile)] : [];
+  const child = spawn(process.execPath, [...profile, path.join(repoRoot, "apps/console/dist/server.js")], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "ignore", "pipe"],
@@ -287,6 +291,10 @@ async function main() {
   const others = Array.from({ length: INSTANCES - 1 }, (_, i) => startConsole(envOf(i + 1)));
 
   let consoleProcess = startConsole(env);
+  /** phase boundaries in seconds since the console started, to cut its CPU profile (bench/profile-top.ts) */
+  const consoleStartedAt = Date.now();
+  const phase = (name: string) =>
+    args.profile && console.log(`  [phase] ${name} at ${((Date.now() - consoleStartedAt) / 1000).toFixed(1)} s`);
   let fleet: ChildProcess | null = null;
   let watcher: ReturnType<typeof watchTopology> | null = null;
   const results: [string, string][] = [];
@@ -324,8 +332,10 @@ async function main() {
       return Date.now() - from;
     };
     const fleetStart = Date.now();
+    phase("fleet start");
     const connectMs = await waitAll("connecting", fleetStart);
     const connected = count.ready;
+    phase("connected");
     results.push([
       "connect (all welcomed)",
       connectMs === null ? `${connected}/${AGENTS} after ${CONNECT_TIMEOUT_S} s` : ms(connectMs),
@@ -336,6 +346,7 @@ async function main() {
     await sleep(15_000);
     latencies = [];
     recording = true;
+    phase("steady start");
     const pids = [consoleProcess.pid!, ...others.map((o) => o.pid!)];
     const u0 = pids.map(processUsage);
     const t0 = Date.now();
@@ -347,6 +358,7 @@ async function main() {
     clearInterval(sampler);
     const u1 = pids.map(processUsage);
     recording = false;
+    phase("steady end");
     results.push(["connected in steady window", `${count.ready}/${AGENTS}`]);
     for (const [i] of pids.entries()) {
       const cpu = (u1[i]!.cpuSeconds - u0[i]!.cpuSeconds) / ((Date.now() - t0) / 1000);
@@ -368,26 +380,28 @@ async function main() {
     ]);
     results.push(["API failures", String(api.failures)]);
 
-    // restart
-    watcher.stop();
-    const stopStart = Date.now();
-    const exited = new Promise((r) => consoleProcess.once("exit", r));
-    consoleProcess.kill("SIGTERM");
-    await Promise.race([exited, sleep(60_000)]);
-    results.push([
-      INSTANCES === 1 ? "shutdown (SIGTERM → exit)" : "instance 0 shutdown (SIGTERM → exit)",
-      ms(Date.now() - stopStart),
-    ]);
-    consoleProcess.kill("SIGKILL");
-    const restartAt = Date.now();
-    consoleProcess = startConsole(env);
-    const readyMs = await waitForServer();
-    const reconnectMs = await waitAll("reconnecting", restartAt);
-    results.push(["console start → listening", ms(readyMs)]);
-    results.push([
-      "restart → all reconnected",
-      reconnectMs === null ? `${count.ready}/${AGENTS} after ${CONNECT_TIMEOUT_S} s` : ms(reconnectMs),
-    ]);
+    // restart (--no-restart leaves it out: quicker when profiling the steady state)
+    if (!args["no-restart"]) {
+      watcher.stop();
+      const stopStart = Date.now();
+      const exited = new Promise((r) => consoleProcess.once("exit", r));
+      consoleProcess.kill("SIGTERM");
+      await Promise.race([exited, sleep(60_000)]);
+      results.push([
+        INSTANCES === 1 ? "shutdown (SIGTERM → exit)" : "instance 0 shutdown (SIGTERM → exit)",
+        ms(Date.now() - stopStart),
+      ]);
+      consoleProcess.kill("SIGKILL");
+      const restartAt = Date.now();
+      consoleProcess = startConsole(env);
+      const readyMs = await waitForServer();
+      const reconnectMs = await waitAll("reconnecting", restartAt);
+      results.push(["console start → listening", ms(readyMs)]);
+      results.push([
+        "restart → all reconnected",
+        reconnectMs === null ? `${count.ready}/${AGENTS} after ${CONNECT_TIMEOUT_S} s` : ms(reconnectMs),
+      ]);
+    }
   } finally {
     watcher?.stop();
     fleet?.disconnect();
