@@ -82,6 +82,8 @@ interface Connection {
   ws: WebSocket;
   /** counted against the unauthenticated limits until hello succeeds or the socket closes */
   release: () => void;
+  /** the client's address (as the unauthenticated limits counted it) */
+  address: string;
   siteId: string | null;
   networkId: string | null;
   errors: number;
@@ -174,7 +176,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   }
 
   async function handleHello(c: Connection, msg: Extract<AgentToConsole, { type: "hello" }>) {
-    const retryAfterMs = admission.admit(msg.payload.siteId);
+    const retryAfterMs = admission.admit(msg.payload.siteId, `address:${c.address}`);
     if (retryAfterMs !== null) {
       send(c.ws, consoleMessage("retry-after", { retryAfterMs, reason: "admitting agents at a bounded rate" }));
       c.ws.close(1013, "try again later");
@@ -354,10 +356,11 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     }
   }
 
-  wss.on("connection", (ws: WebSocket, _req: IncomingMessage, release: () => void) => {
+  wss.on("connection", (ws: WebSocket, _req: IncomingMessage, release: () => void, address: string) => {
     const c: Connection = {
       ws,
       release,
+      address,
       siteId: null,
       networkId: null,
       errors: 0,
@@ -398,7 +401,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         return;
       }
       socket.once("close", release);
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, release));
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, release, address));
     },
     send(siteId, message) {
       const c = bySite.get(siteId);
@@ -490,14 +493,20 @@ export class HelloAdmission {
     this.last = clock();
   }
 
-  /** null when admitted, else the retry-after window in ms */
-  admit(siteId: string): number | null {
+  /**
+   * null when admitted, else the retry-after window in ms. `alias`: the key the same agent was refused under before
+   * its hello (its address, at the upgrade): admitted, it no longer waits under either. Left counted, every agent
+   * turned away at the upgrade stretched the window for two minutes after it got in, and the last agents of a fleet
+   * were sent away for up to a minute while hardly anyone was waiting.
+   */
+  admit(siteId: string, alias?: string): number | null {
     const now = this.clock();
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens--;
       this.waiting.delete(siteId);
+      if (alias) this.waiting.delete(alias);
       return null;
     }
     return this.refuse(siteId);
