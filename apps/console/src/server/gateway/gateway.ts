@@ -19,6 +19,7 @@ import { authenticateAgent } from "../services/agents";
 import { LatestStatuses, siteEventsQuery } from "../services/site-status";
 import type { StatusReport, StoredStatus } from "../services/status-merge";
 import { BatchWriter } from "./batch-writer";
+import { OnlineWrites } from "./online-writes";
 import { requestReply } from "./request-reply";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
@@ -124,6 +125,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     options.maxUnauthenticatedPerAddress ?? 16,
   );
   const writer = new BatchWriter(db, { log });
+  const onlineWrites = new OnlineWrites(db, writer);
   const statuses = new LatestStatuses(db, (q) => writer.write(q), {
     flushMs: options.statusFlushMs,
     log: (msg, fields) => log("warn", msg, fields),
@@ -190,21 +192,24 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       return;
     }
     // Stored first, with its event in one transaction: if the write fails the connection stays unauthenticated
-    // rather than half-bound, and whoever sees the agent online also sees the event that says so. A batch
-    // transaction shared with other hellos, not an interactive one per agent.
-    await writer.write([
-      db.agent.update({
-        where: { siteId: auth.siteId },
-        data: {
-          connected: true,
-          lastSeenAt: new Date(),
-          hostname: msg.payload.hostname,
-          version: msg.payload.agentVersion,
-          platform: msg.payload.platform,
-        },
-      }),
-      siteEventsQuery(db, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]),
-    ]);
+    // rather than half-bound, and whoever sees the agent online also sees the event that says so. Recorded together
+    // with the other hellos of the moment (OnlineWrites), not an interactive transaction per agent.
+    const details = {
+      hostname: msg.payload.hostname,
+      version: msg.payload.agentVersion,
+      platform: msg.payload.platform,
+    };
+    const { stored } = auth;
+    const changed =
+      stored.hostname !== details.hostname ||
+      stored.version !== details.version ||
+      stored.platform !== details.platform;
+    await onlineWrites.online({
+      siteId: auth.siteId,
+      networkId: auth.networkId,
+      at: new Date(),
+      details: changed ? details : null,
+    });
     if (c.ws.readyState !== WebSocket.OPEN) {
       // gone while its hello was written (its close found it unbound): offline again, unless it reconnected meanwhile
       if (bySite.has(auth.siteId)) return;
@@ -430,6 +435,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       return statuses.get(siteId);
     },
     async flush() {
+      await onlineWrites.flush();
       await statuses.flush();
       await writer.flush();
     },
@@ -440,6 +446,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // resolves once every socket has emitted close, so every offline write is in `closing` by then
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await Promise.all(closing);
+      await onlineWrites.flush();
       await statuses.stop();
       await writer.flush();
     },
