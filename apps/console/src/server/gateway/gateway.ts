@@ -19,7 +19,7 @@ import { authenticateAgent } from "../services/agents";
 import { LatestStatuses, siteEventsQuery } from "../services/site-status";
 import type { StatusReport, StoredStatus } from "../services/status-merge";
 import { BatchWriter } from "./batch-writer";
-import { OnlineWrites } from "./online-writes";
+import { PresenceWrites } from "./presence-writes";
 import { requestReply } from "./request-reply";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
@@ -125,7 +125,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     options.maxUnauthenticatedPerAddress ?? 16,
   );
   const writer = new BatchWriter(db, { log });
-  const onlineWrites = new OnlineWrites(db, writer);
+  const presenceWrites = new PresenceWrites(db, writer);
   const statuses = new LatestStatuses(db, (q) => writer.write(q), {
     flushMs: options.statusFlushMs,
     log: (msg, fields) => log("warn", msg, fields),
@@ -204,7 +204,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       stored.hostname !== details.hostname ||
       stored.version !== details.version ||
       stored.platform !== details.platform;
-    await onlineWrites.online({
+    await presenceWrites.online({
       siteId: auth.siteId,
       networkId: auth.networkId,
       at: new Date(),
@@ -213,10 +213,8 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     if (c.ws.readyState !== WebSocket.OPEN) {
       // gone while its hello was written (its close found it unbound): offline again, unless it reconnected meanwhile
       if (bySite.has(auth.siteId)) return;
-      await writer.write([
-        db.agent.update({ where: { siteId: auth.siteId }, data: { connected: false } }),
-        siteEventsQuery(db, auth.siteId, auth.networkId, [{ kind: "agent-offline", at: now() }]),
-      ]);
+      const at = new Date();
+      await presenceWrites.offline({ siteId: auth.siteId, networkId: auth.networkId, at, lastSeenAt: at });
       return;
     }
     const previous = bySite.get(auth.siteId);
@@ -351,10 +349,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // Moved to another instance meanwhile (it reconnected there first): that instance has it online.
       if (options.presence && !(await options.presence.released(siteId))) return;
       // one transaction: whoever sees the agent offline also sees the event that says so
-      await writer.write([
-        db.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date(c.lastReceived) } }),
-        siteEventsQuery(db, siteId, networkId, [{ kind: "agent-offline", at: now() }]),
-      ]);
+      await presenceWrites.offline({ siteId, networkId, at: new Date(), lastSeenAt: new Date(c.lastReceived) });
       bus.publish({ type: "agent.offline", siteId, networkId, at: now() });
     } catch (e) {
       log("warn", "could not record agent offline", { siteId, error: describeInternalError(e as Error) });
@@ -435,7 +430,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       return statuses.get(siteId);
     },
     async flush() {
-      await onlineWrites.flush();
+      await presenceWrites.flush();
       await statuses.flush();
       await writer.flush();
     },
@@ -446,7 +441,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // resolves once every socket has emitted close, so every offline write is in `closing` by then
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await Promise.all(closing);
-      await onlineWrites.flush();
+      await presenceWrites.flush();
       await statuses.stop();
       await writer.flush();
     },

@@ -1,6 +1,6 @@
 import type { PrismaClient } from "@dmvpn/db";
 import { describe, expect, it } from "vitest";
-import { OnlineWrites } from "./online-writes";
+import { PresenceWrites } from "./presence-writes";
 
 // The queries are only built here: a stand-in database hands back what each would do, and the writer records them.
 type Query = { op: string; args: { where?: { siteId: unknown }; data: unknown } };
@@ -19,10 +19,10 @@ const hello = (siteId: string, details: { hostname: string; version: string; pla
   details,
 });
 
-describe("OnlineWrites", () => {
+describe("PresenceWrites", () => {
   it("records the hellos of one moment in one write: one updateMany, one createMany, an update per changed router", async () => {
     const writes: Query[][] = [];
-    const online = new OnlineWrites(fakeDb, { write: async (q) => void writes.push(q as unknown as Query[]) });
+    const online = new PresenceWrites(fakeDb, { write: async (q) => void writes.push(q as unknown as Query[]) });
     await Promise.all([
       online.online(hello("a")),
       online.online(hello("b", { hostname: "b2", version: "2.0", platform: "vyos" })),
@@ -46,7 +46,7 @@ describe("OnlineWrites", () => {
 
   it("writes a failed batch again hello by hello: only the one the database refuses fails", async () => {
     const writes: string[][] = [];
-    const online = new OnlineWrites(fakeDb, {
+    const online = new PresenceWrites(fakeDb, {
       write: async (q) => {
         const sites = (q as unknown as Query[])
           .filter((x) => x.op === "siteEvent.createMany")
@@ -62,5 +62,40 @@ describe("OnlineWrites", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(writes).toEqual([["a", "gone", "c"], ["a"], ["gone"], ["c"]]);
+  });
+
+  it("records closes by the second of last-seen time, keeps one site's writes in order, and events for all", async () => {
+    const writes: Query[][] = [];
+    const presence = new PresenceWrites(fakeDb, { write: async (q) => void writes.push(q as unknown as Query[]) });
+    const t = Date.parse("2026-06-01T00:00:00Z");
+    const gone = (siteId: string, lastSeenMs: number) => ({
+      siteId,
+      networkId: "n",
+      at: new Date(t + 20_000),
+      lastSeenAt: new Date(t + lastSeenMs),
+    });
+    await Promise.all([
+      presence.offline(gone("a", 100)),
+      presence.offline(gone("b", 900)),
+      presence.offline(gone("c", 5_300)),
+      presence.online(hello("d")),
+      presence.online(hello("a")), // a reconnected: after its offline, in the next batch
+    ]);
+    expect(writes).toHaveLength(2);
+    const [first, second] = writes;
+    expect(first!.map((q) => [q.op, q.args.where, q.args.data])).toEqual([
+      ["agent.updateMany", { siteId: { in: ["d"] } }, { connected: true, lastSeenAt: expect.any(Date) }],
+      ["agent.updateMany", { siteId: { in: ["a", "b"] } }, { connected: false, lastSeenAt: new Date(t) }],
+      ["agent.updateMany", { siteId: { in: ["c"] } }, { connected: false, lastSeenAt: new Date(t + 5_000) }],
+      ["siteEvent.createMany", undefined, expect.any(Array)],
+    ]);
+    expect((first![3]!.args.data as { siteId: string; kind: string }[]).map((e) => `${e.siteId} ${e.kind}`)).toEqual([
+      "a agent-offline",
+      "b agent-offline",
+      "c agent-offline",
+      "d agent-online",
+    ]);
+    expect(second!.map((q) => q.op)).toEqual(["agent.updateMany", "siteEvent.createMany"]);
+    expect(second![0]!.args).toMatchObject({ where: { siteId: { in: ["a"] } }, data: { connected: true } });
   });
 });
