@@ -174,7 +174,9 @@ function processUsage(pid: number) {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  return { cpuSeconds: ticks / 100, rssMb: rssKb / 1024 };
+  // schedstat: ns on a CPU, ns runnable but waiting for one (a shared machine's contention, not the console's work)
+  const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+  return { cpuSeconds: ticks / 100, rssMb: rssKb / 1024, waitSeconds: (waitNs ?? 0) / 1e9 };
 }
 
 interface EdgeUpdate {
@@ -360,10 +362,13 @@ async function main() {
     recording = false;
     phase("steady end");
     results.push(["connected in steady window", `${count.ready}/${AGENTS}`]);
+    results.push(["load average (1 min) at the end of the steady window", os.loadavg()[0]!.toFixed(1)]);
     for (const [i] of pids.entries()) {
       const cpu = (u1[i]!.cpuSeconds - u0[i]!.cpuSeconds) / ((Date.now() - t0) / 1000);
       const which = INSTANCES === 1 ? "console" : `instance ${i}`;
       results.push([`${which} CPU (steady, of one core)`, `${(cpu * 100).toFixed(0)} %`]);
+      const wait = (u1[i]!.waitSeconds - u0[i]!.waitSeconds) / ((Date.now() - t0) / 1000);
+      results.push([`${which} waiting for a CPU (steady)`, `${(wait * 100).toFixed(0)} % of the time`]);
       results.push([`${which} RSS (steady, max)`, `${Math.max(...rss[i]!, u1[i]!.rssMb).toFixed(0)} MB`]);
     }
     results.push([
