@@ -19,7 +19,7 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: "string", default: "25" } },
+  options: { top: { type: "string", default: "25" }, "stretch-ms": { type: "string", default: "100" } },
 });
 const [file, from, to] = positionals;
 if (!file) throw new Error("usage: profile-top.ts FILE.cpuprofile [FROM_S TO_S] [--top N]");
@@ -78,3 +78,41 @@ console.log(`${(total / 1e6).toFixed(1)} s sampled${from ? ` between ${from} s a
 print("self time by function", byFunction);
 print("self time by package or file", byPlace);
 print("total time (with callees) by function", inclusive);
+
+// The main thread busy without a break (no idle sample) for long: what blocked every request and feed meanwhile.
+// Each stretch is named by the app or package function found on most of its samples' stacks.
+const stretchUs = Number(values["stretch-ms"]) * 1000;
+const stretches: { start: number; us: number; names: Map<string, number> }[] = [];
+let current: (typeof stretches)[number] | null = null;
+t = 0;
+for (const [i, id] of profile.samples.entries()) {
+  const dt = profile.timeDeltas[i] ?? 0;
+  t += dt;
+  if (t < fromUs || t > toUs) continue;
+  const name = byId.get(id)!.callFrame.functionName;
+  if (name === "(idle)") {
+    if (current && current.us >= stretchUs) stretches.push(current);
+    current = null;
+    continue;
+  }
+  current ??= { start: t, us: 0, names: new Map() };
+  current.us += dt;
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const { url } = byId.get(at)!.callFrame;
+    if (!url || url.startsWith("node:")) continue;
+    seen.add(keyOf(at));
+  }
+  for (const k of seen) current.names.set(k, (current.names.get(k) ?? 0) + dt);
+}
+if (current && current.us >= stretchUs) stretches.push(current);
+console.log(`\nbusy stretches of ${values["stretch-ms"]} ms or more: ${stretches.length}`);
+for (const x of [...stretches].sort((a, b) => b.us - a.us).slice(0, top)) {
+  // the app (or workspace package) functions on most of the stretch's stacks, with their share of it
+  const app = [...x.names]
+    .filter(([k]) => /apps\/|packages\//.test(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k, us]) => `${k} ${((100 * us) / x.us).toFixed(0)} %`);
+  console.log(`  ${(x.us / 1000).toFixed(0).padStart(6)} ms at ${(x.start / 1e6).toFixed(1)} s  ${app.join(", ")}`);
+}
