@@ -1,4 +1,5 @@
 // npm run bench:fleet -- --agents N [--database sqlite|postgres] [--instances K] [--steady SECONDS] [--network-size K]
+//   [--profile DIR] [--no-restart]
 // One console (the production build, dist/server.js) on a fresh database, and N protocol-speaking agents in their own
 // process (fleet-agents.ts). --instances K (PostgreSQL): K consoles sharing the work through Redis (BENCH_REDIS_URL,
 // default the local port 6379; a prefix unique to the run), the agents dealt out between them, the topology watched
@@ -9,7 +10,9 @@
 //     cookie, as the topology page consumes it) compares each hub-spoke edge update with the send time the agent
 //     wrote into the SA byte counter;
 //   - API p50/p99 under load: the sites list and the dashboard, two requests in flight, during the steady window;
-//   - restart: console SIGTERM → exit (shutdown time), start again → every agent welcomed again.
+//   - restart: console SIGTERM → exit (shutdown time), start again → every agent welcomed again (--no-restart: not).
+// --profile DIR: each console runs with node --cpu-prof into DIR, and the phases are printed in seconds since the
+// console started, to cut the profile with bench/profile-top.ts.
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
