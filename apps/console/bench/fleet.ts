@@ -295,7 +295,7 @@ async function main() {
         };
   const others = Array.from({ length: INSTANCES - 1 }, (_, i) => startConsole(envOf(i + 1)));
 
-  let consoleProcess = startConsole(env);
+  let consoleProcess = startConsole(envOf(0));
   /** phase boundaries in seconds since the console started, to cut its CPU profile (bench/profile-top.ts) */
   const consoleStartedAt = Date.now();
   const phase = (name: string) =>
@@ -401,7 +401,7 @@ async function main() {
       ]);
       consoleProcess.kill("SIGKILL");
       const restartAt = Date.now();
-      consoleProcess = startConsole(env);
+      consoleProcess = startConsole(envOf(0));
       const readyMs = await waitForServer();
       const reconnectMs = await waitAll("reconnecting", restartAt);
       results.push(["console start → listening", ms(readyMs)]);
