@@ -55,7 +55,14 @@ async function migratePostgres(url) {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  // ?schema=NAME (as Prisma reads it, and bench:fleet uses): migrate that schema, not the search path's default
+  const schema = new URL(url).searchParams.get("schema");
   try {
+    if (schema) {
+      const quoted = `"${schema.replaceAll('"', '""')}"`;
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+      await client.query(`SET search_path TO ${quoted}`);
+    }
     await client.query("SELECT pg_advisory_lock(72707369)");
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL, "checksum" VARCHAR(64) NOT NULL, "finished_at" TIMESTAMPTZ,

@@ -36,9 +36,13 @@ export function ensureInstalled() {
     console.log("Installing dependencies (npm ci)…");
     run(npm, ["ci", "--no-audit", "--no-fund"]);
   }
+  const dbDist = path.join(root, "packages/db/dist/index.js");
   if (
-    !existsSync(path.join(root, "packages/db/dist/index.js")) ||
-    !existsSync(path.join(root, "packages/db/generated/postgres"))
+    !existsSync(dbDist) ||
+    !existsSync(path.join(root, "packages/db/generated/postgres")) ||
+    // the console loads @dmvpn/db from dist/: a checkout whose db sources or schema changed since needs it rebuilt
+    statSync(dbDist).mtimeMs <
+      Math.max(newestMtime(path.join(root, "packages/db/src")), newestMtime(path.join(root, "prisma")))
   ) {
     run(process.execPath, ["scripts/db.mjs", "generate"]);
   }

@@ -1,4 +1,5 @@
 // npm run bench:fleet -- --agents N [--database sqlite|postgres] [--instances K] [--steady SECONDS] [--network-size K]
+//   [--profile DIR] [--no-restart]
 // One console (the production build, dist/server.js) on a fresh database, and N protocol-speaking agents in their own
 // process (fleet-agents.ts). --instances K (PostgreSQL): K consoles sharing the work through Redis (BENCH_REDIS_URL,
 // default the local port 6379; a prefix unique to the run), the agents dealt out between them, the topology watched
@@ -9,7 +10,9 @@
 //     cookie, as the topology page consumes it) compares each hub-spoke edge update with the send time the agent
 //     wrote into the SA byte counter;
 //   - API p50/p99 under load: the sites list and the dashboard, two requests in flight, during the steady window;
-//   - restart: console SIGTERM → exit (shutdown time), start again → every agent welcomed again.
+//   - restart: console SIGTERM → exit (shutdown time), start again → every agent welcomed again (--no-restart: not).
+// --profile DIR: each console runs with node --cpu-prof into DIR, and the phases are printed in seconds since the
+// console started, to cut the profile with bench/profile-top.ts.
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,6 +38,9 @@ const { values: args } = parseArgs({
     port: { type: "string", default: process.env.BENCH_PORT ?? "3298" },
     "no-build": { type: "boolean", default: false },
     instances: { type: "string", default: "1" },
+    /** write a V8 CPU profile of each console process into this directory (node --cpu-prof) */
+    profile: { type: "string" },
+    "no-restart": { type: "boolean", default: false },
   },
 });
 const INSTANCES = Number(args.instances);
@@ -138,7 +144,8 @@ async function seed(databaseUrl: string, dir: string) {
 }
 
 function startConsole(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(repoRoot, "apps/console/dist/server.js")], {
+  const profile = args.profile ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(args.profile)] : [];
+  const child = spawn(process.execPath, [...profile, path.join(repoRoot, "apps/console/dist/server.js")], {
     cwd: repoRoot,
     env,
     stdio: ["ignore", "ignore", "pipe"],
@@ -170,7 +177,9 @@ function processUsage(pid: number) {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ticks = Number(fields[11]) + Number(fields[12]);
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  return { cpuSeconds: ticks / 100, rssMb: rssKb / 1024 };
+  // schedstat: ns on a CPU, ns runnable but waiting for one (a shared machine's contention, not the console's work)
+  const [, waitNs] = readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+  return { cpuSeconds: ticks / 100, rssMb: rssKb / 1024, waitSeconds: (waitNs ?? 0) / 1e9 };
 }
 
 interface EdgeUpdate {
@@ -286,7 +295,11 @@ async function main() {
         };
   const others = Array.from({ length: INSTANCES - 1 }, (_, i) => startConsole(envOf(i + 1)));
 
-  let consoleProcess = startConsole(env);
+  let consoleProcess = startConsole(envOf(0));
+  /** phase boundaries in seconds since the console started, to cut its CPU profile (bench/profile-top.ts) */
+  const consoleStartedAt = Date.now();
+  const phase = (name: string) =>
+    args.profile && console.log(`  [phase] ${name} at ${((Date.now() - consoleStartedAt) / 1000).toFixed(1)} s`);
   let fleet: ChildProcess | null = null;
   let watcher: ReturnType<typeof watchTopology> | null = null;
   const results: [string, string][] = [];
@@ -324,8 +337,10 @@ async function main() {
       return Date.now() - from;
     };
     const fleetStart = Date.now();
+    phase("fleet start");
     const connectMs = await waitAll("connecting", fleetStart);
     const connected = count.ready;
+    phase("connected");
     results.push([
       "connect (all welcomed)",
       connectMs === null ? `${connected}/${AGENTS} after ${CONNECT_TIMEOUT_S} s` : ms(connectMs),
@@ -336,6 +351,7 @@ async function main() {
     await sleep(15_000);
     latencies = [];
     recording = true;
+    phase("steady start");
     const pids = [consoleProcess.pid!, ...others.map((o) => o.pid!)];
     const u0 = pids.map(processUsage);
     const t0 = Date.now();
@@ -347,11 +363,15 @@ async function main() {
     clearInterval(sampler);
     const u1 = pids.map(processUsage);
     recording = false;
+    phase("steady end");
     results.push(["connected in steady window", `${count.ready}/${AGENTS}`]);
+    results.push(["load average (1 min) at the end of the steady window", os.loadavg()[0]!.toFixed(1)]);
     for (const [i] of pids.entries()) {
       const cpu = (u1[i]!.cpuSeconds - u0[i]!.cpuSeconds) / ((Date.now() - t0) / 1000);
       const which = INSTANCES === 1 ? "console" : `instance ${i}`;
       results.push([`${which} CPU (steady, of one core)`, `${(cpu * 100).toFixed(0)} %`]);
+      const wait = (u1[i]!.waitSeconds - u0[i]!.waitSeconds) / ((Date.now() - t0) / 1000);
+      results.push([`${which} waiting for a CPU (steady)`, `${(wait * 100).toFixed(0)} % of the time`]);
       results.push([`${which} RSS (steady, max)`, `${Math.max(...rss[i]!, u1[i]!.rssMb).toFixed(0)} MB`]);
     }
     results.push([
@@ -368,26 +388,28 @@ async function main() {
     ]);
     results.push(["API failures", String(api.failures)]);
 
-    // restart
-    watcher.stop();
-    const stopStart = Date.now();
-    const exited = new Promise((r) => consoleProcess.once("exit", r));
-    consoleProcess.kill("SIGTERM");
-    await Promise.race([exited, sleep(60_000)]);
-    results.push([
-      INSTANCES === 1 ? "shutdown (SIGTERM → exit)" : "instance 0 shutdown (SIGTERM → exit)",
-      ms(Date.now() - stopStart),
-    ]);
-    consoleProcess.kill("SIGKILL");
-    const restartAt = Date.now();
-    consoleProcess = startConsole(env);
-    const readyMs = await waitForServer();
-    const reconnectMs = await waitAll("reconnecting", restartAt);
-    results.push(["console start → listening", ms(readyMs)]);
-    results.push([
-      "restart → all reconnected",
-      reconnectMs === null ? `${count.ready}/${AGENTS} after ${CONNECT_TIMEOUT_S} s` : ms(reconnectMs),
-    ]);
+    // restart (--no-restart leaves it out: quicker when profiling the steady state)
+    if (!args["no-restart"]) {
+      watcher.stop();
+      const stopStart = Date.now();
+      const exited = new Promise((r) => consoleProcess.once("exit", r));
+      consoleProcess.kill("SIGTERM");
+      await Promise.race([exited, sleep(60_000)]);
+      results.push([
+        INSTANCES === 1 ? "shutdown (SIGTERM → exit)" : "instance 0 shutdown (SIGTERM → exit)",
+        ms(Date.now() - stopStart),
+      ]);
+      consoleProcess.kill("SIGKILL");
+      const restartAt = Date.now();
+      consoleProcess = startConsole(envOf(0));
+      const readyMs = await waitForServer();
+      const reconnectMs = await waitAll("reconnecting", restartAt);
+      results.push(["console start → listening", ms(readyMs)]);
+      results.push([
+        "restart → all reconnected",
+        reconnectMs === null ? `${count.ready}/${AGENTS} after ${CONNECT_TIMEOUT_S} s` : ms(reconnectMs),
+      ]);
+    }
   } finally {
     watcher?.stop();
     fleet?.disconnect();

@@ -25,6 +25,7 @@ export type Db = PrismaClient | SqliteClient.Prisma.TransactionClient;
 export function createPrismaClient(target: DatabaseTarget = resolveDatabase()): PrismaClient {
   if (target.provider === "sqlite") {
     const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: target.url }) });
+    dialects.set(client, dialectOf("sqlite", undefined));
     // WAL: a commit appends to the log instead of rewriting pages through a rollback journal with fsyncs (about 1 ms
     // per autocommit write without it, 0.03 ms with), and readers no longer wait for the writer. The mode is stored
     // in the database file, so this converts an existing database once; it is the first query on the connection.
@@ -36,7 +37,41 @@ export function createPrismaClient(target: DatabaseTarget = resolveDatabase()): 
     return client;
   }
   const adapter = new PrismaPg({ connectionString: target.url }, target.schema ? { schema: target.schema } : undefined);
-  return new postgresClient.PrismaClient({ adapter });
+  const client = new postgresClient.PrismaClient({ adapter });
+  dialects.set(client, dialectOf("postgresql", target.schema));
+  return client;
+}
+
+/**
+ * What raw SQL needs to know about a client's database, for the few hot writes that Prisma's per-query cost makes
+ * too slow (a multi-row upsert instead of hundreds of upserts): the placeholders, and the table's name with the
+ * schema Prisma's own queries use (raw SQL would otherwise go by the connection's search path).
+ */
+export interface SqlDialect {
+  provider: "sqlite" | "postgresql";
+  /** the i-th (0-based) parameter: `?` on SQLite, `$i+1` on PostgreSQL */
+  param(i: number): string;
+  /** a model's table, quoted (and schema-qualified on PostgreSQL with ?schema=) */
+  table(model: string): string;
+}
+
+const dialects = new WeakMap<object, SqlDialect>();
+
+function dialectOf(provider: SqlDialect["provider"], schema: string | undefined): SqlDialect {
+  const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+  return {
+    provider,
+    param: provider === "sqlite" ? () => "?" : (i) => `$${i + 1}`,
+    table: (model) => (schema ? `${quote(schema)}.${quote(model)}` : quote(model)),
+  };
+}
+
+/** The dialect of a client made by createPrismaClient (others: by the provider Prisma reports, no schema). */
+export function sqlDialect(db: Db): SqlDialect {
+  const known = dialects.get(db);
+  if (known) return known;
+  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
+  return dialectOf(provider === "postgresql" ? "postgresql" : "sqlite", undefined);
 }
 
 const holder = globalThis as unknown as { __dmvpnPrisma?: PrismaClient };

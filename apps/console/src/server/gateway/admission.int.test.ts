@@ -128,3 +128,20 @@ describe("HelloAdmission", () => {
     expect(a.admit("wait0")).toBeNull(); // a token accrued after 100 ms at 10/s
   });
 });
+
+describe("HelloAdmission after refusals at the upgrade", () => {
+  it("stops counting an agent as waiting once admitted, under its site and under the address it was refused by", () => {
+    let now = 0;
+    const a = new HelloAdmission(10, 30_000, () => now);
+    for (let i = 0; i < 10; i++) expect(a.admit(`ok${i}`)).toBeNull();
+    // 100 agents turned away before hello (the unauthenticated limit), by address
+    for (let i = 0; i < 100; i++) a.refuse(`address:10.0.0.${i}`);
+    expect(a.window()).toBe(10_000);
+    // they come back and get in: nobody waits any more, so the next refused agent is asked for the floor, not 10 s
+    for (let i = 0; i < 100; i++) {
+      now += 100;
+      expect(a.admit(`site${i}`, `address:10.0.0.${i}`)).toBeNull();
+    }
+    expect(a.admit("late")).toBe(1000);
+  });
+});

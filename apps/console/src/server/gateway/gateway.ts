@@ -19,6 +19,7 @@ import { authenticateAgent } from "../services/agents";
 import { LatestStatuses, siteEventsQuery } from "../services/site-status";
 import type { StatusReport, StoredStatus } from "../services/status-merge";
 import { BatchWriter } from "./batch-writer";
+import { PresenceWrites } from "./presence-writes";
 import { requestReply } from "./request-reply";
 
 export const AGENT_WS_PATH = "/api/agent/ws";
@@ -82,6 +83,8 @@ interface Connection {
   ws: WebSocket;
   /** counted against the unauthenticated limits until hello succeeds or the socket closes */
   release: () => void;
+  /** the client's address (as the unauthenticated limits counted it) */
+  address: string;
   siteId: string | null;
   networkId: string | null;
   errors: number;
@@ -122,6 +125,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
     options.maxUnauthenticatedPerAddress ?? 16,
   );
   const writer = new BatchWriter(db, { log });
+  const presenceWrites = new PresenceWrites(db, writer);
   const statuses = new LatestStatuses(db, (q) => writer.write(q), {
     flushMs: options.statusFlushMs,
     log: (msg, fields) => log("warn", msg, fields),
@@ -174,7 +178,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
   }
 
   async function handleHello(c: Connection, msg: Extract<AgentToConsole, { type: "hello" }>) {
-    const retryAfterMs = admission.admit(msg.payload.siteId);
+    const retryAfterMs = admission.admit(msg.payload.siteId, `address:${c.address}`);
     if (retryAfterMs !== null) {
       send(c.ws, consoleMessage("retry-after", { retryAfterMs, reason: "admitting agents at a bounded rate" }));
       c.ws.close(1013, "try again later");
@@ -188,28 +192,29 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       return;
     }
     // Stored first, with its event in one transaction: if the write fails the connection stays unauthenticated
-    // rather than half-bound, and whoever sees the agent online also sees the event that says so. A batch
-    // transaction shared with other hellos, not an interactive one per agent.
-    await writer.write([
-      db.agent.update({
-        where: { siteId: auth.siteId },
-        data: {
-          connected: true,
-          lastSeenAt: new Date(),
-          hostname: msg.payload.hostname,
-          version: msg.payload.agentVersion,
-          platform: msg.payload.platform,
-        },
-      }),
-      siteEventsQuery(db, auth.siteId, auth.networkId, [{ kind: "agent-online", at: now() }]),
-    ]);
+    // rather than half-bound, and whoever sees the agent online also sees the event that says so. Recorded together
+    // with the other hellos of the moment (OnlineWrites), not an interactive transaction per agent.
+    const details = {
+      hostname: msg.payload.hostname,
+      version: msg.payload.agentVersion,
+      platform: msg.payload.platform,
+    };
+    const { stored } = auth;
+    const changed =
+      stored.hostname !== details.hostname ||
+      stored.version !== details.version ||
+      stored.platform !== details.platform;
+    await presenceWrites.online({
+      siteId: auth.siteId,
+      networkId: auth.networkId,
+      at: new Date(),
+      details: changed ? details : null,
+    });
     if (c.ws.readyState !== WebSocket.OPEN) {
       // gone while its hello was written (its close found it unbound): offline again, unless it reconnected meanwhile
       if (bySite.has(auth.siteId)) return;
-      await writer.write([
-        db.agent.update({ where: { siteId: auth.siteId }, data: { connected: false } }),
-        siteEventsQuery(db, auth.siteId, auth.networkId, [{ kind: "agent-offline", at: now() }]),
-      ]);
+      const at = new Date();
+      await presenceWrites.offline({ siteId: auth.siteId, networkId: auth.networkId, at, lastSeenAt: at });
       return;
     }
     const previous = bySite.get(auth.siteId);
@@ -344,20 +349,18 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // Moved to another instance meanwhile (it reconnected there first): that instance has it online.
       if (options.presence && !(await options.presence.released(siteId))) return;
       // one transaction: whoever sees the agent offline also sees the event that says so
-      await writer.write([
-        db.agent.update({ where: { siteId }, data: { connected: false, lastSeenAt: new Date(c.lastReceived) } }),
-        siteEventsQuery(db, siteId, networkId, [{ kind: "agent-offline", at: now() }]),
-      ]);
+      await presenceWrites.offline({ siteId, networkId, at: new Date(), lastSeenAt: new Date(c.lastReceived) });
       bus.publish({ type: "agent.offline", siteId, networkId, at: now() });
     } catch (e) {
       log("warn", "could not record agent offline", { siteId, error: describeInternalError(e as Error) });
     }
   }
 
-  wss.on("connection", (ws: WebSocket, _req: IncomingMessage, release: () => void) => {
+  wss.on("connection", (ws: WebSocket, _req: IncomingMessage, release: () => void, address: string) => {
     const c: Connection = {
       ws,
       release,
+      address,
       siteId: null,
       networkId: null,
       errors: 0,
@@ -398,7 +401,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
         return;
       }
       socket.once("close", release);
-      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, release));
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, release, address));
     },
     send(siteId, message) {
       const c = bySite.get(siteId);
@@ -427,6 +430,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       return statuses.get(siteId);
     },
     async flush() {
+      await presenceWrites.flush();
       await statuses.flush();
       await writer.flush();
     },
@@ -437,6 +441,7 @@ export function createGateway(options: GatewayOptions): AgentGateway {
       // resolves once every socket has emitted close, so every offline write is in `closing` by then
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await Promise.all(closing);
+      await presenceWrites.flush();
       await statuses.stop();
       await writer.flush();
     },
@@ -490,14 +495,20 @@ export class HelloAdmission {
     this.last = clock();
   }
 
-  /** null when admitted, else the retry-after window in ms */
-  admit(siteId: string): number | null {
+  /**
+   * null when admitted, else the retry-after window in ms. `alias`: the key the same agent was refused under before
+   * its hello (its address, at the upgrade): admitted, it no longer waits under either. Left counted, every agent
+   * turned away at the upgrade stretched the window for two minutes after it got in, and the last agents of a fleet
+   * were sent away for up to a minute while hardly anyone was waiting.
+   */
+  admit(siteId: string, alias?: string): number | null {
     const now = this.clock();
     this.tokens = Math.min(this.perSecond, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
     if (this.tokens >= 1) {
       this.tokens--;
       this.waiting.delete(siteId);
+      if (alias) this.waiting.delete(alias);
       return null;
     }
     return this.refuse(siteId);

@@ -54,7 +54,11 @@ export async function listAgentStates(db: Db, siteIds?: string[]) {
 export async function authenticateAgent(db: Db, siteId: string, credential: string) {
   const agent = await db.agent.findUnique({ where: { siteId }, include: { site: { select: { networkId: true } } } });
   if (!agent || agent.revokedAt || !secretMatches(credential, agent.credentialHash)) return null;
-  return { siteId, networkId: agent.site.networkId };
+  return {
+    siteId,
+    networkId: agent.site.networkId,
+    stored: { hostname: agent.hostname, version: agent.version, platform: agent.platform },
+  };
 }
 
 export async function revokeAgentCredential(db: Db, actor: Actor, siteId: string) {

@@ -1,10 +1,16 @@
 import type { Db } from "@dmvpn/db";
 import { hubStatus } from "@dmvpn/protocol/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { LatestStatuses } from "./site-status";
+import { LatestStatuses, STATUS_ROWS_PER_STATEMENT } from "./site-status";
 
-// The upsert query objects are only built here (the writer would run them): a stand-in database records them.
-const fakeDb = { siteStatus: { upsert: (args: { where: { siteId: string } }) => args } } as unknown as Db;
+// The queries are only built here (the writer would run them): a stand-in database hands back their arguments.
+const fakeDb = {
+  siteStatus: { upsert: (args: { where: { siteId: string } }) => args },
+  $executeRawUnsafe: (sql: string, ...params: unknown[]) => ({ sql, params }),
+} as unknown as Db;
+type Written = { where: { siteId: string } } | { sql: string; params: unknown[] };
+/** the sites a query writes: a multi-row upsert has five parameters per site, the site first */
+const sitesOf = (q: Written) => ("params" in q ? q.params.filter((_, i) => i % 5 === 0).map(String) : [q.where.siteId]);
 
 afterEach(() => vi.useRealTimers());
 
@@ -15,7 +21,7 @@ describe("LatestStatuses write spacing", () => {
     const statuses = new LatestStatuses(
       fakeDb,
       async (queries) => {
-        for (const q of queries) written.push((q as unknown as { where: { siteId: string } }).where.siteId);
+        for (const q of queries) written.push(...sitesOf(q as unknown as Written));
       },
       { flushMs: 1000, writeBytesPerSecond: 256 * 1024 },
     );
@@ -45,5 +51,32 @@ describe("LatestStatuses write spacing", () => {
     expect(statuses.get("hub")?.seq).toBe(seq);
     await statuses.flush();
     expect(written.splice(0).sort()).toEqual(["hub", "spoke"]);
+  });
+});
+
+describe("LatestStatuses writes", () => {
+  it("writes a flush's sites in multi-row statements, and a failed statement again site by site", async () => {
+    const statements: Written[] = [];
+    const statuses = new LatestStatuses(fakeDb, async (queries) => {
+      for (const q of queries as unknown as Written[]) {
+        statements.push(q);
+        // the database refuses any statement that writes site "gone" (deleted since its report)
+        if (sitesOf(q).includes("gone")) throw new Error("foreign key");
+      }
+    });
+    const spoke = hubStatus(1);
+    const ids = Array.from({ length: STATUS_ROWS_PER_STATEMENT * 2 + 1 }, (_, i) => `s${i}`);
+    for (const id of ids) await statuses.report(id, { kind: "snapshot", seq: 1, status: spoke });
+    await statuses.flush();
+    expect(statements.map((q) => ("sql" in q ? "multi" : "one"))).toEqual(["multi", "multi", "multi"]);
+    expect(statements.flatMap(sitesOf).sort()).toEqual([...ids].sort());
+
+    statements.splice(0);
+    await statuses.report("gone", { kind: "snapshot", seq: 1, status: spoke });
+    await statuses.report("s1", { kind: "snapshot", seq: 2, status: spoke });
+    await statuses.flush();
+    expect(statements.map((q) => ("sql" in q ? "multi" : "one"))).toEqual(["multi", "one", "one"]);
+    expect(statuses.get("gone")).toBeNull();
+    expect(statuses.get("s1")?.seq).toBe(2);
   });
 });

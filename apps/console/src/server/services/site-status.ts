@@ -1,4 +1,4 @@
-import type { Db, Prisma } from "@dmvpn/db";
+import { type Db, type Prisma, sqlDialect } from "@dmvpn/db";
 import { SiteStatus } from "@dmvpn/protocol";
 import { notFound } from "../errors";
 import { getSiteAgent } from "./agents";
@@ -99,31 +99,75 @@ export class LatestStatuses {
     const ids = spaced ? [...this.dirty].filter((id) => (this.notBefore.get(id) ?? 0) <= now) : [...this.dirty];
     for (const id of ids) this.dirty.delete(id);
     const bytesPerSecond = this.options.writeBytesPerSecond ?? 256 * 1024;
-    // one job per site: the writer batches them, and a site deleted since its report fails alone (and is forgotten)
-    const jobs = ids.map((siteId) => {
+    const rows: StatusRow[] = [];
+    for (const siteId of ids) {
       const s = this.latest.get(siteId);
-      if (!s) return Promise.resolve();
-      const data = {
+      if (!s) continue;
+      const row = {
+        siteId,
         seq: s.seq,
         status: JSON.stringify(s.status),
         collectedAt: new Date(s.status.collectedAt),
         receivedAt: s.receivedAt,
       };
-      const gapMs = (data.status.length / bytesPerSecond) * 1000;
+      const gapMs = (row.status.length / bytesPerSecond) * 1000;
       if (gapMs >= (this.options.flushMs ?? 1000)) this.notBefore.set(siteId, now + Math.min(gapMs, 120_000));
       else this.notBefore.delete(siteId);
-      return this.write([
-        this.db.siteStatus.upsert({ where: { siteId }, create: { siteId, ...data }, update: data }),
-      ]).catch((e: unknown) => {
-        this.options.log?.("could not write a latest status", { siteId, error: (e as Error).message });
-        this.latest.delete(siteId);
-      });
-    });
+      rows.push(row);
+    }
+    // A few multi-row upserts instead of one Prisma upsert per site: at 5,000 agents (500 statuses a second) Prisma's
+    // per-query work was a fifth of the console's time. A chunk that fails (a site deleted since its report) is
+    // written again site by site, so that site fails alone (and is forgotten).
+    const jobs: Promise<void>[] = [];
+    for (let i = 0; i < rows.length; i += STATUS_ROWS_PER_STATEMENT) {
+      const chunk = rows.slice(i, i + STATUS_ROWS_PER_STATEMENT);
+      jobs.push(this.write([upsertStatusesQuery(this.db, chunk)]).catch(() => this.writeOneByOne(chunk)));
+    }
     this.flushing = Promise.all(jobs).then(() => {
       this.flushing = null;
     });
     await this.flushing;
   }
+
+  private async writeOneByOne(rows: StatusRow[]) {
+    await Promise.all(
+      rows.map(({ siteId, ...data }) =>
+        this.write([this.db.siteStatus.upsert({ where: { siteId }, create: { siteId, ...data }, update: data })]).catch(
+          (e: unknown) => {
+            this.options.log?.("could not write a latest status", { siteId, error: (e as Error).message });
+            this.latest.delete(siteId);
+          },
+        ),
+      ),
+    );
+  }
+}
+
+export interface StatusRow {
+  siteId: string;
+  seq: number;
+  status: string;
+  collectedAt: Date;
+  receivedAt: Date;
+}
+
+/** rows per upsert statement: 5 parameters each, far below SQLite's and PostgreSQL's limits */
+export const STATUS_ROWS_PER_STATEMENT = 200;
+
+/** One INSERT … ON CONFLICT DO UPDATE for many sites' latest statuses (same syntax on SQLite and PostgreSQL). */
+export function upsertStatusesQuery(db: Db, rows: StatusRow[]) {
+  const dialect = sqlDialect(db);
+  const params: unknown[] = [];
+  const values = rows.map((r) => {
+    const at = params.length;
+    params.push(r.siteId, r.seq, r.status, r.collectedAt, r.receivedAt);
+    return `(${[0, 1, 2, 3, 4].map((k) => dialect.param(at + k)).join(", ")})`;
+  });
+  const columns = ["seq", "status", "collectedAt", "receivedAt"].map((c) => `"${c}" = excluded."${c}"`);
+  return db.$executeRawUnsafe(
+    `INSERT INTO ${dialect.table("SiteStatus")} ("siteId", "seq", "status", "collectedAt", "receivedAt") VALUES ${values.join(", ")} ON CONFLICT ("siteId") DO UPDATE SET ${columns.join(", ")}`,
+    ...params,
+  );
 }
 
 export async function recordSiteEvents(

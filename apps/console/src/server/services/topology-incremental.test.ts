@@ -22,7 +22,15 @@ const site = (i: number, role: "hub" | "spoke") => {
 
 const hubs = [site(1, "hub"), site(2, "hub")];
 const spokes = Array.from({ length: SPOKES }, (_, i) => site(i, "spoke"));
-const sites = [...hubs, ...spokes];
+/** a second network (same addresses, its own hub): a hub's report there must leave the first one alone */
+const inBranch = (s: TopologySite): TopologySite => ({
+  ...s,
+  id: `b-${s.id}`,
+  name: `b-${s.name}`,
+  networkId: "branch",
+  networkName: "branch",
+});
+const sites = [...hubs, ...spokes, ...[hubs[0]!, spokes[0]!, spokes[1]!].map(inBranch)];
 
 const entry = (type: NhrpCacheEntry["type"], to: TopologySite, expires: number | null) =>
   nhrpEntry(type, to.tunnelAddress, to.publicAddress!, expires);
@@ -164,6 +172,52 @@ describe("LiveTopology", () => {
     const full = buildTopology(input(T0 + 6_000));
     expect(shortcut(full)?.targetNbma).toBeNull();
     expect(sorted(live.graph())).toEqual(sorted(full));
+  });
+});
+
+describe("LiveTopology's work per update", () => {
+  const agents = sites.map((x) => ({ siteId: x.id, connected: true }));
+  const hubReport = (siteId: string, at: number) => ({
+    siteId,
+    status: emptySiteStatus(new Date(at).toISOString()),
+    receivedAt: at,
+  });
+
+  it("rebuilds only a hub's own network when the hub reports", () => {
+    const live = new LiveTopology({ sites, reports: [], agents, now: T0, reportIntervalMs: INTERVAL });
+    expect(live.stats.fullRebuilds).toBe(1);
+    const branchHub = sites.find((x) => x.id === "b-hub1")!;
+    live.setReport(hubReport(branchHub.id, T0));
+    const delta = live.update(T0 + 100);
+    expect(live.stats).toMatchObject({ fullRebuilds: 1, networkRebuilds: 1 });
+    const branch = new Set(sites.filter((x) => x.networkId === "branch").map((x) => x.id));
+    expect(delta.updateNodes.map((n) => n.id)).toContain(branchHub.id);
+    expect([...delta.updateNodes, ...delta.addNodes].every((n) => branch.has(n.id))).toBe(true);
+    expect([...delta.updateEdges, ...delta.addEdges].every((e) => branch.has(e.source))).toBe(true);
+    expect(sorted(live.graph())).toEqual(
+      sorted(
+        buildTopology({
+          sites,
+          reports: [hubReport(branchHub.id, T0)],
+          agents,
+          now: T0 + 100,
+          reportIntervalMs: INTERVAL,
+        }),
+      ),
+    );
+  });
+
+  it("scans for sites turning stale only once one can have", () => {
+    const live = new LiveTopology({ sites, reports: [], agents, now: T0, reportIntervalMs: INTERVAL });
+    live.setReport(hubReport("hub1", T0));
+    live.update(T0 + 100);
+    const scans = live.stats.ageScans;
+    live.update(T0 + 1_000);
+    live.update(T0 + 2 * INTERVAL);
+    expect(live.stats.ageScans).toBe(scans);
+    const aged = live.update(T0 + 2 * INTERVAL + 1);
+    expect(live.stats.ageScans).toBe(scans + 1);
+    expect(aged.updateNodes.find((n) => n.id === "hub1")?.freshness).toBe("stale");
   });
 });
 

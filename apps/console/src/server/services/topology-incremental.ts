@@ -100,9 +100,10 @@ export class PendingDelta {
 /**
  * The live topology graph, kept up to date a site at a time. A spoke's report changes only its own node, its links
  * to the hubs, its shortcuts, and a count on the hubs and shortcut peers it touches: those are rebuilt from that
- * small neighbourhood (with the same buildTopology as a full build) and patched in. A hub's report, an inventory
- * change, or a crowd of changes at once takes a full build and diff. `update(now)` returns what changed, and the
- * graph always equals buildTopology of the same input (the property test checks that).
+ * small neighbourhood (with the same buildTopology as a full build) and patched in. A hub's report changes only its
+ * own network (no edge or count crosses networks): that network is rebuilt and diffed. An inventory change, or a
+ * crowd of changes at once, takes a full build and diff. `update(now)` returns what changed, and the graph always
+ * equals buildTopology of the same input (the property test checks that).
  */
 export class LiveTopology {
   private sites: TopologySite[] = [];
@@ -117,6 +118,16 @@ export class LiveTopology {
   /** edge ids touching each site */
   private readonly incident = new Map<string, Set<string>>();
   private readonly dirty = new Set<string>();
+  /** networks whose hub reported or changed: rebuilt whole (hubs see every spoke of their network) */
+  private readonly dirtyNetworks = new Set<string>();
+  /**
+   * No node turns stale and no shortcut runs out before this time, so update() skips scanning every node until
+   * then (at 5,000 sites a scan per 50 ms batch cost more than the patches). A lower bound: lowered by every report
+   * and expiry scheduled, recomputed by each scan.
+   */
+  private nextAgeAt = 0;
+  /** how often each kind of work ran, for tests and profiling */
+  readonly stats = { fullRebuilds: 0, networkRebuilds: 0, spokePatches: 0, ageScans: 0 };
   /** spoke id → when the next dynamic NHRP entry of its report runs out */
   private readonly expiries = new Map<string, number>();
   private full = true;
@@ -177,17 +188,22 @@ export class LiveTopology {
 
   setReport(report: TopologyReport): void {
     this.reports.set(report.siteId, report);
+    this.nextAgeAt = Math.min(this.nextAgeAt, report.receivedAt + 2 * this.reportIntervalMs + 1);
     this.touch(report.siteId);
   }
 
   setAgent(agent: TopologyAgent): void {
     this.agents.set(agent.siteId, agent);
+    // back online with a report still fresh: it turns stale on that report's clock, which a scan meanwhile skipped
+    const report = this.reports.get(agent.siteId);
+    if (report) this.nextAgeAt = Math.min(this.nextAgeAt, report.receivedAt + 2 * this.reportIntervalMs + 1);
     this.touch(agent.siteId);
   }
 
   private touch(siteId: string) {
     const site = this.siteById.get(siteId);
-    if (!site || site.role === "hub") this.full = true;
+    if (!site) this.full = true;
+    else if (site.role === "hub") this.dirtyNetworks.add(site.networkId);
     else this.dirty.add(siteId);
   }
 
@@ -197,9 +213,16 @@ export class LiveTopology {
     if (this.full || this.dirty.size > this.sites.length / 4) return this.rebuild(now);
     // several spokes of one hub in a batch each shift its count: merged, the hub goes out once
     const merged = new PendingDelta();
+    for (const networkId of this.dirtyNetworks) {
+      const delta = emptyDelta();
+      this.patchNetwork(networkId, now, delta);
+      merged.add(delta);
+    }
+    this.dirtyNetworks.clear();
     for (const siteId of this.dirty) {
       const delta = emptyDelta();
       this.patchSpoke(siteId, now, delta);
+      this.stats.spokePatches++;
       this.scheduleExpiry(siteId, now);
       merged.add(delta);
     }
@@ -211,24 +234,39 @@ export class LiveTopology {
 
   /** Sites whose freshness moved with the clock, and reporters of shortcuts that ran out, need a patch too. */
   private ageOut(now: number) {
-    if (this.full) return;
+    if (this.full || now < this.nextAgeAt) return;
+    this.stats.ageScans++;
+    let next = Number.POSITIVE_INFINITY;
+    const staleAfter = 2 * this.reportIntervalMs + 1;
     for (const node of this.nodes.values()) {
       const site = this.siteById.get(node.id);
       if (!site || node.freshness === "config-managed") continue;
-      const f = freshnessOf(this.reports.get(node.id), this.agents.get(node.id), now, this.reportIntervalMs);
+      const report = this.reports.get(node.id);
+      const f = freshnessOf(report, this.agents.get(node.id), now, this.reportIntervalMs);
       if (f !== node.freshness) this.touch(node.id);
+      // fresh (now, or once patched) turns stale at this time (freshnessOf: older than twice the interval)
+      if (f === "fresh" && report) next = Math.min(next, report.receivedAt + staleAfter);
     }
-    for (const [siteId, at] of this.expiries) if (at <= now) this.touch(siteId);
+    for (const [siteId, at] of this.expiries) {
+      if (at <= now) this.touch(siteId);
+      else next = Math.min(next, at);
+    }
+    // a site touched for an expiry is patched next, and its patch schedules its next expiry (lowering this again)
+    this.nextAgeAt = next;
   }
 
   private scheduleExpiry(siteId: string, now: number) {
     const report = this.reports.get(siteId);
     const at = report && this.siteById.get(siteId)?.role === "spoke" ? nextDynamicExpiry(report, now) : null;
     if (at === null) this.expiries.delete(siteId);
-    else this.expiries.set(siteId, at);
+    else {
+      this.expiries.set(siteId, at);
+      this.nextAgeAt = Math.min(this.nextAgeAt, at);
+    }
   }
 
   private rebuild(now: number): TopologyDelta {
+    this.stats.fullRebuilds++;
     const prev = this.graph();
     const next = buildTopology(this.input(now));
     this.nodes.clear();
@@ -239,9 +277,49 @@ export class LiveTopology {
     this.snapshot = next;
     this.full = false;
     this.dirty.clear();
+    this.dirtyNetworks.clear();
     this.expiries.clear();
     for (const siteId of this.reports.keys()) this.scheduleExpiry(siteId, now);
+    this.nextAgeAt = 0; // the next update scans once and finds the next moment
     return diffTopology(prev, next);
+  }
+
+  /** A network rebuilt on its own (what a hub's report changes) and diffed against what the graph holds for it. */
+  private patchNetwork(networkId: string, now: number, delta: TopologyDelta) {
+    this.stats.networkRebuilds++;
+    const sites = this.byNetwork.get(networkId) ?? [];
+    const mini = buildTopology({
+      sites,
+      reports: sites.flatMap((s) => this.reports.get(s.id) ?? []),
+      agents: sites.flatMap((s) => this.agents.get(s.id) ?? []),
+      now,
+      reportIntervalMs: this.reportIntervalMs,
+    });
+    const before = new Map<string, TopologyEdge>();
+    for (const s of sites) for (const id of this.incident.get(s.id) ?? []) before.set(id, this.edges.get(id)!);
+    const after = new Set(mini.edges.map((e) => e.id));
+    for (const [id, e] of before) {
+      if (after.has(id)) continue;
+      this.dropEdge(e);
+      delta.removeEdges.push(id);
+    }
+    for (const e of mini.edges) {
+      const old = before.get(e.id);
+      if (!old) delta.addEdges.push(e);
+      else if (!sameRow(old, e)) delta.updateEdges.push(e);
+      else continue;
+      this.setEdge(e);
+    }
+    for (const n of mini.nodes) {
+      const old = this.nodes.get(n.id);
+      if (old && sameRow(old, n)) continue;
+      this.nodes.set(n.id, n);
+      (old ? delta.updateNodes : delta.addNodes).push(n);
+    }
+    for (const s of sites) {
+      this.dirty.delete(s.id); // patched with its network
+      this.scheduleExpiry(s.id, now);
+    }
   }
 
   private setEdge(e: TopologyEdge) {

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "SiteEvent_kind_at_idx" ON "SiteEvent"("kind", "at");
+
