@@ -154,7 +154,7 @@ export async function runConsoleScenario(
     const shown = await lab.request({
       action: "exec",
       router: hub.name,
-      argv: ["sh", "-c", `vtysh -N ${hub.name} -c 'show ip bgp json' 2>/dev/null`],
+      argv: ["sh", "-c", `${lab.vtysh(hub.name)} -c 'show ip bgp json' 2>/dev/null`],
     });
     if (!shown.ok) throw new Error(`${hub.name}: show ip bgp json failed: ${shown.detail}`);
     const { routes } = bgpTableSchema.parse(JSON.parse(shown.detail));
@@ -426,7 +426,7 @@ export async function runConsoleScenario(
         argv: [
           "sh",
           "-c",
-          `vtysh -N ${name} -c 'show running-config' 2>/dev/null | grep -v '^!' | grep -v '^Building\\|^Current'`,
+          `${lab.vtysh(name)} -c 'show running-config' 2>/dev/null | grep -v '^!' | grep -v '^Building\\|^Current'`,
         ],
       });
       if (!shown.ok) throw new Error(`${name}: show running-config failed: ${shown.detail}`);
