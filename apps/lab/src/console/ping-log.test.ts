@@ -19,9 +19,7 @@ describe("parsePingReplies", () => {
 describe("outageAfter", () => {
   // one request every 0.2 s, replies 10 ms later, except those in `lost`
   const series = (count: number, lost: Set<number>): PingReply[] =>
-    Array.from({ length: count }, (_, i) => ({ seq: i + 1, at: 100 + i * 0.2 + 0.01 })).filter(
-      (r) => !lost.has(r.seq),
-    );
+    Array.from({ length: count }, (_, i) => ({ seq: i + 1, at: 100 + i * 0.2 + 0.01 })).filter((r) => !lost.has(r.seq));
 
   it("measures from the event to the first reply after the longest run of losses", () => {
     const lost = new Set([4, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);

@@ -252,7 +252,8 @@ export class LabTopology {
     const router = this.router(name);
     if (router.behindNat) throw new Error(`${name} sits behind a NAT; take the NAT's link instead`);
     const r = await runCommand(["ip", "-n", INTERNET_NS, "link", "set", internetPort(name), up ? "up" : "down"]);
-    if (r.exitCode !== 0) throw new Error(`${name}: ip link set ${internetPort(name)} exited ${r.exitCode}: ${r.stderr}`);
+    if (r.exitCode !== 0)
+      throw new Error(`${name}: ip link set ${internetPort(name)} exited ${r.exitCode}: ${r.stderr}`);
   }
 
   async daemonPid(name: string, daemon: FrrDaemon): Promise<number | undefined> {
