@@ -13,7 +13,8 @@ import { outageAfter, parsePingReplies } from "./ping-log";
  * the rest of the network: its port on the simulated internet goes down, so nothing of it is heard again, no
  * BGP NOTIFICATION, no NHRP purge, no IKE delete (stopping a daemon would let the others say goodbye). The
  * traffic is a new flow from one spoke's LAN to another's whose route (the hubs' summary) goes through the hub
- * that dies: checked in the spoke's routing table just before, with no shortcut between the two spokes, and the
+ * that dies: the kernel's choice for that flow (`ip route get`) just before, with no shortcut between the two
+ * spokes (the hubs' summary is an equal-cost route through both hubs; the kernel hashes each flow onto one), and the
  * flow starts as the hub goes, so no shortcut can carry it past the dead hub. The figure is from the moment the
  * port went down to the first reply after the lost ones (a `ping -i 0.2` in the spoke, VM clock on both).
  */
@@ -30,37 +31,26 @@ export interface HubDeathContext {
   log(line: string): void;
 }
 
-/** The part of `show ip route A.B.C.D json` read here: the selected route's protocol and next hops. */
-const routeLookupSchema = z.record(
-  z.string(),
-  z.array(
-    z.object({
-      protocol: z.string(),
-      selected: z.boolean().optional(),
-      nexthops: z.array(z.object({ ip: z.string().optional(), active: z.boolean().optional() }).loose()),
-    }),
-  ),
-);
+/** `ip -j route get` (iproute2): the kernel's choice for one flow, gateway included when there is one. */
+const routeGetSchema = z.array(z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string() }).loose());
 
-/** the hub whose tunnel address is the next hop of `from`'s selected route to `to`'s LAN (its BGP summary) */
+/**
+ * The hub the kernel sends this very flow (from's LAN → to's LAN) through. FRR installs the hubs' summary with
+ * both hubs as equal-cost next hops, so its table says "either"; the kernel hashes each flow onto one of them, and
+ * `ip route get` with the flow's source makes the same choice.
+ */
 async function hubOnPath(ctx: HubDeathContext): Promise<{ hub: LabSite; route: string }> {
   const { lab, from, to, hubs } = ctx;
   const shown = await lab.request({
     action: "exec",
     router: from.name,
-    argv: ["sh", "-c", `${lab.vtysh(from.name)} -c 'show ip route ${lanHost(to.name)} json' 2>/dev/null`],
+    argv: ["ip", "-j", "route", "get", lanHost(to.name), "from", lanHost(from.name)],
   });
-  const table = routeLookupSchema.parse(JSON.parse(shown.detail));
-  for (const [prefix, routes] of Object.entries(table)) {
-    const selected = routes.find((r) => r.selected);
-    if (!selected) continue;
-    if (selected.protocol !== "bgp") throw new Error(`${from.name} reaches ${prefix} by ${selected.protocol}, not BGP`);
-    const hub = hubs.find((h) => selected.nexthops.some((n) => n.ip === h.tunnelAddress));
-    if (!hub) throw new Error(`${from.name}'s route to ${prefix} goes through no hub: ${shown.detail.slice(0, 400)}`);
-    const via = selected.nexthops.filter((n) => hubs.some((h) => h.tunnelAddress === n.ip)).map((n) => n.ip);
-    return { hub, route: `${prefix} via ${via.join(", ")} (bgp)` };
-  }
-  throw new Error(`${from.name} has no selected route to ${lanHost(to.name)}: ${shown.detail.slice(0, 400)}`);
+  if (!shown.ok) throw new Error(`${from.name}: ip route get failed: ${shown.detail}`);
+  const [route] = routeGetSchema.parse(JSON.parse(shown.detail));
+  const hub = hubs.find((h) => h.tunnelAddress === route?.gateway);
+  if (!route || !hub) throw new Error(`${from.name} sends the flow through no hub: ${shown.detail.trim()}`);
+  return { hub, route: `${route.dst} via ${route.gateway} dev ${route.dev} (${hub.name})` };
 }
 
 export async function measureHubDeath(ctx: HubDeathContext, name: string): Promise<[string, number]> {
@@ -74,13 +64,14 @@ export async function measureHubDeath(ctx: HubDeathContext, name: string): Promi
     { retryErrors: true },
   );
   const file = `ping-${name}.txt`;
+  // a count, not a deadline: with -w, iputils' ping ends at the first ICMP error (an unreachable on the way)
   const started = await lab.request({
     action: "exec",
     router: from.name,
     argv: [
       "sh",
       "-c",
-      `ping -n -D -O -i 0.2 -w 600 -I ${lanHost(from.name)} ${lanHost(to.name)} >/run/lab/${LAB_FILES.captures}/${file} 2>&1 </dev/null & echo $!`,
+      `ping -n -D -O -i 0.2 -c 3000 -I ${lanHost(from.name)} ${lanHost(to.name)} >/run/lab/${LAB_FILES.captures}/${file} 2>&1 </dev/null & echo $!`,
     ],
   });
   const pid = Number(started.detail.trim());
