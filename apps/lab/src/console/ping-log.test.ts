@@ -16,6 +16,28 @@ describe("parsePingReplies", () => {
   });
 });
 
+describe("outageAfter on real hub deaths (console lab, run of 23:22)", () => {
+  it("fast BGP timers: hub1's port down at 1796601242.852, spoke1 → spoke2 LAN replies again 14.9 s later", () => {
+    const o = outageAfter(parsePingReplies(captured("hub1-death-fast-timers.txt")), 1796601242.852);
+    expect(o?.lastBefore?.seq).toBe(3);
+    expect(o?.firstAfter.seq).toBe(76);
+    expect(o?.lost).toBe(72);
+    expect(o?.recoveredAfterS).toBeCloseTo(14.903, 3);
+    expect(o?.repliesSince).toBe(12);
+  });
+
+  it("default timers: replies again 24.8 s after the death, and then the ping (with -w) ended at an ICMP error", () => {
+    const text = captured("hub1-death-default-timers-deadline.txt");
+    const o = outageAfter(parsePingReplies(text), 1796600697.151);
+    expect(o?.firstAfter.seq).toBe(122);
+    expect(o?.lost).toBe(118);
+    expect(o?.recoveredAfterS).toBeCloseTo(24.831, 3);
+    // only 4 replies after the outage: the ping stopped at "Destination Host Unreachable" (why the lab uses -c)
+    expect(o?.repliesSince).toBe(4);
+    expect(text).toContain("Destination Host Unreachable");
+  });
+});
+
 describe("outageAfter", () => {
   // one request every 0.2 s, replies 10 ms later, except those in `lost`
   const series = (count: number, lost: Set<number>): PingReply[] =>
