@@ -13,6 +13,8 @@ export const DriverOptions = z.object({
     .optional(),
   /** frr/vyos: extra vtysh arguments, e.g. ["-N", "hub1"] for an FRR path space */
   vtyshArgs: z.array(z.string().max(200)).max(10).optional(),
+  /** frr: FRR and strongSwan are installed under this root and run chrooted (vtysh, frr-reload.py, swanctl) */
+  frrRoot: z.string().startsWith("/").max(500).optional(),
   /** frr: extra swanctl arguments, e.g. ["--uri", "unix:///run/charon-hub1.vici"] */
   swanctlArgs: z.array(z.string().max(200)).max(10).optional(),
   /** frr: a swanctl.conf of the agent's own, loaded alone (`swanctl --load-all --file`); default: a conf.d drop-in */

@@ -16,7 +16,7 @@ const USAGE = `dmvpn-agent ${AGENT_VERSION}
 usage:
   DMVPN_TOKEN=TOKEN dmvpn-agent enroll --console URL [--config PATH] [--driver frr|vyos|sim] [--hostname NAME]
                      [--netns NS] [--vtysh-arg ARG]... [--vyos-version 1.4|1.5] [--ca-file PEM] [--fingerprint SHA256]
-                     [--swanctl-arg ARG]... [--swanctl-conf PATH]
+                     [--swanctl-arg ARG]... [--swanctl-conf PATH] [--frr-root DIR]
   DMVPN_TOKEN=TOKEN dmvpn-agent enroll --console URL --driver ios-ssh --config PATH --ssh-host HOST [--ssh-port N]
                      --ssh-user USER (--ssh-key FILE | --ssh-password-env VAR) [--ssh-host-key SHA256:…]
   dmvpn-agent run [--config PATH] [--log-level debug|info|warn|error]
@@ -37,6 +37,7 @@ const OPTIONS = {
   "vtysh-arg": { type: "string", multiple: true },
   "swanctl-arg": { type: "string", multiple: true },
   "swanctl-conf": { type: "string" },
+  "frr-root": { type: "string" },
   "vyos-version": { type: "string" },
   "ca-file": { type: "string" },
   fingerprint: { type: "string" },
@@ -95,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
         vtyshArgs: values["vtysh-arg"],
         swanctlArgs: values["swanctl-arg"],
         swanctlConf: values["swanctl-conf"],
+        frrRoot: values["frr-root"],
         vyosVersion: driver === "vyos" ? vyosVersion : undefined,
         nbmaAddress: values["nbma-address"],
         ssh,

@@ -52,6 +52,12 @@ describe("the console drives real FRR routers through enrolled agents (lab VM)",
 
   it("brings up iBGP from every spoke to both hubs", () => expectPhase("bgp"));
 
+  it("runs each router on the FRR and strongSwan its site's platform says (FRR 10.3 and 8.4 side by side)", () =>
+    expectPhase("versions"));
+
+  it("refuses NHRP authentication for the mixed network, naming the FRR 8.4 sites, storing nothing", () =>
+    expectPhase("nhrpAuthRefused"));
+
   it("shows the NHRP shortcut that LAN traffic between two spokes creates", () => expectPhase("shortcut"));
 
   it("carries hub–spoke, spoke–spoke and NAT traffic in ESP: no cleartext GRE on the internet", () =>
@@ -69,6 +75,14 @@ describe("the console drives real FRR routers through enrolled agents (lab VM)",
 
   it("adds a spoke through the console: deployed alone, registered, shortcut, no other router changed", () =>
     expectPhase("spokeAdded"));
+
+  it("carries a spoke-to-spoke flow again after the hub on its path dies (default BGP timers)", () =>
+    expectPhase("hubDeathDefaultTimers"));
+
+  it("sets fast BGP timers through the console and deploys them; the sessions run on them", () =>
+    expectPhase("fastTimers"));
+
+  it("carries the flow again sooner after a hub dies with the fast timers", () => expectPhase("hubDeathFastTimers"));
 
   it("reports a hub's NHRP failure and keeps spokes reachable through the other hub", () => expectPhase("failover"));
 

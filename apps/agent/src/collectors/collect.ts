@@ -27,10 +27,12 @@ export interface CollectOptions {
    * after it (`swanctl --uri X --list-sas` is "invalid operation"), so these go last.
    */
   swanctlArgs?: string[];
+  /** argv of swanctl itself; default ["swanctl"] (e.g. ["chroot", ROOT, "swanctl"] for a strongSwan under a root) */
+  swanctl?: string[];
 }
 
-export const swanctlArgv = (o: Pick<CollectOptions, "wrap" | "swanctlArgs">, command: string[]) =>
-  o.wrap(["swanctl", ...command, ...(o.swanctlArgs ?? [])]);
+export const swanctlArgv = (o: Pick<CollectOptions, "wrap" | "swanctlArgs" | "swanctl">, command: string[]) =>
+  o.wrap([...(o.swanctl ?? ["swanctl"]), ...command, ...(o.swanctlArgs ?? [])]);
 
 /**
  * All the show commands of one collection in ONE vtysh process: under load (a small router CPU, or the lab's

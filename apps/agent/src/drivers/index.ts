@@ -15,6 +15,7 @@ export function createDriver(config: AgentConfig, stateDir: string, log?: Logger
       return new FrrDriver({
         netns: o.netns,
         vtyshArgs: o.vtyshArgs,
+        frrRoot: o.frrRoot,
         swanctlArgs: o.swanctlArgs,
         swanctlConfPath: o.swanctlConf,
         swanctlLoadAlone: o.swanctlConf !== undefined,

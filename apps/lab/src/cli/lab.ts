@@ -31,9 +31,14 @@ await writeFile(
 console.log(`
 The lab is running.
   console:  ${lab.console.url}   (sign in as ${lab.admin.email} / ${lab.admin.password})
-  routers:  hub1 hub2 spoke1 spoke2 spoke3 (FRR + dmvpn-agent in the lab VM; status, topology, diagnostics in the console)
+  routers:  hub1 hub2 spoke1 spoke2 spoke3 (FRR 8.4 or 10.3 + dmvpn-agent in the lab VM; status, topology, diagnostics in the console)
   run dir:  ${lab.runDir}   (agent logs in logs/; lab-access.json has an API token for the dmvpn CLI)
   a router: npm run lab:exec -w @dmvpn/lab -- spoke1 vtysh -N spoke1 -c "show dmvpn"
+            (FRR 10 routers ${lab.routers
+              .filter((r) => r.frrRoot)
+              .map((r) => r.name)
+              .join(" ")}: their root's vtysh,
+             npm run lab:exec -w @dmvpn/lab -- spoke2 ${lab.vtysh("spoke2")} -c "show dmvpn")
 Press Ctrl-C to stop the VM and the console.`);
 process.once("SIGINT", () => {
   console.log("stopping…");

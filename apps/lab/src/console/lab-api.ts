@@ -15,6 +15,7 @@ const site = z.object({
   networkId: z.string(),
   name: z.string(),
   role: z.enum(["hub", "spoke"]),
+  platform: z.string(),
   tunnelAddress: z.string(),
   publicAddress: z.string().nullable(),
   wanInterface: z.string(),
@@ -22,6 +23,17 @@ const site = z.object({
 });
 const siteFull = site.loose();
 export type LabSite = z.infer<typeof site>;
+
+const networkView = z
+  .object({
+    id: z.string(),
+    isDemo: z.boolean(),
+    nhrpAuthSet: z.boolean(),
+    bgpSummariesInEffect: z.array(z.string()),
+    bgpKeepalive: z.number(),
+    bgpHoldtime: z.number(),
+  })
+  .loose();
 
 const deployment = z.object({
   id: z.string(),
@@ -115,6 +127,28 @@ export class LabApi {
   async updateSite(id: string, patch: Record<string, unknown>): Promise<void> {
     const { id: _id, networkId, createdAt: _c, updatedAt: _u, network: _n, ...fields } = await this.site(id);
     await this.rest(z.unknown(), "PUT", `/sites/${id}`, { networkId, site: { ...fields, ...patch } });
+  }
+
+  network = (id: string) => this.rest(networkView, "GET", `/networks/${id}`);
+
+  /**
+   * PUT /networks/{id} with the network as read, fields replaced by `patch`; the answer as it came (a refusal is
+   * what some callers want to see).
+   */
+  async putNetwork(id: string, patch: Record<string, unknown>): Promise<{ status: number; text: string }> {
+    const { id: _id, isDemo: _d, nhrpAuthSet: _a, bgpSummariesInEffect: _e, ...settings } = await this.network(id);
+    const response = await fetch(`${this.url}/api/v1/networks/${id}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ network: { ...settings, ...patch } }),
+      signal: AbortSignal.timeout(90_000),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  async updateNetwork(id: string, patch: Record<string, unknown>): Promise<void> {
+    const { status, text } = await this.putNetwork(id, patch);
+    if (status !== 200) throw new ConsoleApiError(`PUT /networks/${id}: HTTP ${status}: ${text.slice(0, 500)}`);
   }
 
   createSite = (networkId: string, fields: Record<string, unknown>) =>

@@ -14,7 +14,9 @@ import type { LabRouterSpec } from "./lab-spec";
  * The network the console lab imports through `dmvpn inventory import`: two hubs and three spokes on a simulated
  * internet (203.0.113.0/24), each spoke with a LAN, spoke3 behind a NAT. Phase 3, iBGP with the hubs as route
  * reflectors, IPsec ON (PSK; the renderer's trap-policy design for stock strongSwan: one charon per router), and
- * the shortest NHRP holdtime the schema allows, so a shortcut's expiry can be watched. The console allocates the
+ * the shortest NHRP holdtime the schema allows, so a shortcut's expiry can be watched. A mixed-version fleet: hub2
+ * and spoke2 are frr-linux-10 (FRR 10.3 and strongSwan 6.0.1 from a Debian 13 root), the others the host's FRR 8.4
+ * and strongSwan 5.9 (so NHRP authentication, which FRR 8.4 lacks, must be refused for this network). The console allocates the
  * tunnel addresses and the PSK. spoke4 is not imported: the scenario adds it to the running network later.
  */
 
@@ -45,13 +47,15 @@ interface LabSiteDef {
   behindNat?: boolean;
   /** added through the console during the scenario, not imported */
   late?: boolean;
+  /** platform frr-linux-10: FRR 10.3 and strongSwan 6 from the Debian 13 root; the others run the host's FRR 8.4 */
+  frr10?: boolean;
 }
 
 const DEFS: LabSiteDef[] = [
   { name: "hub1", role: "hub", publicAddress: "203.0.113.1" },
-  { name: "hub2", role: "hub", publicAddress: "203.0.113.2" },
+  { name: "hub2", role: "hub", publicAddress: "203.0.113.2", frr10: true },
   { name: "spoke1", role: "spoke", publicAddress: "203.0.113.11", lan: "192.168.11.0/24" },
-  { name: "spoke2", role: "spoke", publicAddress: "203.0.113.12", lan: "192.168.12.0/24" },
+  { name: "spoke2", role: "spoke", publicAddress: "203.0.113.12", lan: "192.168.12.0/24", frr10: true },
   { name: "spoke3", role: "spoke", publicAddress: "192.168.100.2", lan: "192.168.13.0/24", behindNat: true },
   // inside the hubs' existing summary of the spokes' LANs (192.168.8.0/21), so adding it changes no hub
   { name: "spoke4", role: "spoke", publicAddress: "203.0.113.14", lan: "192.168.14.0/24", late: true },
@@ -66,6 +70,9 @@ export const lanHost = (name: string): string => {
 };
 
 export const labSiteNames = IMPORTED.map((d) => d.name);
+/** the FRR a site's platform promises, as `show version` prints it */
+export const FRR_VERSION_OF_PLATFORM: Record<string, string> = { "frr-linux": "8.4", "frr-linux-10": "10.3" };
+const platformOf = (d: LabSiteDef) => (d.frr10 ? "frr-linux-10" : "frr-linux");
 export const labHubNames = IMPORTED.filter((d) => d.role === "hub").map((d) => d.name);
 export const labSpokeNames = IMPORTED.filter((d) => d.role === "spoke").map((d) => d.name);
 /** What each hub announces to the spokes instead of their LANs (phase 3). */
@@ -78,7 +85,7 @@ export function lateSpokeInput(): Record<string, unknown> {
   return {
     name: d.name,
     role: d.role,
-    platform: "frr-linux",
+    platform: platformOf(d),
     wanInterface: "eth0",
     publicAddress: d.publicAddress,
     lanPrefixes: [d.lan],
@@ -92,7 +99,7 @@ export function labInventoryYaml(): string {
     ...siteInputSchema.parse({
       name: d.name,
       role: d.role,
-      platform: "frr-linux",
+      platform: platformOf(d),
       wanInterface: "eth0",
       publicAddress: d.behindNat ? "" : d.publicAddress,
       behindNat: d.behindNat ?? false,
@@ -109,9 +116,11 @@ export function labInventoryYaml(): string {
   return yaml.replace(/^\s*tunnelAddress: .*\n/gm, "");
 }
 
-export function labRouters(): LabRouterSpec[] {
+/** `frrRoot`: the Debian 13 root (scripts/debian-root.mjs) the frr-linux-10 routers run from */
+export function labRouters(frrRoot: string): LabRouterSpec[] {
   return DEFS.map((d) => ({
     name: d.name,
+    frrRoot: d.frr10 ? frrRoot : undefined,
     wanAddress: `${d.publicAddress}/24`,
     behindNat: d.behindNat ? LAB_NAT.name : undefined,
     lanAddresses: d.lan ? [`${lanHost(d.name)}/24`] : [],

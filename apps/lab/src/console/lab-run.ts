@@ -12,9 +12,22 @@ import { type ConsoleProcess, ensureBuilt, startConsole } from "./console-proces
 import { LabApi, type LabSite } from "./lab-api";
 import { LAB_NAT, labInventoryYaml, labRouters, labSiteNames } from "./lab-inventory";
 import { sendLabRequest } from "./lab-requests";
-import { LAB_FILES, type LabRequest, type LabResponse, type LabVmInput } from "./lab-spec";
+import { LAB_FILES, type LabRequest, type LabResponse, type LabRouterSpec, type LabVmInput } from "./lab-spec";
 
 const run = promisify(execFile);
+
+/** Builds (about 2.5 min, once; cached under /var/cache/dmvpn) or finds the Debian 13 root of the FRR 10 routers. */
+async function ensureDebianRoot(say: (line: string) => void): Promise<string> {
+  const t0 = Date.now();
+  const { stdout, stderr } = await run(process.execPath, [join(repoDir(), "scripts", "debian-root.mjs")], {
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 20 * 60_000,
+  });
+  if (stderr.trim()) say(`[debian root] ${stderr.trim().split("\n").at(-1)}`);
+  const root = stdout.trim();
+  say(`[debian root] ${root} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return root;
+}
 
 export interface ConsoleLab {
   runDir: string;
@@ -29,6 +42,10 @@ export interface ConsoleLab {
   /** resolves when the VM has powered off */
   vm: Promise<VmRunResult>;
   timings: { consoleReadyMs: number; vmReadyMs: number | null; agentsOnlineMs: number };
+  /** the routers as the VM built them (which run FRR 10 from the Debian 13 root) */
+  routers: LabRouterSpec[];
+  /** vtysh in the router as a shell command prefix (the root's, chrooted, for an FRR 10 router) */
+  vtysh(router: string): string;
   /** ask the VM to do something only the lab can (stop a router daemon) */
   request(request: LabRequest, timeoutMs?: number): Promise<LabResponse>;
   stop(): Promise<VmRunResult>;
@@ -53,6 +70,8 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
   const t0 = Date.now();
   const host = await ensureLabHost((line) => say(`[lab setup] ${line}`));
   const { agentBundle } = await ensureBuilt(say);
+  // the frr-linux-10 routers' FRR 10 and strongSwan 6; the VM sees it through the host's / (read-only 9p)
+  const frrRoot = await ensureDebianRoot(say);
   const runDir = await newRunDir("console");
   const dataDir = join(runDir, "console-data");
   await mkdir(dataDir, { recursive: true });
@@ -87,7 +106,7 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
       agentBundle,
       statusIntervalSeconds: options.statusIntervalSeconds ?? 4,
       registrationGraceSeconds: 20,
-      routers: labRouters(),
+      routers: labRouters(frrRoot),
       nats: [LAB_NAT],
     };
     await writeFile(join(runDir, LAB_FILES.input), JSON.stringify(input, null, 2));
@@ -145,6 +164,11 @@ export async function startConsoleLab(options: ConsoleLabOptions = {}): Promise<
         agentsOnlineMs: Date.now() - vmStarted,
       },
       request,
+      routers: input.routers,
+      vtysh(router: string) {
+        const root = input.routers.find((r) => r.name === router)?.frrRoot;
+        return `${root ? `chroot ${root} ` : ""}vtysh -N ${router}`;
+      },
       async stop() {
         if (!vmExited) await request({ action: "shutdown" }, 60_000).catch(() => undefined);
         const result = await Promise.race([vmPromise, sleep(90_000).then(() => null)]);

@@ -15,6 +15,8 @@ export const labRouterSchema = z.object({
   /** name of the NAT the router sits behind */
   behindNat: z.string().optional(),
   lanAddresses: z.array(z.string()),
+  /** FRR 10 and strongSwan 6 from this Debian 13 root, chrooted in the router's namespace (vm/frr-root.ts) */
+  frrRoot: z.string().startsWith("/").optional(),
 });
 export type LabRouterSpec = z.infer<typeof labRouterSchema>;
 
@@ -35,6 +37,12 @@ export const enrollmentTokensSchema = z.record(z.string(), z.string().min(1));
 
 export const labRequestSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("stop-daemon"), router: z.string(), daemon: z.enum(FRR_DAEMONS) }),
+  /**
+   * A hub dies as the network sees it: its port on the simulated internet goes down (no goodbye from any daemon,
+   * nothing in or out), or comes back. The response's detail is the VM's clock at that moment (`date +%s.%N`),
+   * the clock the routers' ping timestamps use.
+   */
+  z.object({ action: z.literal("wan-link"), router: z.string(), up: z.boolean() }),
   /** a person exploring `npm run lab` (or a test) looks inside a router: argv runs in its namespace */
   z.object({ action: z.literal("exec"), router: z.string(), argv: z.array(z.string()).min(1).max(50) }),
   /** tcpdump on the simulated internet (every bridge port, each packet once) into captures/<name>.txt */

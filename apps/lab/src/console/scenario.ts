@@ -2,10 +2,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SiteStatus } from "@dmvpn/protocol";
 import { z } from "zod";
+import { charonViciUri } from "../vm/charon";
 import { sleep, type WaitOptions, waitFor } from "../vm/exec";
 import { deployAndWait, describeDeployment } from "./deploy";
+import { type HubDeathContext, measureHubDeath } from "./hub-death";
 import type { LabPing, LabSite, LabTopologyGraph } from "./lab-api";
 import {
+  FRR_VERSION_OF_PLATFORM,
   LAB_HOLDTIME_S,
   LAB_NAT_PUBLIC,
   LATE_SPOKE,
@@ -18,6 +21,8 @@ import {
 } from "./lab-inventory";
 import type { ConsoleLab } from "./lab-run";
 import { LAB_FILES } from "./lab-spec";
+import { CHARON_VERSION_OF_PLATFORM, FAST_BGP_TIMERS, nhrpAuthRefusal } from "./mixed-fleet";
+import { charonVersionIn, frrVersionIn, isVersion } from "./versions";
 import { between, countWanPackets, parseWanCapture } from "./wan-capture";
 import { parseXfrmState, type XfrmState, xfrmTotals } from "./xfrm-state";
 
@@ -30,6 +35,8 @@ export const SCENARIO_PHASES = [
   "deploy",
   "registered",
   "bgp",
+  "versions",
+  "nhrpAuthRefused",
   "shortcut",
   "encrypted",
   "xfrmCounters",
@@ -38,6 +45,9 @@ export const SCENARIO_PHASES = [
   "rollback",
   "recovered",
   "spokeAdded",
+  "hubDeathDefaultTimers",
+  "fastTimers",
+  "hubDeathFastTimers",
   "failover",
 ] as const;
 export type ScenarioPhase = (typeof SCENARIO_PHASES)[number];
@@ -61,6 +71,11 @@ const bgpTableSchema = z.object({
     z.array(z.object({ valid: z.boolean().optional(), weight: z.number(), peerId: z.string() })),
   ),
 });
+/** The part of FRR's `show bgp neighbors json` read here (same keys in 8.4 and 10.3). */
+const bgpNeighborsSchema = z.record(
+  z.string(),
+  z.object({ bgpState: z.string(), bgpTimerHoldTimeMsecs: z.number().optional() }).loose(),
+);
 /** FRR's weight for routes the router originates itself (network, aggregate-address). */
 const LOCAL_WEIGHT = 32768;
 
@@ -150,11 +165,29 @@ export async function runConsoleScenario(
     return true;
   };
 
+  /** each spoke's BGP sessions with the hubs as its bgpd has them: state and the negotiated hold time */
+  const negotiatedHolds = async () => {
+    const out: { spoke: string; hub: string; state: string; holdMs: number | undefined }[] = [];
+    for (const s of spokes) {
+      const shown = await lab.request({
+        action: "exec",
+        router: s.name,
+        argv: ["sh", "-c", `${lab.vtysh(s.name)} -c 'show bgp neighbors json' 2>/dev/null`],
+      });
+      const neighbors = bgpNeighborsSchema.parse(JSON.parse(shown.detail));
+      for (const h of hubs) {
+        const n = neighbors[h.tunnelAddress];
+        out.push({ spoke: s.name, hub: h.name, state: n?.bgpState ?? "absent", holdMs: n?.bgpTimerHoldTimeMsecs });
+      }
+    }
+    return out;
+  };
+
   const originatesSummaries = async (hub: LabSite) => {
     const shown = await lab.request({
       action: "exec",
       router: hub.name,
-      argv: ["sh", "-c", `vtysh -N ${hub.name} -c 'show ip bgp json' 2>/dev/null`],
+      argv: ["sh", "-c", `${lab.vtysh(hub.name)} -c 'show ip bgp json' 2>/dev/null`],
     });
     if (!shown.ok) throw new Error(`${hub.name}: show ip bgp json failed: ${shown.detail}`);
     const { routes } = bgpTableSchema.parse(JSON.parse(shown.detail));
@@ -206,6 +239,36 @@ export async function runConsoleScenario(
     return [
       `${spokes.length * hubs.length} iBGP sessions Established; each hub originates ${labSpokeSummaries.join(", ")}`,
     ];
+  });
+
+  await phase("versions", async () => {
+    // a mixed-version fleet: each router must run the FRR and the charon its site's platform says
+    const out: string[] = [];
+    const problems: string[] = [];
+    for (const s of [...hubs, ...spokes]) {
+      const shown = await lab.request({
+        action: "exec",
+        router: s.name,
+        argv: [
+          "sh",
+          "-c",
+          `${lab.vtysh(s.name)} -c 'show version' 2>/dev/null | head -1; swanctl --version --daemon --uri ${charonViciUri(s.name)} 2>/dev/null`,
+        ],
+      });
+      const [frr, charon] = [frrVersionIn(shown.detail), charonVersionIn(shown.detail)];
+      const [wantFrr, wantCharon] = [FRR_VERSION_OF_PLATFORM[s.platform], CHARON_VERSION_OF_PLATFORM[s.platform]];
+      if (!wantFrr || !isVersion(frr, wantFrr) || !wantCharon || !isVersion(charon, wantCharon))
+        problems.push(`${s.name} (${s.platform}) runs FRR ${frr ?? "?"} and charon ${charon ?? "?"}: ${shown.detail}`);
+      out.push(`${s.name} ${s.platform}: FRR ${frr}, strongSwan ${charon}`);
+    }
+    if (problems.length) throw new Error(problems.join("; "));
+    return [out.join("; ")];
+  });
+
+  await phase("nhrpAuthRefused", async () => {
+    // FRR 8.4 has no NHRP authentication: the console must refuse it for this network, naming those sites
+    const refused = await nhrpAuthRefusal(api, lab.networkId, [...hubs, ...spokes]);
+    return [refused];
   });
 
   // Each phase below builds on what an earlier one made happen; when that did not happen, the later check has
@@ -426,7 +489,7 @@ export async function runConsoleScenario(
         argv: [
           "sh",
           "-c",
-          `vtysh -N ${name} -c 'show running-config' 2>/dev/null | grep -v '^!' | grep -v '^Building\\|^Current'`,
+          `${lab.vtysh(name)} -c 'show running-config' 2>/dev/null | grep -v '^!' | grep -v '^Building\\|^Current'`,
         ],
       });
       if (!shown.ok) throw new Error(`${name}: show running-config failed: ${shown.detail}`);
@@ -482,6 +545,65 @@ export async function runConsoleScenario(
     ];
   });
 
+  // A hub dies (its internet port goes down) with the default BGP timers, then with fast ones set through the
+  // console: how long a new spoke-to-spoke flow through it stops (hub-death.ts).
+  const death: HubDeathContext = {
+    lab,
+    from: spoke1,
+    to: spoke2,
+    hubs,
+    log,
+    healthy: async () => {
+      await until("every spoke registered with both hubs", 5 * 60_000, () => allRegistered(spokes, labHubNames));
+      await until("every spoke's BGP Established with both hubs", 5 * 60_000, () => bgpEstablished(spokes));
+    },
+    noShortcut: async () => {
+      await until("no spoke1–spoke2 shortcut in the topology", (LAB_HOLDTIME_S * 4 + 60) * 1000, async () =>
+        shortcutEdge(await api.topology(), spoke1, spoke2) ? undefined : true,
+      );
+    },
+  };
+  await phase("hubDeathDefaultTimers", () => measureHubDeath(death, "hub-death-default-timers"));
+
+  let fastTimers = false;
+  await phase("fastTimers", async () => {
+    await api.updateNetwork(lab.networkId, FAST_BGP_TIMERS);
+    const { deployment, ms } = await deployAndWait(api, { networkId: lab.networkId }, {}, 20 * 60_000);
+    const bad = deployment.items.filter((i) => i.status !== "confirmed");
+    if (deployment.status !== "succeeded" || bad.length) throw new Error(describeDeployment(deployment));
+    // FRR negotiates the hold time when a session opens: sessions up before the change keep the old one
+    const holdBefore = await negotiatedHolds();
+    for (const h of hubs) {
+      const cleared = await lab.request({
+        action: "exec",
+        router: h.name,
+        argv: ["sh", "-c", `${lab.vtysh(h.name)} -c 'clear bgp *'`],
+      });
+      if (!cleared.ok) throw new Error(`${h.name}: clear bgp * failed: ${cleared.detail}`);
+    }
+    const want = FAST_BGP_TIMERS.bgpHoldtime * 1000;
+    const holdAfter = await until(
+      `every spoke–hub session Established with hold ${want / 1000} s`,
+      5 * 60_000,
+      async () => {
+        const holds = await negotiatedHolds();
+        return holds.every((h) => h.state === "Established" && h.holdMs === want) ? holds : undefined;
+      },
+    );
+    fastTimers = true;
+    const fmt = (hs: { holdMs: number | undefined }[]) =>
+      [...new Set(hs.map((h) => `${(h.holdMs ?? 0) / 1000} s`))].join("/");
+    return [
+      `bgpKeepalive ${FAST_BGP_TIMERS.bgpKeepalive} / bgpHoldtime ${FAST_BGP_TIMERS.bgpHoldtime} through PUT /networks/{id}, deployed to ${deployment.items.length} sites (all confirmed); negotiated hold before the sessions restarted ${fmt(holdBefore)}, after \`clear bgp *\` on the hubs ${fmt(holdAfter)}`,
+      ms,
+    ];
+  });
+
+  await phase("hubDeathFastTimers", async () => {
+    if (!fastTimers) throw new Error("the fast BGP timers were not in effect");
+    return measureHubDeath(death, "hub-death-fast-timers");
+  });
+
   await phase("failover", async () => {
     // Losing hub1 proves something only if every spoke had both hubs, and BGP with hub1, before it went.
     await until("every spoke registered with both hubs before hub1's nhrpd stops", 3 * 60_000, () =>
@@ -517,8 +639,8 @@ export async function runConsoleScenario(
     const reachT0 = Date.now();
     const ping = await lansReach("spoke1's LAN to reach spoke2's through hub2", 150_000);
     const reachedAfter = Date.now() - reachT0;
-    // hub1 can no longer reach anyone, so its BGP sessions end only when their hold timers expire. Routing must
-    // still carry the LANs through hub2 then, on hub2's own summary.
+    // hub1 can no longer reach anyone, so its BGP sessions end only when their hold timers expire (the fast ones
+    // by now, when that phase passed). Routing must still carry the LANs through hub2 then, on hub2's own summary.
     // a status without the session says nothing about its expiry
     await until("the spokes' BGP sessions with hub1 to expire", 5 * 60_000, async () => {
       for (const s of spokes) {
@@ -533,7 +655,7 @@ export async function runConsoleScenario(
     const after = await lansReach("spoke1's LAN to reach spoke2's once hub1's BGP is gone", 60_000);
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     return [
-      `hub1 nhrpd stopped → spokes report it lost; LAN ping through hub2 ${ping.received}/${ping.sent}, ${seconds(reachedAfter)} after the loss was reported; hub1's BGP sessions expired ${seconds(expiredAfter)} after the stop, LAN ping then ${after.received}/${after.sent}`,
+      `hub1 nhrpd stopped → spokes report it lost; LAN ping through hub2 ${ping.received}/${ping.sent}, ${seconds(reachedAfter)} after the loss was reported; hub1's BGP sessions (${fastTimers ? `fast timers ${FAST_BGP_TIMERS.bgpKeepalive}/${FAST_BGP_TIMERS.bgpHoldtime}` : "default timers"}) expired ${seconds(expiredAfter)} after the stop, LAN ping then ${after.received}/${after.sent}`,
       lostAfter,
     ];
   });
@@ -556,6 +678,11 @@ export function scenarioReport(lab: ConsoleLab, result: ScenarioResult, totalMs:
     `xfrm counters: ${p.xfrmCounters.detail}`,
     `SAs in the console: ${p.ipsecReported.detail}`,
     `add a spoke: ${p.spokeAdded.detail}`,
+    `versions: ${p.versions.detail}`,
+    `NHRP authentication: ${p.nhrpAuthRefused.detail}`,
+    `hub dies, default BGP timers: ${s(p.hubDeathDefaultTimers.ms)} — ${p.hubDeathDefaultTimers.detail}`,
+    `fast BGP timers: ${s(p.fastTimers.ms)} deploy — ${p.fastTimers.detail}`,
+    `hub dies, fast BGP timers: ${s(p.hubDeathFastTimers.ms)} — ${p.hubDeathFastTimers.detail}`,
     `hub1 nhrpd stopped → spokes report registration lost: ${s(p.failover.ms)}`,
     `failover: ${p.failover.detail}`,
     `whole lab run: ${s(totalMs)}`,

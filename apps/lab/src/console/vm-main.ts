@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { charonStartScript, charonSwanctlConf, charonViciUri } from "../vm/charon";
 import { runCommand, sleep } from "../vm/exec";
+import { AGENT_STATE_DIR, frrRootMountScript } from "../vm/frr-root";
 import { INTERNET_NS, LabTopology, ns } from "../vm/topology";
 import {
   enrollmentTokensSchema,
@@ -26,11 +27,12 @@ import {
 const dir = process.argv[2] ?? "/run/lab";
 const started = Date.now();
 const log = (msg: string) => console.log(`[lab-vm +${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
-const AGENT_DIR = "/run/dmvpn-agent";
+const AGENT_DIR = AGENT_STATE_DIR;
 const agents = new Map<string, ReturnType<typeof spawn>>();
 const captures = new Map<string, { child: ReturnType<typeof spawn>; exited: Promise<void>; stderr: string[] }>();
 
 async function enrollAndStart(router: string, token: string, input: LabVmInput) {
+  const frrRoot = input.routers.find((r) => r.name === router)?.frrRoot;
   const configPath = join(AGENT_DIR, router, "config.json");
   const enroll = await runCommand(
     ns(
@@ -55,6 +57,8 @@ async function enrollAndStart(router: string, token: string, input: LabVmInput) 
       "--swanctl-arg=--uri",
       `--swanctl-arg=${charonViciUri(router)}`,
       `--swanctl-conf=${charonSwanctlConf(router)}`,
+      // an frr-linux-10 router: vtysh, frr-reload.py and swanctl of the Debian 13 root, chrooted
+      ...(frrRoot ? [`--frr-root=${frrRoot}`] : []),
     ),
     undefined,
     180_000,
@@ -76,8 +80,9 @@ async function enrollAndStart(router: string, token: string, input: LabVmInput) 
   agents.set(router, child);
 }
 
-async function startCharon(router: string): Promise<void> {
-  const r = await runCommand(["sh", "-e", "-s"], charonStartScript(router, join(dir, LAB_FILES.logs)), 120_000);
+async function startCharon(router: string, frrRoot: string | undefined): Promise<void> {
+  const script = charonStartScript(router, join(dir, LAB_FILES.logs), frrRoot);
+  const r = await runCommand(["sh", "-e", "-s"], script, 120_000);
   if (r.exitCode !== 0) throw new Error(`${router}: starting charon exited ${r.exitCode}: ${r.stderr.trim()}`);
 }
 
@@ -123,6 +128,10 @@ async function handle(topology: LabTopology, request: LabRequest, input: LabVmIn
       if (agents.has(request.router)) throw new Error(`${request.router} has an agent already`);
       await enrollAndStart(request.router, request.token, input);
       return { ok: true, detail: `${request.router}: agent enrolled and started` };
+    case "wan-link": {
+      await topology.setWanLink(request.router, request.up);
+      return { ok: true, detail: (Date.now() / 1000).toFixed(3) };
+    }
     case "stop-daemon":
       await topology.stopDaemon(request.router, request.daemon);
       return { ok: true, detail: `${request.router}: ${request.daemon} stopped` };
@@ -172,13 +181,19 @@ async function main(): Promise<number> {
       wanAddress: r.wanAddress,
       behindNat: r.behindNat,
       lanAddresses: r.lanAddresses,
+      frrRoot: r.frrRoot,
     })),
     nats: input.nats,
   });
   log("namespaces up");
+  for (const root of new Set(input.routers.flatMap((r) => (r.frrRoot ? [r.frrRoot] : [])))) {
+    const mounted = await runCommand(["sh", "-e", "-s"], frrRootMountScript(root), 60_000);
+    if (mounted.exitCode !== 0) throw new Error(`mounting over ${root} exited ${mounted.exitCode}: ${mounted.stderr}`);
+    log(`${root}: writable directories mounted for its chrooted FRR and charon`);
+  }
   await Promise.all(input.routers.map((r) => topology.startFrr(r.name)));
   log("FRR daemons running (empty configuration)");
-  await Promise.all(input.routers.map((r) => startCharon(r.name)));
+  await Promise.all(input.routers.map((r) => startCharon(r.name, r.frrRoot)));
   log("one charon per router running (no connections loaded)");
   // a router without a token is a site the scenario adds later (enroll-agent)
   await Promise.all(

@@ -19,4 +19,15 @@ describe("one charon per router namespace", () => {
     expect(start.indexOf("mount --bind /run/lab/logs")).toBeLessThan(start.indexOf("tmpfs /run"));
     expect(script).toContain("while [ ! -S /var/tmp/charon/spoke2/charon.vici ]");
   });
+
+  it("runs the root's charon chrooted, its log bound and its private /run mounted inside the root", () => {
+    const root = "/var/cache/dmvpn/debian-trixie-root";
+    const start =
+      charonStartScript("hub2", "/run/lab/logs", root)
+        .split("\n")
+        .find((l) => l.includes("charon'")) ?? "";
+    expect(start).toContain(`mount --bind /run/lab/logs ${root}/var/tmp/charon/hub2/logs`);
+    expect(start).toContain(`tmpfs ${root}/run && exec chroot ${root} /usr/lib/ipsec/charon`);
+    expect(start).toContain("STRONGSWAN_CONF=/var/tmp/charon/hub2/strongswan.conf");
+  });
 });

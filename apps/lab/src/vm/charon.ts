@@ -46,13 +46,17 @@ export function strongswanConf(router: string, logFile: string): string {
 /**
  * sh that starts the router's charon in its network namespace and a mount namespace of its own with a private
  * /run, then waits for its VICI socket. STRONGSWAN_CONF also reaches the agent's swanctl through --uri only.
+ * With `root` (frr-root.ts), the root's charon runs chrooted there; its /var/tmp is the VM's (bound), so the
+ * directory, socket and strongswan.conf have the same paths inside and out.
  */
-export function charonStartScript(router: string, logDir: string): string {
+export function charonStartScript(router: string, logDir: string, root?: string): string {
   const dir = charonDir(router);
   const socket = `${dir}/charon.vici`;
+  const inRoot = (path: string) => (root ? `${root}${path}` : path);
   // The log directory (the run directory's logs/, under /run) is bound to <dir>/logs inside charon's mount
   // namespace before its private /run hides it.
-  const inner = `mount --bind ${logDir} ${dir}/logs && mount -t tmpfs -o mode=755 tmpfs /run && exec /usr/lib/ipsec/charon`;
+  const charon = root ? `chroot ${root} /usr/lib/ipsec/charon` : "/usr/lib/ipsec/charon";
+  const inner = `mount --bind ${logDir} ${inRoot(`${dir}/logs`)} && mount -t tmpfs -o mode=755 tmpfs ${inRoot("/run")} && exec ${charon}`;
   return [
     `mkdir -p ${dir}/logs`,
     `cat > ${dir}/strongswan.conf <<'EOF_SWAN'\n${strongswanConf(router, `${dir}/logs/${router}-charon.log`)}EOF_SWAN`,

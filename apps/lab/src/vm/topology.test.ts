@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { smokeTopology } from "../scenarios/smoke-inventory";
-import { frrStartScript, shellQuote, topologyScript } from "./topology";
+import { frrRootMountScript } from "./frr-root";
+import { FRR10_DAEMONS, frrStartScript, shellQuote, topologyScript } from "./topology";
 
 describe("topologyScript", () => {
   const { script, mgmtAddresses } = topologyScript(smokeTopology);
@@ -43,6 +44,36 @@ describe("frrStartScript", () => {
     expect(wait).toBeGreaterThan(zebra);
     expect(nhrpd).toBeGreaterThan(wait);
     expect(lines.at(-1)).toContain("/run/frr/hub1/nhrpd.vty");
+  });
+});
+
+describe("FRR 10 from a Debian 13 root (chrooted in the namespace)", () => {
+  const root = "/var/cache/dmvpn/debian-trixie-root";
+  const lines = frrStartScript("hub2", FRR10_DAEMONS, root).trim().split("\n");
+  const start = (daemon: string) => lines.findIndex((l) => l.includes(`/usr/lib/frr/${daemon} -N hub2`));
+
+  it("starts mgmtd first and waits for it, then zebra, chrooted, without -f where FRR 10 has none", () => {
+    expect(start("mgmtd")).toBeGreaterThanOrEqual(0);
+    expect(lines[start("mgmtd") + 1]).toContain(`${root}/run/frr/hub2/mgmtd.vty`);
+    expect(start("zebra")).toBeGreaterThan(start("mgmtd"));
+    expect(lines[start("zebra")]).toContain(`nsenter --net=/run/netns/hub2 chroot ${root} /usr/lib/frr/zebra`);
+    expect(lines[start("zebra")]).toContain("-f /run/frr/hub2/zebra.conf");
+    expect(lines[start("mgmtd")]).not.toContain(" -f ");
+    expect(lines[start("staticd")]).not.toContain(" -f ");
+    // the root's own user frr owns the daemons' directories, and vtysh gets an (empty) vtysh.conf
+    expect(lines).toContain(`chroot ${root} chown frr:frr /var/log/frr /run/frr/hub2 /var/log/frr/hub2`);
+    expect(lines).toContain(`: > ${root}/etc/frr/hub2/vtysh.conf`);
+  });
+
+  it("mounts writable directories over the read-only root and binds in what the agent hands its tools", () => {
+    const mounts = frrRootMountScript(root).trim().split("\n");
+    for (const dir of ["/run", "/tmp", "/var/log"])
+      expect(mounts).toContain(`mount -t tmpfs -o mode=755 tmpfs ${root}${dir}`);
+    expect(mounts).toContain(`mount --bind /run/dmvpn-agent ${root}/run/dmvpn-agent`);
+    expect(mounts).toContain(`mount --bind /var/tmp ${root}/var/tmp`);
+    // the agent directory is created in the root's /run only after its tmpfs is there
+    const tmpfsRun = mounts.indexOf(`mount -t tmpfs -o mode=755 tmpfs ${root}/run`);
+    expect(mounts.findIndex((l) => l.includes(`${root}/run/dmvpn-agent`))).toBeGreaterThan(tmpfsRun);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { type CommandResult, runCommand, sleep, waitFor } from "./exec";
+import { underRoot } from "./frr-root";
 
 /**
  * Builds the lab network inside the VM (run as root there; none of this works on the host, which has no GRE):
@@ -17,7 +18,9 @@ const MGMT_PREFIX = "172.30.0.0/24";
 export const QEMU_HOST_ADDRESS = "10.0.2.2";
 
 export const FRR_DAEMONS = ["zebra", "staticd", "bgpd", "nhrpd"] as const;
-export type FrrDaemon = (typeof FRR_DAEMONS)[number];
+/** FRR 10 (since 9.0) also needs mgmtd, which holds staticd's and zebra's configuration: it starts first */
+export const FRR10_DAEMONS = ["mgmtd", ...FRR_DAEMONS] as const;
+export type FrrDaemon = (typeof FRR10_DAEMONS)[number];
 
 export interface LabNat {
   name: string;
@@ -35,6 +38,8 @@ export interface LabRouter {
   behindNat?: string;
   /** CIDRs put on a dummy interface lan0 */
   lanAddresses?: string[];
+  /** FRR 10 from this Debian 13 root (frr-root.ts), chrooted in the namespace; default the host's FRR 8.4 */
+  frrRoot?: string;
 }
 
 export interface TopologySpec {
@@ -53,6 +58,8 @@ export const shellQuote = (word: string): string =>
   /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 
 const addressOf = (cidr: string) => cidr.split("/")[0]!;
+/** a router's (or NAT's) port on the internet bridge, in the internet namespace */
+const internetPort = (name: string) => `i-${name}`.slice(0, 15);
 
 /**
  * The whole topology as one sh script. Under software emulation every process start costs a lot, so the
@@ -83,7 +90,7 @@ export function topologyScript(spec: TopologySpec): { script: string; mgmtAddres
     }
   };
   const plugIntoInternet = (name: string, cidr: string) => {
-    const port = `i-${name}`.slice(0, 15);
+    const port = internetPort(name);
     addVeth({ ns: name, name: "eth0" }, { ns: INTERNET_NS, name: port });
     cmd("ip", "-n", INTERNET_NS, "link", "set", port, "master", "br0", "up");
     cmd("ip", "-n", name, "addr", "add", cidr, "dev", "eth0");
@@ -139,19 +146,31 @@ export function topologyScript(spec: TopologySpec): { script: string; mgmtAddres
   return { script: `${lines.join("\n")}\n`, mgmtAddresses };
 }
 
-/** Starts FRR daemons in a namespace with its own path space, as user frr, and waits for their vty sockets. */
-export function frrStartScript(name: string, daemons: readonly FrrDaemon[]): string {
+/**
+ * Starts FRR daemons in a namespace with its own path space, as user frr, and waits for their vty sockets. With
+ * `root`, the daemons run chrooted there (paths below are the root's; the user frr is the root's own).
+ */
+export function frrStartScript(name: string, daemons: readonly FrrDaemon[], root?: string): string {
   const dir = `/run/frr/${name}`;
   const logDir = `/var/log/frr/${name}`;
-  const lines = [`mkdir -p ${dir} ${logDir}`, `chown frr:frr /var/log/frr ${dir} ${logDir}`];
+  const inRoot = (path: string) => underRoot(root, path);
+  const chroot = root ? `chroot ${root} ` : "";
+  const lines = [`mkdir -p ${inRoot(dir)} ${inRoot(logDir)}`, `${chroot}chown frr:frr /var/log/frr ${dir} ${logDir}`];
+  // FRR 10's vtysh complains on every call about a missing vtysh.conf of the path space (and then about its
+  // frr.conf); an empty one keeps its output clean (the root's /etc/frr is a writable copy, frr-root.ts)
+  if (root) lines.push(`mkdir -p ${inRoot(`/etc/frr/${name}`)}`, `: > ${inRoot(`/etc/frr/${name}/vtysh.conf`)}`);
   const waitForSocket = (socket: string) =>
-    `i=0; while [ ! -S ${socket} ]; do i=$((i+1)); [ $i -gt 200 ] && { echo "${socket} never appeared" >&2; exit 1; }; sleep 0.1; done`;
+    `i=0; while [ ! -S ${inRoot(socket)} ]; do i=$((i+1)); [ $i -gt 300 ] && { echo "${socket} never appeared" >&2; exit 1; }; sleep 0.1; done`;
   for (const daemon of daemons) {
+    // FRR 10's mgmtd and staticd have no -f (their configuration goes through mgmtd); they start empty anyway
+    const config = root && (daemon === "mgmtd" || daemon === "staticd") ? "" : ` -f ${dir}/${daemon}.conf`;
     lines.push(
-      `: > ${dir}/${daemon}.conf && chown frr:frr ${dir}/${daemon}.conf`,
-      `nsenter --net=/run/netns/${name} /usr/lib/frr/${daemon} -N ${name} -d -f ${dir}/${daemon}.conf -i ${dir}/${daemon}.pid --log file:${logDir}/${daemon}.log </dev/null >/dev/null 2>&1`,
+      `: > ${inRoot(`${dir}/${daemon}.conf`)} && ${chroot}chown frr:frr ${dir}/${daemon}.conf`,
+      `nsenter --net=/run/netns/${name} ${chroot}/usr/lib/frr/${daemon} -N ${name} -d${config} -i ${dir}/${daemon}.pid --log file:${logDir}/${daemon}.log </dev/null >/dev/null 2>&1`,
     );
     if (daemon === "zebra") lines.push(waitForSocket(`${dir}/zserv.api`));
+    // staticd and zebra take their configuration from mgmtd (FRR 10): it must listen before they start
+    if (daemon === "mgmtd") lines.push(waitForSocket(`${dir}/mgmtd.vty`));
   }
   for (const daemon of daemons) lines.push(waitForSocket(`${dir}/${daemon}.vty`));
   return `${lines.join("\n")}\n`;
@@ -185,29 +204,56 @@ export class LabTopology {
     if (result.exitCode !== 0) throw new Error(`${name}: script exited ${result.exitCode}: ${result.stderr.trim()}`);
   }
 
+  private router(name: string): LabRouter {
+    const router = this.spec.routers.find((r) => r.name === name);
+    if (!router) throw new Error(`no router ${name}`);
+    return router;
+  }
+
+  /** FRR's directory for the router, as the VM sees it (under the router's root when it has one) */
   private frrDir(name: string): string {
-    return `/run/frr/${name}`;
+    return underRoot(this.router(name).frrRoot, `/run/frr/${name}`);
+  }
+
+  daemonsOf(name: string): readonly FrrDaemon[] {
+    return this.router(name).frrRoot ? FRR10_DAEMONS : FRR_DAEMONS;
+  }
+
+  /** vtysh for the router: the host's, or its root's chrooted */
+  vtyshArgv(name: string): string[] {
+    const root = this.router(name).frrRoot;
+    return [...(root ? ["chroot", root] : []), "vtysh", "-N", name];
   }
 
   /** Starts FRR daemons in the router's namespace with their own path space, as user frr. */
-  async startFrr(name: string, daemons: readonly FrrDaemon[] = FRR_DAEMONS): Promise<void> {
-    const result = await runCommand(["sh", "-e", "-s"], frrStartScript(name, daemons), 120_000);
+  async startFrr(name: string, daemons: readonly FrrDaemon[] = this.daemonsOf(name)): Promise<void> {
+    const script = frrStartScript(name, daemons, this.router(name).frrRoot);
+    const result = await runCommand(["sh", "-e", "-s"], script, 180_000);
     if (result.exitCode !== 0)
       throw new Error(`${name}: starting FRR exited ${result.exitCode}: ${result.stderr.trim()}`);
   }
 
   vtysh(name: string, command: string): Promise<CommandResult> {
-    return runCommand(["vtysh", "-N", name, "-c", command]);
+    return runCommand([...this.vtyshArgv(name), "-c", command]);
   }
 
   /** Applies an integrated frr.conf through vtysh, which hands each line to the daemon that owns it. */
   async applyFrrConfig(name: string, config: string): Promise<void> {
     const file = `${this.frrDir(name)}/frr.conf`;
     await writeFile(file, config);
-    const result = await runCommand(["vtysh", "-N", name, "-f", file]);
+    const result = await runCommand([...this.vtyshArgv(name), "-f", `/run/frr/${name}/frr.conf`]);
     if (result.exitCode !== 0) {
       throw new Error(`${name}: vtysh -f exited ${result.exitCode}: ${(result.stdout + result.stderr).trim()}`);
     }
+  }
+
+  /** The router's port on the simulated internet's bridge, down (the router is gone) or up again. */
+  async setWanLink(name: string, up: boolean): Promise<void> {
+    const router = this.router(name);
+    if (router.behindNat) throw new Error(`${name} sits behind a NAT; take the NAT's link instead`);
+    const r = await runCommand(["ip", "-n", INTERNET_NS, "link", "set", internetPort(name), up ? "up" : "down"]);
+    if (r.exitCode !== 0)
+      throw new Error(`${name}: ip link set ${internetPort(name)} exited ${r.exitCode}: ${r.stderr}`);
   }
 
   async daemonPid(name: string, daemon: FrrDaemon): Promise<number | undefined> {
@@ -226,7 +272,7 @@ export class LabTopology {
   }
 
   async readDaemonLog(name: string, daemon: FrrDaemon): Promise<string> {
-    return readFile(`/var/log/frr/${name}/${daemon}.log`, "utf8").catch(() => "");
+    return readFile(underRoot(this.router(name).frrRoot, `/var/log/frr/${name}/${daemon}.log`), "utf8").catch(() => "");
   }
 
   async ping(
@@ -243,7 +289,7 @@ export class LabTopology {
   /** Kills every FRR daemon started here and deletes the namespaces (the VM powers off anyway; this is for reuse). */
   async destroy(): Promise<void> {
     for (const router of this.spec.routers) {
-      for (const daemon of FRR_DAEMONS) {
+      for (const daemon of this.daemonsOf(router.name)) {
         const pid = await this.daemonPid(router.name, daemon);
         if (pid !== undefined && isAlive(pid)) process.kill(pid, "SIGKILL");
       }

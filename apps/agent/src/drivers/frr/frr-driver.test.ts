@@ -154,6 +154,44 @@ describe("FrrDriver apply order", () => {
   });
 });
 
+describe("FrrDriver with FRR and strongSwan under another root (frrRoot)", () => {
+  it("runs vtysh, frr-reload.py and swanctl chrooted, and gre.sh, ip and ping on the host", async () => {
+    dir = mkdtempSync(join(tmpdir(), "frr-driver-"));
+    const { calls, run } = fakeRouter();
+    const own = join(dir, "swanctl-r1.conf");
+    const driver = new FrrDriver({
+      stateDir: dir,
+      frrRoot: "/srv/trixie",
+      vtyshArgs: ["-N", "r1"],
+      swanctlConfPath: own,
+      swanctlLoadAlone: true,
+      swanctlArgs: ["--uri", "unix:///var/tmp/charon/r1/charon.vici"],
+      run,
+      frrReload: "/usr/lib/frr/frr-reload.py",
+    });
+    await driver.applyConfig([
+      { name: "gre.sh", content: "ip tunnel add gre1 mode gre key 42 ttl 64 dev eth0\n" },
+      { name: "frr.conf", content: "hostname r1\n" },
+      { name: "swanctl.conf", content: "connections {}\n" },
+    ]);
+    const gre = join(dir, "frr-files", "gre.sh");
+    const candidate = join(dir, "frr-files", "frr.conf.candidate");
+    const uri = "--uri unix:///var/tmp/charon/r1/charon.vici";
+    expect(calls.map((c) => c.join(" "))).toEqual([
+      `chroot /srv/trixie vtysh -N r1 --dryrun -f ${candidate}`,
+      `sh -e ${gre}`,
+      `chroot /srv/trixie swanctl --load-all --file ${own} ${uri}`,
+      `chroot /srv/trixie /usr/lib/frr/frr-reload.py --reload --stdout --pathspace r1 ${candidate}`,
+      `sh -e ${gre}`,
+    ]);
+    calls.length = 0;
+    await driver.collectStatus();
+    await driver.ping("192.168.12.1", "192.168.11.1", 1);
+    const tools = calls.map((c) => (c[0] === "chroot" ? `chroot ${c[2]}` : c[0]));
+    expect(tools).toEqual(["chroot vtysh", "ip", "chroot swanctl", "ping"]);
+  });
+});
+
 describe("FrrDriver and a reload that only re-sent NHRP entries", () => {
   it("counts it as applied without a second Python run (--test)", async () => {
     dir = mkdtempSync(join(tmpdir(), "frr-driver-"));

@@ -11,6 +11,13 @@ import { onlyRepeatedNhrpEntries, parseReloadTest, reloadErrors, remainingDiff }
 export interface FrrDriverOptions {
   netns?: string;
   vtyshArgs?: string[];
+  /**
+   * FRR and strongSwan installed under this root (e.g. a newer distribution's, as the lab runs FRR 10 beside the
+   * host's 8.4): vtysh, frr-reload.py and swanctl run `chroot ROOT …`; gre.sh, iptables.sh, ip and ping stay on the
+   * host (they only need the kernel). The files handed to those tools (the state directory and the swanctl.conf
+   * path) must be visible at the same paths inside the root, e.g. bind-mounted.
+   */
+  frrRoot?: string;
   tunnelInterface?: string;
   /** where applied files are kept (for rollback and for running the scripts) */
   stateDir: string;
@@ -49,13 +56,14 @@ export class FrrDriver implements RouterDriver {
     this.dir = join(o.stateDir, "frr-files");
     this.collect = {
       run: this.run,
-      vtysh: inNetns(o.netns, ["vtysh", ...(o.vtyshArgs ?? [])]),
+      vtysh: inNetns(o.netns, inRoot(o.frrRoot, ["vtysh", ...(o.vtyshArgs ?? [])])),
       wrap: (argv) => inNetns(o.netns, argv),
       tunnelInterface: o.tunnelInterface ?? "gre1",
       nhrp: "frr",
       // only a deployment that carried a swanctl.conf (IPsec on) left one here
       ipsecConfigured: () => this.ipsecConfigured(),
       swanctlArgs: o.swanctlArgs,
+      swanctl: inRoot(o.frrRoot, ["swanctl"]),
     };
   }
 
@@ -127,13 +135,16 @@ export class FrrDriver implements RouterDriver {
   private async reloadFrr(candidate: string): Promise<void> {
     const reload = (mode: "--reload" | "--test") =>
       this.run(
-        inNetns(this.o.netns, [
-          this.o.frrReload ?? "/usr/lib/frr/frr-reload.py",
-          mode,
-          "--stdout",
-          ...(this.pathspace ? ["--pathspace", this.pathspace] : []),
-          candidate,
-        ]),
+        inNetns(
+          this.o.netns,
+          inRoot(this.o.frrRoot, [
+            this.o.frrReload ?? "/usr/lib/frr/frr-reload.py",
+            mode,
+            "--stdout",
+            ...(this.pathspace ? ["--pathspace", this.pathspace] : []),
+            candidate,
+          ]),
+        ),
         { timeoutMs: 300_000 },
       );
     const applied = await timedStep(this.log, "frr frr-reload.py --reload", {}, () => reload("--reload"));
@@ -201,6 +212,11 @@ export class FrrDriver implements RouterDriver {
       throw new ApplyError(`${what}: ${argv[0]} exited ${r.exitCode}: ${(r.stderr + r.stdout).trim().slice(-4000)}`);
     }
   }
+}
+
+/** Prefix argv to run a tool installed under another root (see FrrDriverOptions.frrRoot). */
+export function inRoot(root: string | undefined, argv: string[]): string[] {
+  return root ? ["chroot", root, ...argv] : argv;
 }
 
 /** `show running-config` starts with "Building configuration..." / "Current configuration:" which are not config. */
