@@ -108,6 +108,36 @@ for (const [n, vp] of VIEWPORTS.entries()) {
       await snapshot(page, testInfo, `${vp.name}-renumber-sites-pending`, { keep: true, fullPage: true });
     });
 
+    test("new BGP timers: the preview says running sessions keep the old ones until they restart", async ({
+      page,
+    }, testInfo) => {
+      await enterConsole(page);
+      await deployAndApply(page, { networkId });
+      await page.goto(`/networks/${networkId}`);
+      await page.locator("#bgpKeepalive").fill("5");
+      await page.locator("#bgpHoldtime").fill("15");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+      await page.goto(`/deployments/new?networkId=${networkId}`);
+      const note = page.getByTestId("bgp-timers-note");
+      await expect(note).toContainText("BGP timers change on 3 sites.");
+      await expect(note).toContainText("clear bgp *");
+      await expect(page.locator(`details[data-site="${NET}-hub"]`).getByTestId("site-bgp-timers-note")).toBeVisible();
+      await expectNoSidewaysScroll(page);
+      await snapshot(page, testInfo, `${vp.name}-preview-bgp-timers`, { keep: true });
+
+      // Another setting alone says nothing about sessions.
+      await deployAndApply(page, { networkId });
+      await page.goto(`/networks/${networkId}`);
+      await page.locator("#nhrpHoldtime").fill("600");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+      await page.goto(`/deployments/new?networkId=${networkId}`);
+      await expect(page.getByTestId("deploy-summary")).toContainText("3 with changes");
+      await expect(page.getByTestId("bgp-timers-note")).toHaveCount(0);
+    });
+
     test("the page never scrolls sideways; the plan's wide table scrolls inside itself", async ({ page }) => {
       await enterConsole(page);
       await page.goto(`/networks/${networkId}`);

@@ -11,6 +11,7 @@ export {
   SECRET_MASK,
   secretValues,
 } from "./secret-mask";
+export { bgpTimersChanged } from "./session-changes";
 export {
   RENDER_TARGETS,
   RenderError,

@@ -19,6 +19,7 @@ type PreviewRow = {
   managed: boolean;
   deployedRevision: number | null;
   unchanged: boolean;
+  bgpTimersChanged: boolean;
   diff: string;
   drift: string | null;
 };
@@ -50,6 +51,11 @@ function SiteChange({ p, viewType, open }: { p: PreviewRow; viewType: "split" | 
             Config-managed: the console stores the revision; you apply it on the router and mark it applied.
           </p>
         )}
+        {p.bgpTimersChanged ? (
+          <p className="text-xs text-amber-700 dark:text-amber-300" data-testid="site-bgp-timers-note">
+            BGP timers change on this router: they take effect when each of its BGP sessions restarts.
+          </p>
+        ) : null}
         {p.drift ? (
           <div>
             <p className="text-xs text-amber-700 dark:text-amber-300">
@@ -80,6 +86,7 @@ export function DeploymentNew({ target }: { target: DeploymentTarget | null }) {
   const rows = preview.data ?? [];
   const changed = useMemo(() => rows.filter((p) => !p.unchanged), [rows]);
   const unchanged = useMemo(() => rows.filter((p) => p.unchanged), [rows]);
+  const timersChanged = useMemo(() => rows.filter((p) => p.bgpTimersChanged), [rows]);
   const policy = parseDraft(draft);
   const windowSeconds = Number(window);
   const windowError =
@@ -105,6 +112,21 @@ export function DeploymentNew({ target }: { target: DeploymentTarget | null }) {
             }
           >
             <div className="space-y-3" data-testid="deploy-action">
+              {timersChanged.length ? (
+                <p
+                  role="note"
+                  data-testid="bgp-timers-note"
+                  className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+                >
+                  <strong>
+                    BGP timers change on {timersChanged.length} site{timersChanged.length === 1 ? "" : "s"}.
+                  </strong>{" "}
+                  Routers agree BGP timers when a session opens: sessions already up keep the old keepalive and hold
+                  time until they restart. To apply them now, reset the hubs' BGP sessions (<code>clear bgp *</code> in
+                  the vtysh of FRR and VyOS, <code>clear ip bgp *</code> on IOS); routes through a hub drop for a few
+                  seconds while its sessions come back.
+                </p>
+              ) : null}
               <WavePolicyEditor draft={draft} onChange={setDraft} sites={rows} />
               <div className="flex flex-wrap items-end gap-3">
                 <Field label="Confirm window (s)" htmlFor="window" error={windowError}>

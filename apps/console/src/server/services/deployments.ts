@@ -8,7 +8,7 @@ import {
   DeploymentStatus,
   ITEM_STATUSES_DEPLOYED,
 } from "@dmvpn/protocol";
-import { maskedFilesHash, RenderError, renderSiteConfig } from "@dmvpn/render";
+import { bgpTimersChanged, maskedFilesHash, RenderError, renderSiteConfig } from "@dmvpn/render";
 import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import type { Actor } from "./actor";
@@ -200,6 +200,8 @@ export async function previewDeployment(db: Db, target: DeploymentTarget, readRu
         managed,
         deployedRevision: deployed?.number ?? null,
         unchanged: deployed?.contentHash === r.hash,
+        /** sessions already up keep their old timers until they restart (said in the preview) */
+        bgpTimersChanged: deployed ? bgpTimersChanged(deployedFiles, r.files) : false,
         diff: diffMaskedConfigFiles(deployedFiles, r.files, {
           before: deployed ? `r${deployed.number}` : "none",
           after: "new",
