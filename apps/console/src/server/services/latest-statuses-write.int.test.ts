@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@dmvpn/db";
+import { emptySiteStatus } from "@dmvpn/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
@@ -74,18 +75,7 @@ describe("LatestStatuses on a real database", () => {
     const ids = await sites(4);
     const writer = new BatchWriter(db);
     const statuses = new LatestStatuses(db, (q) => writer.write(q));
-    const status = JSON.parse(
-      JSON.stringify({
-        collectedAt: at(0).toISOString(),
-        tunnels: [],
-        nhrpCache: [],
-        nhs: [],
-        shortcuts: [],
-        dmvpnPeers: [],
-        ipsecSas: [],
-        bgpNeighbors: [],
-      }),
-    );
+    const status = emptySiteStatus(at(0).toISOString());
     for (const id of ids) await statuses.report(id, { kind: "snapshot", seq: 3, status });
     await db.site.delete({ where: { id: ids[0]! } });
     await statuses.flush();
