@@ -1,16 +1,11 @@
 import type { Prisma, PrismaClient } from "@dmvpn/db";
+import { DebouncedQueue, type Queued } from "./debounced-queue";
 
 /**
  * A Prisma query not yet run: Prisma starts a query only when it is awaited or passed to `$transaction([...])`,
  * and a batch transaction runs it afresh each time, so a failed batch can be retried.
  */
 type Query = Prisma.PrismaPromise<unknown>;
-
-interface Job {
-  queries: Query[];
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
 
 export interface BatchWriterOptions {
   /** how long a write waits for company before its batch runs */
@@ -29,69 +24,47 @@ export interface BatchWriterOptions {
  * job (a site deleted meanwhile) fails alone.
  */
 export class BatchWriter {
-  private queue: Job[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private readonly delayMs: number;
-  private readonly maxQueries: number;
+  private readonly batches: DebouncedQueue<Query[]>;
 
   constructor(
     private readonly db: PrismaClient,
     private readonly options: BatchWriterOptions = {},
   ) {
-    this.delayMs = options.delayMs ?? 10;
-    this.maxQueries = options.maxQueries ?? 500;
+    const maxQueries = options.maxQueries ?? 500;
+    this.batches = new DebouncedQueue({
+      delayMs: options.delayMs ?? 10,
+      // whole jobs, up to maxQueries queries (a larger job goes alone)
+      take: (queued) => {
+        let n = 0;
+        let size = 0;
+        while (n < queued.length && (n === 0 || size + queued[n]!.value.length <= maxQueries)) {
+          size += queued[n]!.value.length;
+          n++;
+        }
+        return n;
+      },
+      run: (jobs) => this.commit(jobs),
+    });
   }
 
   /** Resolves once the queries are committed (all together), rejects with the database's error. */
   write(queries: Query[]): Promise<void> {
     if (!queries.length) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ queries, resolve, reject });
-      this.schedule();
-    });
+    return this.batches.add(queries);
   }
 
   get pending(): number {
-    return this.queue.length;
+    return this.batches.pending;
   }
 
   /** Runs everything queued now and waits for it. */
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    while (this.running || this.queue.length) {
-      if (this.running) await this.running;
-      else await this.runBatch();
-    }
+  flush(): Promise<void> {
+    return this.batches.flush();
   }
 
-  private schedule() {
-    if (this.timer || this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.runBatch();
-    }, this.delayMs);
-  }
-
-  private runBatch(): Promise<void> {
-    const jobs: Job[] = [];
-    let size = 0;
-    while (this.queue.length && (jobs.length === 0 || size + this.queue[0]!.queries.length <= this.maxQueries)) {
-      const job = this.queue.shift()!;
-      jobs.push(job);
-      size += job.queries.length;
-    }
-    this.running = this.commit(jobs).finally(() => {
-      this.running = null;
-      if (this.queue.length) this.schedule();
-    });
-    return this.running;
-  }
-
-  private async commit(jobs: Job[]) {
+  private async commit(jobs: Queued<Query[]>[]) {
     try {
-      await this.db.$transaction(jobs.flatMap((j) => j.queries));
+      await this.db.$transaction(jobs.flatMap((j) => j.value));
       for (const j of jobs) j.resolve();
       return;
     } catch (e) {
@@ -103,7 +76,7 @@ export class BatchWriter {
     }
     for (const j of jobs) {
       try {
-        await this.db.$transaction(j.queries);
+        await this.db.$transaction(j.value);
         j.resolve();
       } catch (e) {
         j.reject(e);

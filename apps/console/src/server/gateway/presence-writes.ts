@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@dmvpn/db";
 import type { BatchWriter } from "./batch-writer";
+import { DebouncedQueue, type Queued } from "./debounced-queue";
 
 /** An agent that passed hello: marked connected, with an agent-online event. */
 export interface OnlineWrite {
@@ -20,12 +21,6 @@ export interface OfflineWrite {
 
 type PresenceWrite = ({ kind: "online" } & OnlineWrite) | ({ kind: "offline" } & OfflineWrite);
 
-interface Pending {
-  write: PresenceWrite;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
 /**
  * Agents coming and going within a few milliseconds are recorded together, in one batch transaction: one
  * `updateMany` marking the newly connected ones (plus an update for each router whose details changed), one
@@ -36,69 +31,47 @@ interface Pending {
  * fails (a site deleted meanwhile), each write is made again on its own so it fails alone.
  */
 export class PresenceWrites {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly batches: DebouncedQueue<PresenceWrite>;
 
   constructor(
     private readonly db: PrismaClient,
     private readonly writer: Pick<BatchWriter, "write">,
-    private readonly options: { delayMs?: number; maxPerBatch?: number } = {},
-  ) {}
+    options: { delayMs?: number; maxPerBatch?: number } = {},
+  ) {
+    const max = options.maxPerBatch ?? 500;
+    this.batches = new DebouncedQueue({
+      delayMs: options.delayMs ?? 10,
+      // up to max writes, ending before a site's second one
+      take: (queued) => {
+        const sites = new Set<string>();
+        let n = 0;
+        while (n < queued.length && n < max && !sites.has(queued[n]!.value.siteId)) {
+          sites.add(queued[n]!.value.siteId);
+          n++;
+        }
+        return n;
+      },
+      run: (batch) => this.commit(batch),
+    });
+  }
 
   /** Resolves once the agent is stored as connected with its event; rejects with the database's error. */
   online(write: OnlineWrite): Promise<void> {
-    return this.enqueue({ kind: "online", ...write });
+    return this.batches.add({ kind: "online", ...write });
   }
 
   /** Resolves once the agent is stored as disconnected with its event; rejects with the database's error. */
   offline(write: OfflineWrite): Promise<void> {
-    return this.enqueue({ kind: "offline", ...write });
+    return this.batches.add({ kind: "offline", ...write });
   }
 
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    while (this.running || this.queue.length) {
-      if (this.running) await this.running;
-      else await this.run();
-    }
+  flush(): Promise<void> {
+    return this.batches.flush();
   }
 
-  private enqueue(write: PresenceWrite): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ write, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule() {
-    if (this.timer || this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.run();
-    }, this.options.delayMs ?? 10);
-  }
-
-  private run(): Promise<void> {
-    const max = this.options.maxPerBatch ?? 500;
-    const sites = new Set<string>();
-    let n = 0;
-    while (n < this.queue.length && n < max && !sites.has(this.queue[n]!.write.siteId)) {
-      sites.add(this.queue[n]!.write.siteId);
-      n++;
-    }
-    const batch = this.queue.splice(0, n);
-    this.running = this.commit(batch).finally(() => {
-      this.running = null;
-      if (this.queue.length) this.schedule();
-    });
-    return this.running;
-  }
-
-  private async commit(batch: Pending[]) {
+  private async commit(batch: Queued<PresenceWrite>[]) {
     try {
-      await this.writer.write(this.queries(batch.map((p) => p.write)));
+      await this.writer.write(this.queries(batch.map((p) => p.value)));
       for (const p of batch) p.resolve();
       return;
     } catch (e) {
@@ -109,7 +82,7 @@ export class PresenceWrites {
     }
     await Promise.all(
       batch.map((p) =>
-        this.writer.write(this.queries([p.write])).then(
+        this.writer.write(this.queries([p.value])).then(
           () => p.resolve(),
           (e: unknown) => p.reject(e),
         ),
