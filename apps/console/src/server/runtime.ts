@@ -3,6 +3,7 @@ import type { EventBus } from "./bus";
 import type { AgentGateway } from "./gateway/gateway";
 import type { DeploymentRunner } from "./services/deployment-runner";
 import type { SignInLimits } from "./services/sign-in-limiter";
+import type { LatestStatus } from "./services/status-rows";
 
 /**
  * Process-wide singletons owned by server.ts (the custom server): the database client and, later, the agent
@@ -40,3 +41,14 @@ export function getRuntime(): ConsoleRuntime {
 export function findRuntime(): ConsoleRuntime | null {
   return holder.__dmvpnRuntime ?? null;
 }
+
+/**
+ * The newest status of a site whose agent is connected to this process: the gateway holds it in memory and writes it
+ * to the database in batches, so every reader of "latest status" (status page, topology) must look here first or it
+ * shows what the database had up to a flush ago. Another instance may hold the agent now, and then the database is
+ * newer, hence only while connected here.
+ */
+export const heldLatestStatus: LatestStatus = (siteId) => {
+  const gateway = findRuntime()?.gateway;
+  return gateway?.isConnected(siteId) ? (gateway.latestStatus?.(siteId) ?? null) : null;
+};

@@ -1,5 +1,6 @@
 import type { Db } from "@dmvpn/db";
 import type { ConsoleEvent, EventBus } from "../bus";
+import { heldLatestStatus } from "../runtime";
 import { loadTopologyAgents, loadTopologyInput, loadTopologySites } from "./topology";
 import { LiveTopology } from "./topology-incremental";
 import {
@@ -86,7 +87,7 @@ export class TopologyFeed {
   async refresh(): Promise<void> {
     if (!this.ready) return;
     await this.ready;
-    const input = await loadTopologyInput(this.db);
+    const input = await loadTopologyInput(this.db, Date.now(), heldLatestStatus);
     if (!this.live) return;
     this.live.setSites(input.sites);
     this.live.setAgents(input.agents);
@@ -97,7 +98,7 @@ export class TopologyFeed {
   private start() {
     if (this.ready) return;
     this.unsubscribe = this.bus.subscribe((e) => this.onEvent(e));
-    this.ready = loadTopologyInput(this.db).then((input) => {
+    this.ready = loadTopologyInput(this.db, Date.now(), heldLatestStatus).then((input) => {
       this.live = new LiveTopology(input);
     });
     const tick = setInterval(() => this.schedule(), TICK_MS);

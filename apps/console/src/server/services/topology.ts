@@ -1,6 +1,7 @@
 import type { Db } from "@dmvpn/db";
 import { SiteStatus } from "@dmvpn/protocol";
 import { isAgentManaged } from "./site-management";
+import type { LatestStatus } from "./status-rows";
 import type { TopologyAgent, TopologyInput, TopologyReport, TopologySite } from "./topology-model";
 
 /** The agents' default report interval (apps/agent config statusIntervalSeconds); "stale" is twice this. */
@@ -53,11 +54,31 @@ export async function loadTopologyAgents(db: Db): Promise<TopologyAgent[]> {
   return db.agent.findMany({ where: { revokedAt: null }, select: { siteId: true, connected: true } });
 }
 
-export async function loadTopologyInput(db: Db, now = Date.now()): Promise<TopologyInput> {
-  const [sites, reports, agents] = await Promise.all([
+/**
+ * Sites, their latest reports and agents. `latest` is the gateway's in-memory copy (heldLatestStatus): the database
+ * lags it by up to a batch flush, and a graph built from the database alone contradicted the status page in that
+ * window (a spoke's status already showed a hub lost while the topology still drew it registered).
+ */
+export async function loadTopologyInput(db: Db, now = Date.now(), latest?: LatestStatus): Promise<TopologyInput> {
+  const [sites, stored, agents] = await Promise.all([
     loadTopologySites(db),
     loadTopologyReports(db),
     loadTopologyAgents(db),
   ]);
-  return { sites, reports, agents, now, reportIntervalMs: REPORT_INTERVAL_MS };
+  return { sites, reports: withHeldReports(sites, stored, latest), agents, now, reportIntervalMs: REPORT_INTERVAL_MS };
+}
+
+/** The stored reports with each site's held (newer) one in its place, including sites not written yet. */
+export function withHeldReports(
+  sites: Pick<TopologySite, "id">[],
+  stored: TopologyReport[],
+  latest?: LatestStatus,
+): TopologyReport[] {
+  if (!latest) return stored;
+  const bySite = new Map(stored.map((r) => [r.siteId, r]));
+  for (const { id } of sites) {
+    const held = latest(id);
+    if (held) bySite.set(id, { siteId: id, status: held.status, receivedAt: held.receivedAt.getTime() });
+  }
+  return [...bySite.values()];
 }

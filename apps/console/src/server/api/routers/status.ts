@@ -1,16 +1,8 @@
 import { STATUS_LIST_MAX } from "@dmvpn/protocol";
 import { z } from "zod";
+import { heldLatestStatus as latest } from "../../runtime";
 import { getSiteStatusView } from "../../services/site-status";
-import { getStatusRows, type LatestStatus, STATUS_ROW_KINDS } from "../../services/status-rows";
-
-/** this process' gateway holds the newest status of the sites connected to it (written to the database in batches) */
-const latest: LatestStatus = (siteId) => {
-  const gateway = findRuntime()?.gateway;
-  // only while the agent is connected here: another instance may hold it now, and the database is newer
-  return gateway?.isConnected(siteId) ? (gateway.latestStatus?.(siteId) ?? null) : null;
-};
-
-import { findRuntime } from "../../runtime";
+import { getStatusRows, STATUS_ROW_KINDS } from "../../services/status-rows";
 import { siteStatusOutput, statusRowsOutput } from "../rest-schemas";
 import { createTRPCRouter, viewerProcedure } from "../trpc";
 

@@ -1,5 +1,6 @@
 import { EventEmitter, on } from "node:events";
 import { z } from "zod";
+import { heldLatestStatus } from "../../runtime";
 import { getDashboard } from "../../services/dashboard";
 import { loadTopologyInput } from "../../services/topology";
 import { PendingDelta } from "../../services/topology-incremental";
@@ -24,7 +25,7 @@ export const topologyRouter = createTRPCRouter({
     })
     .input(z.object({}).optional())
     .output(topologyGraphOutput)
-    .query(async ({ ctx }) => buildTopology(await loadTopologyInput(ctx.db))),
+    .query(async ({ ctx }) => buildTopology(await loadTopologyInput(ctx.db, Date.now(), heldLatestStatus))),
 
   /**
    * The whole graph once, then patches as agents report. Served over SSE from the same /api/trpc route: one-way
