@@ -4,11 +4,9 @@ import type { PrismaClient } from "@dmvpn/db";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createTestDb } from "../../../../../test/db";
+import { signedInAdmin } from "../../../test/caller";
+import { enrolledCredentials, networkWithSpokes } from "../../../test/inventory";
 import { createInMemoryBus } from "../bus";
-import { systemActor } from "../services/actor";
-import { createEnrollmentToken, enrollAgent } from "../services/enrollment";
-import { createNetwork } from "../services/networks";
-import { saveSite } from "../services/sites";
 import { HelloAdmission } from "./gateway";
 import { type AgentServices, attachAgentUpgrades, startAgentServices } from "./index";
 
@@ -17,7 +15,6 @@ let cleanup: () => Promise<void>;
 let services: AgentServices;
 let server: Server;
 let port: number;
-const actor = systemActor("test");
 
 beforeEach(async () => {
   ({ db, cleanup } = await createTestDb());
@@ -35,34 +32,8 @@ afterEach(async () => {
 });
 
 async function enrolledSites(n: number) {
-  const network = await createNetwork(db, actor, {
-    name: "n",
-    tunnelPrefix: "10.0.0.0/24",
-    greKey: 1,
-    nhrpNetworkId: 1,
-  });
-  const out: { siteId: string; credential: string }[] = [];
-  for (let i = 0; i < n; i++) {
-    const site = await saveSite(db, actor, {
-      networkId: network.id,
-      // the service fills in what is left out (as the sites.create route passes it)
-      site: {
-        name: `s${i}`,
-        role: "spoke",
-        platform: "frr-linux",
-        wanInterface: "eth0",
-        publicAddress: `198.51.100.${i + 1}`,
-      } as never,
-    });
-    const { token } = await createEnrollmentToken(db, actor, site.id);
-    const { credential } = await enrollAgent(
-      db,
-      { token, hostname: `s${i}`, platform: "sim", agentVersion: "t" },
-      "ws://x",
-    );
-    out.push({ siteId: site.id, credential });
-  }
-  return out;
+  const { siteIds } = await networkWithSpokes(await (await signedInAdmin(db)).api(), n);
+  return enrolledCredentials(db, siteIds);
 }
 
 function hello(site: { siteId: string; credential: string }) {

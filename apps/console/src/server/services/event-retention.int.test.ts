@@ -2,6 +2,7 @@ import type { PrismaClient } from "@dmvpn/db";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
+import { networkWithSpokes } from "../../../test/inventory";
 import { pruneSiteEvents } from "./site-status";
 
 let db: PrismaClient;
@@ -13,17 +14,8 @@ const DAY = 86_400_000;
 const NOW = Date.parse("2026-06-01T00:00:00Z");
 
 async function siteWithEvents(ages: number[]) {
-  const api = await (await signedInAdmin(db)).api();
-  const { id: networkId } = await api.networks.create({
-    name: "n",
-    tunnelPrefix: "10.0.0.0/24",
-    greKey: 1,
-    nhrpNetworkId: 1,
-  });
-  const { id: siteId } = await api.sites.create({
-    networkId,
-    site: { name: "s", role: "spoke", platform: "frr-linux", wanInterface: "eth0", publicAddress: "198.51.100.1" },
-  });
+  const { networkId, siteIds } = await networkWithSpokes(await (await signedInAdmin(db)).api(), 1);
+  const siteId = siteIds[0]!;
   await db.siteEvent.createMany({
     data: ages.map((ageMs, i) => ({
       siteId,

@@ -3,6 +3,7 @@ import { emptySiteStatus } from "@dmvpn/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
+import { networkWithSpokes } from "../../../test/inventory";
 import { BatchWriter } from "../gateway/batch-writer";
 import { LatestStatuses, loadStoredStatus, upsertStatusesQuery } from "./site-status";
 
@@ -14,28 +15,7 @@ beforeEach(async () => ({ db, cleanup } = await createTestDb()));
 afterEach(() => cleanup());
 
 async function sites(count: number) {
-  const api = await (await signedInAdmin(db)).api();
-  const { id: networkId } = await api.networks.create({
-    name: "n",
-    tunnelPrefix: "10.0.0.0/24",
-    greKey: 1,
-    nhrpNetworkId: 1,
-  });
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const { id } = await api.sites.create({
-      networkId,
-      site: {
-        name: `s${i}`,
-        role: "spoke",
-        platform: "frr-linux",
-        wanInterface: "eth0",
-        publicAddress: `198.51.100.${i + 1}`,
-      },
-    });
-    ids.push(id);
-  }
-  return ids;
+  return (await networkWithSpokes(await (await signedInAdmin(db)).api(), count)).siteIds;
 }
 
 const at = (s: number) => new Date(Date.parse("2026-06-01T00:00:00.000Z") + s * 1000);
