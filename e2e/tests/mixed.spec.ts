@@ -97,7 +97,7 @@ test("a Cisco hub through a proxy agent, an FRR spoke and an agentless spoke: de
     ids[k] = (await trpc(page, "sites.create", { networkId: network.id, site: sites[k] })).id;
 
   // The Cisco hub: the site page offers the proxy form of the install command.
-  router = await startScriptedRouter(sites.hub.name);
+  router = await startScriptedRouter(sites.hub.name, join(dir, "ios-show"));
   await page.goto(`/sites/${ids.hub}`);
   await expect(page.getByTestId("agent-state")).toContainText("config-managed");
   await page.getByRole("button", { name: "Enrol agent" }).click();

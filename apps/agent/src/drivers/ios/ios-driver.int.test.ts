@@ -1,9 +1,14 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join, resolve } from "node:path";
 import type { ConfigFile } from "@dmvpn/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  flatConfig,
+  type ScriptedIosRouter,
+  startScriptedIosRouter,
+  writeRouterState,
+} from "../../../test/scripted-ios-router";
 import { CommitConfirm } from "../../apply";
 import type { AgentState } from "../../state-store";
 import { ApplyError } from "../driver";
@@ -11,43 +16,27 @@ import { IosDriver } from "./ios-driver";
 import { HostKeyMismatchError, probeHostKey } from "./ios-ssh";
 import type { IosSshTarget } from "./ios-target";
 
-// A real OpenSSH server (Debian's sshd) in a network namespace, reached over a veth pair, whose ForceCommand is the
-// scripted IOS CLI in apps/agent/test/ios-cli.mjs. No real IOS runs here: the test covers the SSH transport, host-key
+// A real OpenSSH server (Debian's sshd) in a network namespace whose ForceCommand is the scripted IOS CLI
+// (apps/agent/test/scripted-ios-router.ts). No real IOS runs here: the test covers the SSH transport, host-key
 // pinning and the driver's apply/confirm/revert sequence, not IOS's own behaviour or status parsing.
-const NS = `ios${process.pid % 100000}`;
-const SUBNET = `10.77.${process.pid % 250}`;
-const ROUTER = `${SUBNET}.2`;
 const SHORT_MINUTE_MS = 1500;
-const CLI = resolve(__dirname, "../../../test/ios-cli.mjs");
+let router: ScriptedIosRouter;
 let dir: string;
-let sshd: ChildProcess;
 let target: IosSshTarget;
 let hostKeyFingerprint: string;
+let ROUTER: string;
 
-const statePath = () => join(dir, "router-state.json");
 interface Node {
   text: string;
   children: Node[];
 }
 const routerState = () =>
-  JSON.parse(readFileSync(statePath(), "utf8")) as { running: Node[]; startup: Node[]; revert: unknown };
-const flat = (nodes: Node[], depth = 0): string[] =>
-  nodes.flatMap((n) => [`${" ".repeat(depth)}${n.text}`, ...flat(n.children, depth + 1)]);
-const running = () => flat(routerState().running);
-const ARCHIVE: Node = { text: "archive", children: [{ text: "path flash:dmvpn-archive", children: [] }] };
+  JSON.parse(readFileSync(router.statePath, "utf8")) as { running: Node[]; startup: Node[]; revert: unknown };
+const flat = flatConfig;
+const running = () => router.running();
 /** `minuteMs`: how long an emulated minute of the revert timer lasts */
 function resetRouter(withArchive = true, minuteMs = 60_000) {
-  writeFileSync(
-    statePath(),
-    JSON.stringify({
-      hostname: "hub-1",
-      minuteMs,
-      running: withArchive ? [ARCHIVE] : [],
-      startup: withArchive ? [ARCHIVE] : [],
-      revert: null,
-      files: {},
-    }),
-  );
+  writeRouterState(router.statePath, "hub-1", withArchive, minuteMs);
 }
 
 /** The rendered reference hub-1 config (packages/render's golden file), with the LAN and hubs as a test needs. */
@@ -58,10 +47,6 @@ const golden = readFileSync(
 const hub1 = (golden.split("### hub-1/config.ios\n")[1] ?? "").split("### ")[0] as string;
 const files = (content: string): ConfigFile[] => [{ name: "config.ios", content }];
 
-function sh(...argv: string[]) {
-  return execFileSync(argv[0] as string, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] }).toString();
-}
-
 function newDriver(pin = hostKeyFingerprint, stateDir = join(dir, `agent-${Math.random().toString(36).slice(2)}`)) {
   return new IosDriver({ ssh: { ...target, hostKeySha256: pin }, stateDir });
 }
@@ -69,72 +54,24 @@ function newDriver(pin = hostKeyFingerprint, stateDir = join(dir, `agent-${Math.
 beforeAll(async () => {
   expect(userInfo().uid).toBe(0);
   dir = mkdtempSync(join(tmpdir(), "ios-ssh-int-"));
-  sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key"));
-  sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", join(dir, "client_key"));
-  writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")));
-  hostKeyFingerprint = (sh("ssh-keygen", "-l", "-f", join(dir, "host_key.pub")).split(" ")[1] as string).trim();
-  writeFileSync(
-    join(dir, "sshd_config"),
-    [
-      `ListenAddress ${ROUTER}`,
-      "Port 22",
-      `HostKey ${join(dir, "host_key")}`,
-      `PidFile ${join(dir, "sshd.pid")}`,
-      `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
-      "PermitRootLogin prohibit-password",
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "UsePAM no",
-      "StrictModes no",
-      "PrintMotd no",
-      "PrintLastLog no",
-      `ForceCommand ${process.execPath} ${CLI} --state ${statePath()}`,
-    ].join("\n"),
-  );
-  resetRouter();
-  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-  sh("ip", "netns", "add", NS);
-  sh("ip", "link", "add", `${NS}a`, "type", "veth", "peer", "name", `${NS}b`);
-  sh("ip", "link", "set", `${NS}b`, "netns", NS);
-  sh("ip", "addr", "add", `${SUBNET}.1/30`, "dev", `${NS}a`);
-  sh("ip", "link", "set", `${NS}a`, "up");
-  sh("ip", "netns", "exec", NS, "ip", "addr", "add", `${ROUTER}/30`, "dev", `${NS}b`);
-  sh("ip", "netns", "exec", NS, "ip", "link", "set", `${NS}b`, "up");
-  sh("ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
-  sshd = spawn("ip", ["netns", "exec", NS, "/usr/sbin/sshd", "-D", "-e", "-f", join(dir, "sshd_config")], {
-    stdio: ["ignore", "ignore", "pipe"],
+  router = await startScriptedIosRouter({
+    hostname: "hub-1",
+    namespace: `ios${process.pid % 100000}`,
+    subnet: `10.77.${process.pid % 250}`,
   });
-  let log = "";
-  sshd.stderr?.on("data", (d) => {
-    log += d;
-  });
-  // sshd is ready once it answers with its host key
-  for (let i = 0; ; i++) {
-    try {
-      await probeHostKey(ROUTER, 22, 2000);
-      break;
-    } catch (e) {
-      if (i > 50) throw new Error(`sshd did not start: ${(e as Error).message}\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  ROUTER = router.host;
+  hostKeyFingerprint = router.fingerprint;
   target = {
     host: ROUTER,
     port: 22,
     username: "root",
-    privateKeyFile: join(dir, "client_key"),
+    privateKeyFile: router.keyFile,
     hostKeySha256: hostKeyFingerprint,
   };
 });
 
 afterAll(() => {
-  sshd?.kill();
-  try {
-    sh("ip", "link", "del", `${NS}a`);
-  } catch {}
-  try {
-    sh("ip", "netns", "del", NS);
-  } catch {}
+  router?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -196,7 +133,7 @@ describe("ios-ssh driver against OpenSSH serving the scripted IOS CLI", () => {
     bgp.children
       .find((n) => n.text === "address-family ipv4")
       ?.children.push({ text: "network 172.16.0.0 255.255.0.0", children: [] });
-    writeFileSync(statePath(), JSON.stringify(state));
+    writeFileSync(router.statePath, JSON.stringify(state));
     const changed = hub1
       .replace("network 10.0.0.0 255.255.255.0", "network 10.0.9.0 255.255.255.0")
       .replace(/ ip nhrp map 10\.255\.0\.2 203\.0\.113\.2\n ip nhrp map multicast 203\.0\.113\.2\n/, "")
