@@ -7,6 +7,7 @@ import { recordAudit } from "./audit";
 import { siteData, toSiteSpec } from "./inventory-store";
 import { listSiteStates } from "./site-states";
 import { siteFilterSchema, siteFilterWhere } from "./sites";
+import type { LatestStatus } from "./status-rows";
 
 const MAX_SELECTION = 5000;
 
@@ -95,7 +96,7 @@ const CSV_COLUMNS = [
 ] as const;
 
 /** The selected sites as CSV (one row per site, the list's columns and state); no secrets are in any column. */
-export async function exportSitesCsv(db: Db, selection: SiteSelection) {
+export async function exportSitesCsv(db: Db, selection: SiteSelection, latest?: LatestStatus) {
   const rows = await selectSites(db, selection);
   const states = new Map<string, Awaited<ReturnType<typeof listSiteStates>>[number]>();
   // the state query takes pages of 200, like the list
@@ -103,6 +104,7 @@ export async function exportSitesCsv(db: Db, selection: SiteSelection) {
     for (const s of await listSiteStates(
       db,
       rows.slice(i, i + 200).map((r) => r.id),
+      latest,
     ))
       states.set(s.siteId, s);
   }

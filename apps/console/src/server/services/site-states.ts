@@ -3,6 +3,7 @@ import { ITEM_STATUSES_DEPLOYED, SiteStatus } from "@dmvpn/protocol";
 import { z } from "zod";
 import { renderedHashes } from "./deployments";
 import { isAgentManaged } from "./site-management";
+import type { LatestStatus } from "./status-rows";
 
 export const siteStatesInputSchema = z.object({
   siteIds: z.array(z.string().min(1).max(64)).max(200, "at most 200 sites at a time"),
@@ -33,8 +34,11 @@ export const siteStateOutput = z.object({
 });
 export type SiteState = z.infer<typeof siteStateOutput>;
 
-/** The sites list's state column for a page of sites: a few queries for the whole page, not per site. */
-export async function listSiteStates(db: Db, siteIds: string[]): Promise<SiteState[]> {
+/**
+ * The sites list's state column for a page of sites: a few queries for the whole page, not per site. `latest` is the
+ * gateway's in-memory status of connected sites (heldLatestStatus), newer than the database's by up to a flush.
+ */
+export async function listSiteStates(db: Db, siteIds: string[], latest?: LatestStatus): Promise<SiteState[]> {
   const ids = [...new Set(siteIds)];
   if (!ids.length) return [];
   const [sites, agents, statuses, deployedItems, hashes] = await Promise.all([
@@ -63,9 +67,11 @@ export async function listSiteStates(db: Db, siteIds: string[]): Promise<SiteSta
   return sites.map((site) => {
     const agent = agentOf.get(site.id) ?? null;
     const managed = isAgentManaged(site.platform, agent);
-    const stored = statusOf.get(site.id);
+    const held = managed ? latest?.(site.id) : null;
+    const stored = held ? null : statusOf.get(site.id);
     const parsed = stored && managed ? SiteStatus.safeParse(JSON.parse(stored.status)) : null;
-    const status = parsed?.success ? parsed.data : null;
+    const status = held?.status ?? (parsed?.success ? parsed.data : null);
+    const collectedAt = held ? new Date(held.status.collectedAt) : (stored?.collectedAt ?? null);
     const deployed = deployedOf.get(site.id);
     const hash = hashes.get(site.id) ?? null;
     return {
@@ -77,7 +83,7 @@ export async function listSiteStates(db: Db, siteIds: string[]): Promise<SiteSta
         status && status.nhs.length
           ? { registered: status.nhs.filter((n) => n.registered).length, configured: status.nhs.length }
           : null,
-      statusAt: status ? (stored?.collectedAt ?? null) : null,
+      statusAt: status ? collectedAt : null,
       deployedRevision: deployed?.revision.number ?? null,
       deployedAt: deployed?.updatedAt ?? null,
       drift: !deployed

@@ -1,5 +1,6 @@
 import { siteInputSchema } from "@dmvpn/inventory";
 import { z } from "zod";
+import { heldLatestStatus } from "../../runtime";
 import { renderedConfigQuerySchema, renderSiteById } from "../../services/rendered-config";
 import { bulkTagInputSchema, bulkTagSites, exportSitesCsv, siteSelectionSchema } from "../../services/site-bulk";
 import { listSiteStates, siteStateOutput, siteStatesInputSchema } from "../../services/site-states";
@@ -21,7 +22,7 @@ export const sitesRouter = createTRPCRouter({
   states: viewerProcedure
     .input(siteStatesInputSchema)
     .output(z.array(siteStateOutput))
-    .query(({ ctx, input }) => listSiteStates(ctx.db, input.siteIds)),
+    .query(({ ctx, input }) => listSiteStates(ctx.db, input.siteIds, heldLatestStatus)),
   /** Add/remove tags on selected sites, or on every site matching the list's filters. */
   bulkTag: operatorProcedure
     .input(bulkTagInputSchema)
@@ -30,7 +31,7 @@ export const sitesRouter = createTRPCRouter({
   exportCsv: viewerProcedure
     .input(z.object({ selection: siteSelectionSchema }))
     .output(z.object({ filename: z.string(), rows: z.number().int(), csv: z.string() }))
-    .query(({ ctx, input }) => exportSitesCsv(ctx.db, input.selection)),
+    .query(({ ctx, input }) => exportSitesCsv(ctx.db, input.selection, heldLatestStatus)),
   get: viewerProcedure
     .meta({ openapi: { method: "GET", path: "/sites/{id}", tags, summary: "A site" } })
     .input(z.object({ id }))

@@ -44,6 +44,8 @@ function spokeStatus(registered: boolean) {
   return status;
 }
 
+const registeredHubs = async () => (await api.sites.states({ siteIds: [spokeId] }))[0]?.registeredHubs;
+
 const hubEdge = async () =>
   (await api.topology.graph()).edges.find((e) => e.kind === "hub-spoke" && e.source === hub.id && e.target === spokeId);
 
@@ -124,12 +126,13 @@ afterAll(async () => {
   await cleanupDb?.();
 });
 
-describe("GET /topology and the status page agree on a connected site's latest status", () => {
+describe("the status page, GET /topology and the sites list agree on a connected site's latest status", () => {
   it("draws the hub registered from a status not yet written to the database", async () => {
     send(agentMessage("status-snapshot", { seq: 1, status: spokeStatus(true) }));
     await until(() => gateway.latestStatus?.(spokeId)?.seq === 1, "the snapshot held by the gateway");
     expect(await db.siteStatus.findUnique({ where: { siteId: spokeId } })).toBeNull();
-    expect(await hubEdge()).toMatchObject({ registered: true, state: "degraded" }); // IPsec is on and no SA is reported;
+    expect(await hubEdge()).toMatchObject({ registered: true, state: "degraded" }); // IPsec is on and no SA is reported
+    expect(await registeredHubs()).toEqual({ registered: 1, configured: 1 });
   });
 
   it("draws the registration lost as soon as the status page shows it, before any flush", async () => {
@@ -146,5 +149,6 @@ describe("GET /topology and the status page agree on a connected site's latest s
     const view = await api.status.site({ siteId: spokeId });
     expect(view.status?.nhs).toEqual([expect.objectContaining({ registered: false })]);
     expect(await hubEdge()).toMatchObject({ registered: false, state: "down" });
+    expect(await registeredHubs()).toEqual({ registered: 0, configured: 1 });
   });
 });
