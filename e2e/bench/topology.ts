@@ -299,10 +299,15 @@ async function main() {
     const firstRenders: number[] = [];
     // Where the first render's time goes: page served, view's chunk loaded, snapshot (the live subscription's
     // first message) in the graph, first frame.
-    const phases: Record<"document" | "viewLoaded" | "snapshotApplied", number[]> = {
+    const STEPS = ["mounted", "subscribed", "snapshot-received", "snapshot-loaded"] as const;
+    const phases: Record<"document" | "viewLoaded" | "snapshotApplied" | (typeof STEPS)[number], number[]> = {
       document: [],
       viewLoaded: [],
       snapshotApplied: [],
+      mounted: [],
+      subscribed: [],
+      "snapshot-received": [],
+      "snapshot-loaded": [],
     };
     for (let i = 0; i < 3; i++) {
       await page.goto("/topology");
@@ -314,7 +319,7 @@ async function main() {
         null,
         { timeout: 60_000, polling: 20 },
       );
-      const at = await page.evaluate(() => {
+      const at = await page.evaluate((steps) => {
         const probe = (window as unknown as { __topology: Probe }).__topology;
         const [nav] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
         const scripts = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter(
@@ -325,12 +330,15 @@ async function main() {
           viewLoaded: Math.max(-1, ...scripts.map((r) => r.responseEnd)),
           snapshotApplied: probe.snapshotAt ?? -1,
           firstRender: probe.firstRenderAt ?? -1,
+          // the view's own User Timing marks (topology-view.tsx)
+          steps: steps.map((step) => performance.getEntriesByName(`topology:${step}`)[0]?.startTime ?? -1),
         };
-      });
+      }, STEPS);
       firstRenders.push(at.firstRender);
       phases.document.push(at.document);
       phases.viewLoaded.push(at.viewLoaded);
       phases.snapshotApplied.push(at.snapshotApplied);
+      STEPS.forEach((step, k) => phases[step].push(at.steps[k] as number));
     }
     const size = await page.evaluate(() => {
       const g = (window as unknown as { __topology: Probe }).__topology.graph;
@@ -372,7 +380,11 @@ async function main() {
     console.log(`time to first render (navigation start → first frame with the graph): ${stats(firstRenders)}`);
     console.log(`  of which page served (document response end): ${stats(phases.document)}`);
     console.log(`  last script loaded (the view's chunk among them): ${stats(phases.viewLoaded)}`);
-    console.log(`  snapshot (the live subscription's first message) in the graph: ${stats(phases.snapshotApplied)}`);
+    console.log(`  view mounted: ${stats(phases.mounted)}`);
+    console.log(`  live subscription started: ${stats(phases.subscribed)}`);
+    console.log(`  snapshot received: ${stats(phases["snapshot-received"])}`);
+    console.log(`  snapshot loaded into the graph (layout included): ${stats(phases["snapshot-loaded"])}`);
+    console.log(`  snapshot in the graph as the probe saw it: ${stats(phases.snapshotApplied)}`);
     console.log(
       latencies.length
         ? `update latency (send traffic → shortcut edge drawn), ${latencies.length} rounds: ${stats(latencies)}`

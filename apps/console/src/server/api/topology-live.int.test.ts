@@ -6,6 +6,7 @@ import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
 import { createInMemoryBus, type EventBus } from "../bus";
 import { setRuntime } from "../runtime";
+import { topologyFeed } from "../services/topology-live";
 import { createCaller } from "./root";
 import type { TopologyMessage } from "./routers/topology";
 import { createContext } from "./trpc";
@@ -112,5 +113,37 @@ describe("the live topology subscription", () => {
     }
     controller.abort();
     await it.return?.();
+  });
+
+  it("stays warm after the last viewer leaves: a reload is served without reading every site and status again", async () => {
+    const { admin } = await subscriber(new AbortController().signal);
+    const { networkId } = await oneSpoke(admin);
+    let statusReads = 0;
+    const counted = db.$extends({
+      query: {
+        siteStatus: {
+          async findMany({ args, query }) {
+            statusReads++;
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as PrismaClient;
+    const feed = topologyFeed(counted, bus);
+    try {
+      const first = await feed.subscribe(() => {});
+      expect(first.graph.nodes.map((n) => n.name)).toEqual(["spoke-1"]);
+      first.stop(); // the tab reloads, after a site was added meanwhile
+      await admin.sites.create({
+        networkId,
+        site: { name: "spoke-2", role: "spoke", platform: "frr-linux", wanInterface: "eth0" },
+      });
+      const second = await feed.subscribe(() => {});
+      expect(second.graph.nodes.map((n) => n.name)).toEqual(["spoke-1", "spoke-2"]);
+      second.stop();
+      expect(statusReads).toBe(1);
+    } finally {
+      feed.close();
+    }
   });
 });

@@ -22,7 +22,7 @@ const COALESCE_MS = 50;
 const TICK_MS = 5_000;
 /** pick up inventory edits (new or deleted sites), which do not go through the bus */
 const RELOAD_MS = 15_000;
-/** how long the dashboard keeps the feed running after its last read */
+/** how long the feed keeps running after the dashboard's last read or the last viewer leaving */
 const WARM_MS = 60_000;
 
 export type TopologyListener = (delta: TopologyDelta) => void;
@@ -44,14 +44,20 @@ export class TopologyFeed {
 
   /** The current graph and, from then on, every change. Call the returned function to stop. */
   async subscribe(listener: TopologyListener): Promise<{ graph: TopologyGraph; stop: () => void }> {
+    const warm = this.ready !== null;
     this.start();
     await this.ready;
+    // inventory edits reach a running feed every RELOAD_MS; a new viewer gets them now (sites only, no statuses)
+    if (warm) await this.reloadInventory();
+    this.publish(); // what is pending goes to the others as a delta and into this viewer's snapshot
     this.listeners.add(listener);
     return {
       graph: this.live?.graph() ?? { nodes: [], edges: [] },
+      // kept warm a while after the last viewer leaves: a reload or a quick visit elsewhere and back must not pay
+      // the cold start (every site and stored status read and parsed, the whole graph built) again
       stop: () => {
         this.listeners.delete(listener);
-        if (this.listeners.size === 0 && Date.now() > this.warmUntil) this.shutdown();
+        if (this.listeners.size === 0) this.keepWarm();
       },
     };
   }
@@ -63,16 +69,20 @@ export class TopologyFeed {
   async current(): Promise<{ graph: TopologyGraph; input: TopologyInput }> {
     this.start();
     await this.ready;
-    this.warmUntil = Date.now() + WARM_MS;
-    if (!this.warmTimer) {
-      this.warmTimer = setInterval(() => {
-        if (Date.now() > this.warmUntil && this.listeners.size === 0) this.shutdown();
-      }, WARM_MS / 2);
-      this.warmTimer.unref();
-    }
+    this.keepWarm();
     const live = this.live!;
     this.publish();
     return { graph: live.graph(), input: live.input(Date.now()) };
+  }
+
+  /** Runs on for WARM_MS from now, then stops once nobody watches. */
+  private keepWarm() {
+    this.warmUntil = Date.now() + WARM_MS;
+    if (this.warmTimer) return;
+    this.warmTimer = setInterval(() => {
+      if (Date.now() > this.warmUntil && this.listeners.size === 0) this.close();
+    }, WARM_MS / 2);
+    this.warmTimer.unref();
   }
 
   get idle(): boolean {
@@ -108,7 +118,8 @@ export class TopologyFeed {
     this.timers = [tick, reload];
   }
 
-  private shutdown() {
+  /** Stops now: bus subscription, timers and the graph (the next subscriber starts it again). */
+  close() {
     if (this.warmTimer) clearInterval(this.warmTimer);
     this.warmTimer = null;
     this.unsubscribe?.();
@@ -197,6 +208,9 @@ const holder = globalThis as unknown as { __dmvpnTopologyFeed?: TopologyFeed };
  */
 export function topologyFeed(db: Db, bus: EventBus): TopologyFeed {
   const current = holder.__dmvpnTopologyFeed;
-  if (!current || (!current.uses(db, bus) && current.idle)) holder.__dmvpnTopologyFeed = new TopologyFeed(db, bus);
+  if (!current || (!current.uses(db, bus) && current.idle)) {
+    current?.close(); // kept warm for nobody: it would go on reading the old database
+    holder.__dmvpnTopologyFeed = new TopologyFeed(db, bus);
+  }
   return holder.__dmvpnTopologyFeed!;
 }
