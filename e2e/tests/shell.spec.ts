@@ -321,3 +321,35 @@ for (const vp of VIEWPORTS) {
     });
   });
 }
+
+// one width: hovering is a pointer's gesture
+test("desktop: the sidebar prefetches a page when the pointer reaches its link, not on every page load", async ({
+  page,
+}) => {
+  await enterConsole(page);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  // a page's address as a link names it (path and query): a prefetch adds its own _rsc parameter
+  const target = (href: string) => {
+    const url = new URL(href);
+    url.searchParams.delete("_rsc");
+    return url.pathname + url.search;
+  };
+  const sidebar = new Set(
+    await nav.getByRole("link").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href)),
+  );
+  expect(sidebar.size).toBeGreaterThan(8);
+  const sidebarTargets = new Set([...sidebar].map(target));
+  const prefetched: string[] = [];
+  page.on("request", (r) => {
+    if (r.headers()["next-router-prefetch"] && sidebarTargets.has(target(r.url()))) prefetched.push(target(r.url()));
+  });
+  // a page whose own content links nowhere: every prefetch would be the sidebar's
+  await page.goto("/settings/password");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(prefetched).toEqual([]);
+  await nav.getByRole("link", { name: "Audit log" }).hover();
+  await expect.poll(() => prefetched).toEqual(["/audit"]);
+  await nav.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+});

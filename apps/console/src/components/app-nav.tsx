@@ -1,11 +1,11 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { SessionUser } from "~/server/services/auth";
 import { useTRPC } from "~/trpc/react";
+import { IntentLink } from "./intent-link";
 import { describeTimeZone } from "./time";
 import { cx } from "./ui";
 
@@ -57,9 +57,9 @@ export function AppNav({ user }: { user: SessionUser }) {
   return (
     <>
       <header className="sticky top-0 z-30 flex items-center justify-between border-b border-zinc-200 bg-white px-3 py-2 md:hidden dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/" className="text-sm font-semibold tracking-tight">
+        <IntentLink href="/" className="text-sm font-semibold tracking-tight">
           DMVPN Console
-        </Link>
+        </IntentLink>
         <button
           ref={toggleRef}
           type="button"
@@ -94,14 +94,14 @@ export function AppNav({ user }: { user: SessionUser }) {
           open ? "fixed inset-y-0 left-0 z-40 flex overflow-y-auto shadow-xl" : "hidden",
         )}
       >
-        <Link href="/" className="hidden px-4 py-3 text-sm font-semibold tracking-tight md:block">
+        <IntentLink href="/" className="hidden px-4 py-3 text-sm font-semibold tracking-tight md:block">
           DMVPN Console
-        </Link>
+        </IntentLink>
         <nav className="flex-1 space-y-0.5 px-2 pt-2 md:pt-0" aria-label="Main">
           {links.map((l) => {
             const current = l.href === "/" ? pathname === "/" : pathname.startsWith(l.href);
             return (
-              <Link
+              <IntentLink
                 key={l.href}
                 href={l.href}
                 aria-current={current ? "page" : undefined}
@@ -113,7 +113,7 @@ export function AppNav({ user }: { user: SessionUser }) {
                 )}
               >
                 {l.label}
-              </Link>
+              </IntentLink>
             );
           })}
         </nav>
