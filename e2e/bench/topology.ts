@@ -338,7 +338,7 @@ async function main() {
       phases.document.push(at.document);
       phases.viewLoaded.push(at.viewLoaded);
       phases.snapshotApplied.push(at.snapshotApplied);
-      STEPS.forEach((step, k) => phases[step].push(at.steps[k] as number));
+      for (const [k, step] of STEPS.entries()) phases[step].push(at.steps[k] as number);
     }
     const size = await page.evaluate(() => {
       const g = (window as unknown as { __topology: Probe }).__topology.graph;
