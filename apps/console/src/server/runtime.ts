@@ -44,9 +44,9 @@ export function findRuntime(): ConsoleRuntime | null {
 
 /**
  * The newest status of a site whose agent is connected to this process: the gateway holds it in memory and writes it
- * to the database in batches, so every reader of "latest status" (status page, topology) must look here first or it
- * shows what the database had up to a flush ago. Another instance may hold the agent now, and then the database is
- * newer, hence only while connected here.
+ * to the database in batches, so every reader of "latest status" (status page, topology, sites list) must look here
+ * first or it shows what the database had up to a flush ago. Another instance may hold the agent now, and then the
+ * database is newer, hence only while connected here.
  */
 export const heldLatestStatus: LatestStatus = (siteId) => {
   const gateway = findRuntime()?.gateway;
