@@ -69,12 +69,29 @@ export async function chooseNetwork(page: Page, label: string | RegExp) {
   await select.selectOption({ label: options.find(matches)! });
 }
 
-/** Clicks the site itself, where its name says it is drawn. */
+/**
+ * Clicks the site itself, where its name says it is drawn, once the view has come to rest: choosing a network
+ * re-frames it with an animation, and a position read during it once sent the click beside the site (CI).
+ */
 export async function clickSite(page: Page, name: string) {
   const canvas = page.getByTestId("topology-canvas");
   const label = page.getByTestId("topology-label").filter({ hasText: new RegExp(`^${name}$`) });
   await expect(label).toHaveCount(1);
-  const x = Number(await label.getAttribute("data-x"));
-  const y = Number(await label.getAttribute("data-y"));
-  await canvas.click({ position: { x, y } });
+  const position = async () => ({
+    x: Number(await label.getAttribute("data-x")),
+    y: Number(await label.getAttribute("data-y")),
+  });
+  let at = await position();
+  await expect
+    .poll(
+      async () => {
+        const before = at;
+        await page.waitForTimeout(300);
+        at = await position();
+        return before.x === at.x && before.y === at.y;
+      },
+      { message: `${name}'s place on the canvas to settle`, timeout: 10_000 },
+    )
+    .toBe(true);
+  await canvas.click({ position: at });
 }
