@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
+import { enrolledCredentials } from "../../../test/inventory";
+import { until } from "../../../test/until";
 import { createInMemoryBus } from "../bus";
 import { type AgentGateway, attachAgentUpgrades, createGateway } from "../gateway";
 import { setRuntime } from "../runtime";
-import { systemActor } from "../services/actor";
-import { createEnrollmentToken, enrollAgent } from "../services/enrollment";
 
 // The gateway holds each connected site's latest status in memory and writes it in batches. The lab once read a
 // spoke's status (from memory: hub1 lost) and then GET /topology (from the database, a flush behind: still
@@ -24,16 +24,6 @@ let server: Server;
 let ws: WebSocket;
 const hub = { id: "", tunnelAddress: "10.9.0.1", publicAddress: "203.0.113.1" };
 let spokeId = "";
-
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string) {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const send = (m: AgentToConsole) => ws.send(JSON.stringify(m));
 
@@ -83,12 +73,7 @@ beforeAll(async () => {
       },
     })
   ).id;
-  const { token } = await createEnrollmentToken(db, systemActor("test"), spokeId);
-  const { credential } = await enrollAgent(
-    db,
-    { token, hostname: "spoke1", platform: "frr-linux", agentVersion: "t" },
-    "ws://x",
-  );
+  const { credential } = (await enrolledCredentials(db, [spokeId]))[0]!;
 
   // a flush far beyond the test: the database keeps whatever it had before the reports below
   const bus = createInMemoryBus();
@@ -115,7 +100,11 @@ beforeAll(async () => {
     }),
   );
   await welcomed;
-  await until(async () => (await db.agent.findUniqueOrThrow({ where: { siteId: spokeId } })).connected, "online");
+  await until(
+    async () => (await db.agent.findUniqueOrThrow({ where: { siteId: spokeId } })).connected,
+    "online",
+    10_000,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -129,7 +118,7 @@ afterAll(async () => {
 describe("the status page, GET /topology and the sites list agree on a connected site's latest status", () => {
   it("draws the hub registered from a status not yet written to the database", async () => {
     send(agentMessage("status-snapshot", { seq: 1, status: spokeStatus(true) }));
-    await until(() => gateway.latestStatus?.(spokeId)?.seq === 1, "the snapshot held by the gateway");
+    await until(() => gateway.latestStatus?.(spokeId)?.seq === 1, "the snapshot held by the gateway", 10_000);
     expect(await db.siteStatus.findUnique({ where: { siteId: spokeId } })).toBeNull();
     expect(await hubEdge()).toMatchObject({ registered: true, state: "degraded" }); // IPsec is on and no SA is reported
     expect(await registeredHubs()).toEqual({ registered: 1, configured: 1 });
@@ -145,7 +134,7 @@ describe("the status page, GET /topology and the sites list agree on a connected
         },
       }),
     );
-    await until(() => gateway.latestStatus?.(spokeId)?.seq === 2, "the delta held by the gateway");
+    await until(() => gateway.latestStatus?.(spokeId)?.seq === 2, "the delta held by the gateway", 10_000);
     const view = await api.status.site({ siteId: spokeId });
     expect(view.status?.nhs).toEqual([expect.objectContaining({ registered: false })]);
     expect(await hubEdge()).toMatchObject({ registered: false, state: "down" });

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
+import { until } from "../../../test/until";
 import { createInMemoryBus } from "../bus";
 import { systemActor } from "../services/actor";
 import { createEnrollmentToken, enrollAgent } from "../services/enrollment";
@@ -113,14 +114,6 @@ async function repliesUntilFence(c: Client): Promise<Reply[]> {
     if (r.kind === "message" && r.message.type === "heartbeat-ack") return replies;
     replies.push(r);
     if (r.kind === "close") return replies;
-  }
-}
-
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -541,7 +534,7 @@ describe("gateway fuzz", () => {
     seedA.send(JSON.stringify({ v: 1, type: "status-snapshot", payload: { seq: 5, status: SAMPLE_STATUS } }));
     expect(await repliesUntilFence(seedA)).toEqual([]);
     await seedA.close();
-    await until(() => !gateway.isConnected(site.a.id), "site A offline");
+    await until(() => !gateway.isConnected(site.a.id), "site A offline", 10_000);
     await gateway.flush(); // statuses are held in memory and written in batches
     const siteB = await siteState(site.b.id);
     expect(siteB.status?.seq).toBe(1);
@@ -604,6 +597,7 @@ describe("gateway fuzz", () => {
             !gateway.isConnected(site.a.id) &&
             (await db.agent.findUnique({ where: { siteId: site.a.id } }))?.connected === false,
           "site A offline",
+          10_000,
         );
       }),
       { numRuns: 100 },

@@ -15,6 +15,7 @@ import { WebSocket } from "ws";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
 import { startApiServer } from "../../../test/http-server";
+import { until } from "../../../test/until";
 import { createInMemoryBus } from "../bus";
 import { setRuntime } from "../runtime";
 import { systemActor } from "../services/actor";
@@ -49,20 +50,6 @@ class FakeHub {
   }
   async waitFor(type: ConsoleToAgent["type"], ms = 10_000) {
     return until(() => this.received.find((m) => m.type === type), `a ${type} from the console`, ms);
-  }
-}
-
-async function until<T>(
-  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  what: string,
-  ms = 30_000,
-) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

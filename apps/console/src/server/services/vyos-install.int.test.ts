@@ -28,6 +28,7 @@ import type { PrismaClient } from "@dmvpn/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb } from "../../../../../test/db";
 import { signedInAdmin } from "../../../test/caller";
+import { until } from "../../../test/until";
 import { GET as agentFile } from "../../app/agent/[file]/route";
 import { POST as enrollRoute } from "../../app/api/agent/enroll/route";
 import { GET as installScript } from "../../app/api/agent/install.sh/route";
@@ -190,16 +191,6 @@ async function inVyosRoot(stdin: string): Promise<{ output: string; cmdlines: Se
 
 const inRoot = (path: string) => join(root, path);
 const agentPid = () => Number(readFileSync(inRoot(SERVICE_PID), "utf8"));
-
-async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string) {
-  const end = Date.now() + 30_000;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Online after `since`: a new connection, not the one before a restart. */
 const onlineSince = (since: number, siteId = hubId) =>
